@@ -1,0 +1,92 @@
+// Package fakekey expands key templates into fake secrets at test time.
+//
+// keyguard's own repository must never look like a leak, so every key-shaped
+// value in rule examples, fixtures and test scripts is stored as a template
+// such as "sk-proj-{{alnum 48}}" and only becomes key-shaped in memory, while
+// a test runs. Expansion is deterministic: the same template always yields
+// the same value, so failures reproduce.
+package fakekey
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Alphabets that a template token can draw from.
+var alphabets = map[string]string{
+	"alnum":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+	"alpha":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	"lower":  "abcdefghijklmnopqrstuvwxyz",
+	"upper":  "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"ualnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+	"lalnum": "abcdefghijklmnopqrstuvwxyz0123456789",
+	"digit":  "0123456789",
+	"hex":    "0123456789abcdef",
+	"uhex":   "0123456789ABCDEF",
+	"b64":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+	"b64url": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+	"word":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+}
+
+// tokenRE matches "{{alphabet N}}" and "{{lit TEXT}}".
+var tokenRE = regexp.MustCompile(`\{\{\s*([a-z0-9]+)\s+([^}]*?)\s*\}\}`)
+
+// Expand replaces every "{{alphabet N}}" token with N characters drawn from
+// that alphabet, and "{{lit TEXT}}" with TEXT (useful to split a well-known
+// marker so the template itself does not contain it). Randomness is seeded
+// from the template, so Expand is deterministic. Unknown tokens panic: a
+// malformed template is a bug in a test, not input.
+func Expand(template string) string {
+	out, _ := ExpandTokens(template)
+	return out
+}
+
+// ExpandSeed is Expand with an explicit seed, for tests that need several
+// distinct values from one template.
+func ExpandSeed(template string, seed uint64) string {
+	out, _ := expand(template, seed)
+	return out
+}
+
+// ExpandTokens is Expand that also returns each generated random run, so a
+// test can check that none of them ever reaches output unredacted.
+func ExpandTokens(template string) (string, []string) {
+	h := fnv.New64a()
+	h.Write([]byte(template))
+	return expand(template, h.Sum64())
+}
+
+func expand(template string, seed uint64) (string, []string) {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	var tokens []string
+	out := tokenRE.ReplaceAllStringFunc(template, func(tok string) string {
+		m := tokenRE.FindStringSubmatch(tok)
+		kind, arg := m[1], m[2]
+		if kind == "lit" {
+			return arg
+		}
+		alpha, ok := alphabets[kind]
+		if !ok {
+			panic(fmt.Sprintf("fakekey: unknown alphabet %q in template", kind))
+		}
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 0 || n > 1<<20 {
+			panic(fmt.Sprintf("fakekey: bad length %q in template", arg))
+		}
+		var b strings.Builder
+		b.Grow(n)
+		for i := 0; i < n; i++ {
+			b.WriteByte(alpha[rng.IntN(len(alpha))])
+		}
+		tokens = append(tokens, b.String())
+		return b.String()
+	})
+	return out, tokens
+}
+
+// IsTemplate reports whether s contains at least one template token.
+func IsTemplate(s string) bool { return tokenRE.MatchString(s) }

@@ -1,0 +1,73 @@
+package fakekey
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExpand(t *testing.T) {
+	tests := []struct {
+		name     string
+		template string
+		prefix   string
+		length   int
+		charset  string
+	}{
+		{"alnum", "sk-proj-{{alnum 48}}", "sk-proj-", 56, alphabets["alnum"]},
+		{"hex", "{{hex 40}}", "", 40, alphabets["hex"]},
+		{"upper", "AKIA{{ualnum 16}}", "AKIA", 20, alphabets["ualnum"]},
+		{"lit", "{{lit T3Blbk}}FJ", "T3BlbkFJ", 8, ""},
+		{"none", "plain text", "plain text", 10, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Expand(tt.template)
+			if !strings.HasPrefix(got, tt.prefix) || len(got) != tt.length {
+				t.Fatalf("Expand(%q): len %d, want prefix %q and len %d", tt.template, len(got), tt.prefix, tt.length)
+			}
+			for _, c := range got[len(tt.prefix):] {
+				if !strings.ContainsRune(tt.charset, c) {
+					t.Fatalf("Expand(%q): character %q outside the alphabet", tt.template, c)
+				}
+			}
+			if again := Expand(tt.template); again != got {
+				t.Fatalf("Expand(%q) is not deterministic", tt.template)
+			}
+		})
+	}
+}
+
+func TestExpandSeedDiffers(t *testing.T) {
+	a, b := ExpandSeed("{{alnum 32}}", 1), ExpandSeed("{{alnum 32}}", 2)
+	if a == b {
+		t.Fatal("different seeds gave the same value")
+	}
+}
+
+func TestUnknownAlphabetPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for an unknown alphabet")
+		}
+	}()
+	Expand("{{nope 3}}")
+}
+
+func TestIsTemplate(t *testing.T) {
+	if !IsTemplate("x{{hex 4}}") || IsTemplate("x{{}}") || IsTemplate("plain") {
+		t.Fatal("IsTemplate misjudged a string")
+	}
+}
+
+func TestExpandTokens(t *testing.T) {
+	out, tokens := ExpandTokens("a={{hex 12}} b={{lit x}} c={{upper 5}}")
+	if len(tokens) != 2 || len(tokens[0]) != 12 || len(tokens[1]) != 5 {
+		t.Fatalf("tokens: %d %v", len(tokens), len(tokens))
+	}
+	if out != "a="+tokens[0]+" b=x c="+tokens[1] {
+		t.Fatalf("tokens do not reassemble the output")
+	}
+	if out != Expand("a={{hex 12}} b={{lit x}} c={{upper 5}}") {
+		t.Fatal("ExpandTokens and Expand disagree")
+	}
+}
