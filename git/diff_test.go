@@ -1,0 +1,245 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/gittest"
+)
+
+type collected struct {
+	changes   []Change
+	fragments map[string][]Fragment
+}
+
+func collect(t *testing.T, r *Repo) collected {
+	t.Helper()
+	got := collected{fragments: map[string][]Fragment{}}
+	err := r.StagedDiff(context.Background(), DiffHandler{
+		Change: func(c *Change) error { got.changes = append(got.changes, *c); return nil },
+		Fragment: func(f Fragment) error {
+			f.Text = append([]byte(nil), f.Text...)
+			got.fragments[f.Change.Path] = append(got.fragments[f.Change.Path], f)
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatalf("StagedDiff: %v", err)
+	}
+	return got
+}
+
+func open(t *testing.T, dir string) *Repo {
+	t.Helper()
+	r, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return r
+}
+
+// TestStagedDiffRealGit stages odd names, binaries, symlinks, renames and
+// deletions in a real repository and checks exactly what is reported.
+func TestStagedDiffRealGit(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("old.txt", "a\nb\n")
+	g.Write("gone.txt", "x\n")
+	g.Write("edit.txt", "one\ntwo\nthree\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "init")
+
+	g.Git("mv", "old.txt", "new name.txt")
+	g.Git("rm", "-q", "gone.txt")
+	g.Write("edit.txt", "one\nTWO\nthree\nfour")
+	g.Write("we\nird \"q\".txt", "line1\r\nkey\n")
+	g.Write("b.bin", "bin\x00ary")
+	g.Write("-dash.txt", "noeol")
+	g.Write("ünï.txt", "ü\n")
+	if err := os.Symlink("target", filepath.Join(g.Dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	g.Git("add", "-A")
+
+	got := collect(t, open(t, g.Dir))
+	byPath := map[string]Change{}
+	for _, c := range got.changes {
+		byPath[c.Path] = c
+	}
+	if len(got.changes) != 7 {
+		t.Fatalf("got %d changes, want 7: %+v", len(got.changes), got.changes)
+	}
+	if _, ok := byPath["gone.txt"]; ok {
+		t.Error("a deletion was reported")
+	}
+	if c := byPath["new name.txt"]; c.Status != 'R' || c.OldPath != "old.txt" {
+		t.Errorf("rename: got %+v", c)
+	}
+	if len(got.fragments["new name.txt"]) != 0 {
+		t.Error("a pure rename produced added lines")
+	}
+	if c := byPath["b.bin"]; !c.Binary {
+		t.Errorf("binary not detected: %+v", c)
+	}
+	if c := byPath["link"]; !c.Symlink() || len(got.fragments["link"]) != 0 {
+		t.Errorf("symlink scanned or not recognised: %+v", c)
+	}
+	tests := []struct {
+		path  string
+		start int
+		text  string
+	}{
+		{"edit.txt", 2, "TWO\n"},
+		{"-dash.txt", 1, "noeol"},
+		{"we\nird \"q\".txt", 1, "line1\r\nkey\n"},
+		{"ünï.txt", 1, "ü\n"},
+	}
+	for _, tt := range tests {
+		frags := got.fragments[tt.path]
+		if len(frags) == 0 {
+			t.Errorf("%q: no fragments", tt.path)
+			continue
+		}
+		if frags[0].StartLine != tt.start || string(frags[0].Text) != tt.text {
+			t.Errorf("%q: fragment at %d %q, want at %d %q", tt.path, frags[0].StartLine, frags[0].Text, tt.start, tt.text)
+		}
+	}
+	// edit.txt: line 2 changed and line 4 added (with no final newline).
+	if f := got.fragments["edit.txt"]; len(f) != 2 || f[1].StartLine != 4 || string(f[1].Text) != "four" {
+		t.Errorf("edit.txt fragments: %+v", f)
+	}
+}
+
+// TestStagedDiffFirstCommit checks the repository without HEAD compares with
+// the empty tree.
+func TestStagedDiffFirstCommit(t *testing.T) {
+	for _, format := range []string{"sha1", "sha256"} {
+		t.Run(format, func(t *testing.T) {
+			g := gittest.New(t, "--object-format="+format)
+			g.Write("a.txt", "hello\n")
+			g.Git("add", "a.txt")
+			r := open(t, g.Dir)
+			if r.Head != "" || r.ObjectFormat != format {
+				t.Fatalf("Head %q format %q", r.Head, r.ObjectFormat)
+			}
+			got := collect(t, r)
+			if len(got.changes) != 1 || string(got.fragments["a.txt"][0].Text) != "hello\n" {
+				t.Fatalf("got %+v %+v", got.changes, got.fragments)
+			}
+		})
+	}
+}
+
+// TestStagedDiffIgnoresUserConfig: configuration that changes diff output
+// must not change what keyguard reads.
+func TestStagedDiffIgnoresUserConfig(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "x\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "init")
+	g.Write(".gitattributes", "*.py diff=hide\n")
+	g.Write("sub/app.py", "token = 1\n")
+	for _, kv := range [][2]string{
+		{"color.ui", "always"}, {"color.diff", "always"}, {"diff.noprefix", "true"},
+		{"diff.mnemonicPrefix", "true"}, {"diff.external", "false"}, {"diff.hide.textconv", "true"},
+		{"diff.relative", "true"}, {"diff.context", "10"}, {"core.quotePath", "true"},
+	} {
+		g.Git("config", kv[0], kv[1])
+	}
+	g.Git("add", ".")
+	t.Setenv("GIT_EXTERNAL_DIFF", "false")
+	t.Setenv("GIT_DIFF_OPTS", "--unified=20")
+	got := collect(t, open(t, filepath.Join(g.Dir, "sub")))
+	if f := got.fragments["sub/app.py"]; len(f) != 1 || string(f[0].Text) != "token = 1\n" {
+		t.Fatalf("user config changed the scan: %+v", got.fragments)
+	}
+}
+
+// TestStagedDiffReadsGitIndexFile: `git commit -a` and `git commit <path>`
+// hand the hook a temporary index through GIT_INDEX_FILE.
+func TestStagedDiffReadsGitIndexFile(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "x\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "init")
+	g.Write("a.txt", "x\nfrom-other-index\n")
+	// Build a second index holding the change, as `git commit -a` does; the
+	// default index keeps nothing staged.
+	other := filepath.Join(g.Dir, ".git", "other-index")
+	g.Git("read-tree", "HEAD", "--index-output="+other)
+	withIndex := g.WithEnv("GIT_INDEX_FILE=" + other)
+	withIndex.Git("update-index", "--add", "a.txt")
+	if out := g.Git("diff", "--cached", "--name-only"); out != "" {
+		t.Fatalf("default index has staged changes: %q", out)
+	}
+	t.Setenv("GIT_INDEX_FILE", ".git/other-index") // relative, as git may pass it
+	got := collect(t, open(t, g.Dir))
+	if f := got.fragments["a.txt"]; len(f) != 1 || string(f[0].Text) != "from-other-index\n" {
+		t.Fatalf("GIT_INDEX_FILE not honoured: %+v", got.fragments)
+	}
+}
+
+func TestOpenRefusals(t *testing.T) {
+	bare := gittest.New(t, "--bare")
+	if _, err := Open(context.Background(), bare.Dir); !errors.Is(err, ErrBare) {
+		t.Errorf("bare: got %v", err)
+	}
+	if _, err := Open(context.Background(), t.TempDir()); !errors.Is(err, ErrNotRepo) {
+		t.Errorf("not a repo: got %v", err)
+	}
+	g := gittest.New(t)
+	if _, err := Open(context.Background(), filepath.Join(g.Dir, ".git")); !errors.Is(err, ErrNotWorkTree) {
+		t.Errorf("inside .git: got %v", err)
+	}
+}
+
+func TestParseDiffMalformed(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"no colon", "x", "does not start"},
+		{"short record", ":100644 100644 a b\x00p\x00\x00", "malformed raw record"},
+		{"missing patch", ":000000 100644 0 1 A\x00p\x00\x00", "missing patch header"},
+		{"hunk too short", ":000000 100644 0 1 A\x00p\x00\x00diff --git a/p b/p\n@@ -0,0 +1,2 @@\n+one\n", "hunk ends early"},
+		{"bad hunk header", ":000000 100644 0 1 A\x00p\x00\x00diff --git a/p b/p\n@@ -x +1 @@\n", "malformed hunk header"},
+		{"trailing garbage", ":000000 100644 0 1 A\x00p\x00\x00diff --git a/p b/p\n@@ -0,0 +1 @@\n+a\ndiff --git a/q b/q\n", "unexpected output"},
+		{"secret never quoted", ":000000 100644 0 1 A\x00p\x00\x00diff --git a/p b/p\n@@ -0,0 +1 @@\nSECRETVALUE\n", "byte 0x53"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ParseDiff(strings.NewReader(tt.in), DiffHandler{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "SECRETVALUE") {
+				t.Fatal("error message quotes hunk content")
+			}
+		})
+	}
+}
+
+func TestParseDiffSplitsHugeRuns(t *testing.T) {
+	line := strings.Repeat("a", 1000) + "\n"
+	n := maxFragment/len(line) + 10
+	in := ":000000 100644 0 1 A\x00big\x00\x00diff --git a/big b/big\n@@ -0,0 +1," + strconv.Itoa(n) + " @@\n" + strings.Repeat("+"+line, n)
+	var frags []Fragment
+	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
+		f.Text = append([]byte(nil), f.Text...)
+		frags = append(frags, f)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frags) != 2 {
+		t.Fatalf("got %d fragments, want 2", len(frags))
+	}
+	if frags[1].StartLine != 1+len(frags[0].Text)/len(line) {
+		t.Fatalf("second fragment starts at %d after %d lines", frags[1].StartLine, len(frags[0].Text)/len(line))
+	}
+	if total := len(frags[0].Text) + len(frags[1].Text); total != n*len(line) {
+		t.Fatalf("lost bytes: %d of %d", total, n*len(line))
+	}
+}

@@ -1,0 +1,152 @@
+package git
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Listing is what one `git ls-files` call says about the files matching a
+// set of pathspecs.
+type Listing struct {
+	Tracked   []string // in the index (committed or staged)
+	Untracked []string // present, not in the index, and not ignored by git
+}
+
+// ListFiles lists tracked and untracked-but-not-ignored files that match the
+// pathspecs, in one git process. Restricting by pathspec keeps the cost close
+// to git's own untracked walk, however many ordinary files the tree holds.
+func (r *Repo) ListFiles(ctx context.Context, pathspecs []string) (Listing, error) {
+	var l Listing
+	if len(pathspecs) == 0 {
+		return l, nil
+	}
+	args := append([]string{"ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--"}, pathspecs...)
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return l, err
+	}
+	seen := map[string]bool{}
+	for _, rec := range splitZ(out) {
+		if len(rec) < 3 || rec[1] != ' ' {
+			return l, fmt.Errorf("git ls-files: unexpected record %q", rec)
+		}
+		tag, path := rec[0], rec[2:]
+		if tag == '?' {
+			l.Untracked = append(l.Untracked, path)
+		} else if !seen[path] { // unmerged paths appear once per stage
+			seen[path] = true
+			l.Tracked = append(l.Tracked, path)
+		}
+	}
+	return l, nil
+}
+
+// ListIgnored lists untracked files matching the pathspecs that git ignores.
+func (r *Repo) ListIgnored(ctx context.Context, pathspecs []string) ([]string, error) {
+	if len(pathspecs) == 0 {
+		return nil, nil
+	}
+	args := append([]string{"ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--"}, pathspecs...)
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	return splitZ(out), nil
+}
+
+// StagedNames lists the paths the next commit adds or changes (not deletes)
+// among the pathspecs.
+func (r *Repo) StagedNames(ctx context.Context, pathspecs []string) ([]string, error) {
+	base := r.Head
+	if base == "" {
+		base = r.EmptyTree()
+	}
+	args := append([]string{"diff-index", "--cached", "-z", "--name-only", "--no-renames",
+		"--diff-filter=d", "--no-relative", base, "--"}, pathspecs...)
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	return splitZ(out), nil
+}
+
+// IgnoreSource says which ignore rule decides a path.
+type IgnoreSource struct {
+	Path    string // the path asked about
+	Ignored bool
+	File    string // the file holding the deciding rule ("" when no rule matches)
+	Line    int    // its line number
+	Pattern string // the rule, "!"-prefixed for a negation
+	Shared  bool   // the rule is in a .gitignore of the repository, not only on this machine
+}
+
+// CheckIgnore asks git, in one batched call, which rule decides each path
+// (repo-relative, '/'-separated). --no-index answers for tracked files too.
+func (r *Repo) CheckIgnore(ctx context.Context, paths []string) ([]IgnoreSource, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	var in bytes.Buffer
+	for _, p := range paths {
+		if strings.ContainsRune(p, 0) {
+			return nil, fmt.Errorf("check-ignore: path holds a NUL byte")
+		}
+		// "./" keeps a leading ':' from being read as pathspec magic.
+		in.WriteString("./" + p)
+		in.WriteByte(0)
+	}
+	args := []string{"check-ignore", "--no-index", "-z", "-v", "-n", "--stdin"}
+	cmd := r.command(ctx, args...)
+	cmd.Stdin = &in
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// Exit status 1 means "nothing ignored"; the answer is in the output.
+	if err := cmd.Run(); err != nil && !(cmd.ProcessState != nil && cmd.ProcessState.ExitCode() == 1) {
+		return nil, commandError(args, err, stderr.Bytes())
+	}
+	fields := splitZ(stdout.Bytes())
+	if len(fields) != 4*len(paths) {
+		return nil, fmt.Errorf("git check-ignore: %d fields for %d paths", len(fields), len(paths))
+	}
+	res := make([]IgnoreSource, len(paths))
+	for i := range paths {
+		f := fields[4*i : 4*i+4]
+		src := IgnoreSource{Path: paths[i], File: f[0], Pattern: f[2]}
+		src.Line, _ = strconv.Atoi(f[1])
+		src.Ignored = src.File != "" && !strings.HasPrefix(src.Pattern, "!")
+		src.Shared = src.File != "" && isRepoIgnoreFile(src.File)
+		res[i] = src
+	}
+	return res, nil
+}
+
+// isRepoIgnoreFile tells a .gitignore inside the work tree (shared with
+// everyone who clones) from .git/info/exclude or core.excludesFile.
+func isRepoIgnoreFile(file string) bool {
+	base := file
+	if i := strings.LastIndexByte(file, '/'); i >= 0 {
+		base = file[i+1:]
+	}
+	return base == ".gitignore" && !strings.HasPrefix(file, "/")
+}
+
+// MatchIgnorePattern lists the files one .gitignore pattern would match:
+// untracked files it would newly ignore and tracked files it cannot untrack.
+// fix-ignore shows this before writing.
+func (r *Repo) MatchIgnorePattern(ctx context.Context, pattern string) (Listing, error) {
+	var l Listing
+	out, err := r.output(ctx, nil, "ls-files", "-z", "--others", "--ignored", "--exclude="+pattern)
+	if err != nil {
+		return l, err
+	}
+	l.Untracked = splitZ(out)
+	out, err = r.output(ctx, nil, "ls-files", "-z", "--cached", "--ignored", "--exclude="+pattern)
+	if err != nil {
+		return l, err
+	}
+	l.Tracked = splitZ(out)
+	return l, nil
+}

@@ -1,0 +1,123 @@
+package git
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/gittest"
+)
+
+func TestListFilesAndIgnores(t *testing.T) {
+	g := gittest.New(t)
+	g.Write(".gitignore", ".env\n")
+	g.Write("sub/.gitignore", "!.env\n")
+	g.Write(".git/info/exclude", "local.pem\n")
+	g.Write("tracked.pem", "x")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "init")
+	g.Write(".env", "A=1")
+	g.Write("sub/.env", "A=1")
+	g.Write("local.pem", "x")
+	g.Write("new.pem", "x")
+	g.Write(":odd.pem", "x")
+	g.Write("staged.pem", "x")
+	g.Git("add", "staged.pem")
+	r := open(t, g.Dir)
+	ctx := context.Background()
+	specs := []string{":(glob)**/.env", ":(glob)**/*.pem"}
+
+	l, err := r.ListFiles(ctx, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"staged.pem", "tracked.pem"}; !reflect.DeepEqual(l.Tracked, want) {
+		t.Errorf("tracked %q, want %q", l.Tracked, want)
+	}
+	if want := []string{":odd.pem", "new.pem", "sub/.env"}; !reflect.DeepEqual(l.Untracked, want) {
+		t.Errorf("untracked %q, want %q", l.Untracked, want)
+	}
+	ignored, err := r.ListIgnored(ctx, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{".env", "local.pem"}; !reflect.DeepEqual(ignored, want) {
+		t.Errorf("ignored %q, want %q", ignored, want)
+	}
+	staged, err := r.StagedNames(ctx, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"staged.pem"}; !reflect.DeepEqual(staged, want) {
+		t.Errorf("staged %q, want %q", staged, want)
+	}
+
+	srcs, err := r.CheckIgnore(ctx, []string{".env", "sub/.env", "local.pem", "new.pem", ":odd.pem", "tracked.pem"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []IgnoreSource{
+		{Path: ".env", Ignored: true, File: ".gitignore", Line: 1, Pattern: ".env", Shared: true},
+		{Path: "sub/.env", Ignored: false, File: "sub/.gitignore", Line: 1, Pattern: "!.env", Shared: true},
+		{Path: "local.pem", Ignored: true, File: ".git/info/exclude", Line: 1, Pattern: "local.pem"},
+		{Path: "new.pem"},
+		{Path: ":odd.pem"},
+		{Path: "tracked.pem"},
+	}
+	if !reflect.DeepEqual(srcs, want) {
+		t.Errorf("check-ignore:\n got %+v\nwant %+v", srcs, want)
+	}
+
+	m, err := r.MatchIgnorePattern(ctx, "*.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m.Untracked, []string{":odd.pem", "local.pem", "new.pem"}) || !reflect.DeepEqual(m.Tracked, []string{"staged.pem", "tracked.pem"}) {
+		t.Errorf("match *.pem: %+v", m)
+	}
+}
+
+// A pathspec variable in the environment would make every call fatal or
+// change its meaning; keyguard's children never see them.
+func TestPathspecEnvIgnored(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.pem", "x")
+	t.Setenv("GIT_LITERAL_PATHSPECS", "1")
+	t.Setenv("GIT_ICASE_PATHSPECS", "1")
+	r := open(t, g.Dir)
+	l, err := r.ListFiles(context.Background(), []string{":(glob)**/*.pem"})
+	if err != nil || len(l.Untracked) != 1 {
+		t.Fatalf("got %+v, %v", l, err)
+	}
+}
+
+func TestConfigAndTracked(t *testing.T) {
+	g := gittest.New(t)
+	g.Git("config", "core.hooksPath", ".githooks")
+	g.Write(".githooks/pre-commit", "#!/bin/sh\n")
+	g.Git("add", ".")
+	r := open(t, g.Dir)
+	ctx := context.Background()
+	v, err := r.Config(ctx, "core.hooksPath")
+	if err != nil || v != ".githooks" {
+		t.Fatalf("config: %q %v", v, err)
+	}
+	if v, err := r.Config(ctx, "keyguard.unset"); err != nil || v != "" {
+		t.Fatalf("unset config: %q %v", v, err)
+	}
+	if r.HooksDir != filepath.Join(r.Top, ".githooks") {
+		t.Fatalf("hooks dir %q", r.HooksDir)
+	}
+	tr, err := r.Tracked(ctx, ".githooks/pre-commit", ".githooks/none", "*")
+	if err != nil || !reflect.DeepEqual(tr, []string{".githooks/pre-commit"}) {
+		t.Fatalf("tracked: %q %v", tr, err)
+	}
+	if rel, ok := r.Rel(filepath.Join(r.Top, ".githooks")); !ok || rel != ".githooks" {
+		t.Fatalf("rel: %q %v", rel, ok)
+	}
+	if _, ok := r.Rel(os.TempDir()); ok {
+		t.Fatal("a path outside the work tree counted as inside")
+	}
+}

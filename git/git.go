@@ -1,0 +1,230 @@
+// Package git is the only package in keyguard that runs git.
+//
+// Every output it parses is pinned: -z for path names, --no-color,
+// --no-ext-diff and --no-textconv for diffs, plumbing where it exists, so a
+// user's configuration (color.ui=always, diff.noprefix, textconv drivers,
+// diff.external) can never change what keyguard scans. Errors name the
+// command and carry git's stderr.
+package git
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Errors for the places keyguard cannot work in; callers print them as the
+// one-line reason.
+var (
+	ErrNotRepo     = errors.New("not a git repository (run keyguard inside a repository's work tree)")
+	ErrBare        = errors.New("this is a bare repository: there is no work tree or index to guard")
+	ErrNotWorkTree = errors.New("not inside the work tree (run keyguard from the repository, not from its .git directory)")
+	ErrNoGit       = errors.New("git is not installed or not on PATH")
+)
+
+// Repo is a located, non-bare git repository. All paths are absolute.
+type Repo struct {
+	Top          string // root of the work tree
+	GitDir       string // this work tree's git directory (differs from CommonDir in a linked worktree)
+	CommonDir    string // the shared git directory (hooks, config, objects)
+	HooksDir     string // where git runs hooks from (core.hooksPath aware)
+	ObjectFormat string // "sha1" or "sha256"
+	Head         string // object name of HEAD, "" before the first commit
+
+	env []string // environment for every git child process
+}
+
+// Open locates the repository that dir is in with a single rev-parse.
+func Open(ctx context.Context, dir string) (*Repo, error) {
+	env, err := childEnv(dir)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--path-format=absolute",
+		"--is-bare-repository", "--is-inside-work-tree", "--git-dir", "--git-common-dir",
+		"--git-path", "hooks", "--show-object-format", "--show-toplevel", "--verify", "-q", "HEAD")
+	cmd.Dir = dir
+	cmd.Env = env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	if errors.Is(runErr, exec.ErrNotFound) {
+		return nil, ErrNoGit
+	}
+	lines := strings.Split(strings.TrimRight(stdout.String(), "\n"), "\n")
+	if len(lines) < 2 || lines[0] == "" {
+		if strings.Contains(stderr.String(), "not a git repository") {
+			return nil, ErrNotRepo
+		}
+		return nil, commandError([]string{"rev-parse"}, runErr, stderr.Bytes())
+	}
+	if lines[0] == "true" {
+		return nil, ErrBare
+	}
+	if lines[1] != "true" {
+		return nil, ErrNotWorkTree
+	}
+	if len(lines) < 7 {
+		return nil, commandError([]string{"rev-parse", "--show-toplevel"}, runErr, stderr.Bytes())
+	}
+	r := &Repo{
+		GitDir:       lines[2],
+		CommonDir:    lines[3],
+		HooksDir:     lines[4],
+		ObjectFormat: lines[5],
+		Top:          lines[6],
+		env:          env,
+	}
+	if len(lines) >= 8 {
+		r.Head = lines[7]
+	}
+	// rev-parse exits 1 when only the -q --verify HEAD part failed: a repository
+	// with no commits yet. Anything else is a real error.
+	var exitErr *exec.ExitError
+	if runErr != nil && !(errors.As(runErr, &exitErr) && exitErr.ExitCode() == 1 && r.Head == "") {
+		return nil, commandError([]string{"rev-parse"}, runErr, stderr.Bytes())
+	}
+	return r, nil
+}
+
+// childEnv returns the environment for git children. Variables that would
+// change how git reads our arguments or formats its output are removed;
+// relative GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE are made absolute so
+// the children agree with the hook that git started.
+func childEnv(dir string) ([]string, error) {
+	base := dir
+	if !filepath.IsAbs(base) {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("working directory: %w", err)
+		}
+		base = filepath.Join(wd, dir)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		switch name {
+		case "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
+			"GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_PAGER", "GIT_TRACE", "GIT_TRACE2", "GIT_TRACE2_EVENT",
+			"GIT_TRACE2_PERF", "GIT_FLUSH":
+			continue
+		case "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY":
+			if value != "" && !filepath.IsAbs(value) {
+				kv = name + "=" + filepath.Join(base, value)
+			}
+		}
+		env = append(env, kv)
+	}
+	// Never prompt, never page, and keep messages in English so errors parse.
+	env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0")
+	return env, nil
+}
+
+// command builds a git command run at the top of the work tree.
+func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = r.Top
+	cmd.Env = r.env
+	return cmd
+}
+
+// output runs git and returns its stdout; the error names the command and
+// carries git's stderr.
+func (r *Repo) output(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := r.command(ctx, args...)
+	cmd.Stdin = stdin
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, commandError(args, err, stderr.Bytes())
+	}
+	return stdout.Bytes(), nil
+}
+
+// commandError formats a failed git command: its name, and the first line
+// of what git said.
+func commandError(args []string, err error, stderr []byte) error {
+	name := "git"
+	if len(args) > 0 {
+		name += " " + args[0]
+	}
+	msg := strings.TrimSpace(string(stderr))
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if msg == "" {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return fmt.Errorf("%s: %s (%w)", name, msg, err)
+}
+
+// splitZ splits NUL-terminated output into its fields.
+func splitZ(out []byte) []string {
+	if len(out) == 0 {
+		return nil
+	}
+	out = bytes.TrimSuffix(out, []byte{0})
+	parts := bytes.Split(out, []byte{0})
+	fields := make([]string, len(parts))
+	for i, p := range parts {
+		fields[i] = string(p)
+	}
+	return fields
+}
+
+// EmptyTree returns the object name of the empty tree in this repository's
+// object format: what a first commit is compared against.
+func (r *Repo) EmptyTree() string {
+	if r.ObjectFormat == "sha256" {
+		return "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321"
+	}
+	return "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+}
+
+// Config returns the value of a git config key, or "" when it is unset.
+func (r *Repo) Config(ctx context.Context, key string) (string, error) {
+	cmd := r.command(ctx, "config", "--get", key)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
+			return "", nil
+		}
+		return "", commandError([]string{"config", "--get", key}, err, stderr.Bytes())
+	}
+	return strings.TrimRight(stdout.String(), "\n"), nil
+}
+
+// Tracked returns which of paths (repo-relative, '/'-separated) are in the
+// index.
+func (r *Repo) Tracked(ctx context.Context, paths ...string) ([]string, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	args := []string{"ls-files", "-z", "--cached", "--"}
+	for _, p := range paths {
+		args = append(args, ":(literal)"+p)
+	}
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	return splitZ(out), nil
+}
+
+// Rel returns path relative to the top of the work tree, '/'-separated, and
+// whether it lies inside the work tree at all.
+func (r *Repo) Rel(path string) (string, bool) {
+	rel, err := filepath.Rel(r.Top, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
