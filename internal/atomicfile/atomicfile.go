@@ -1,0 +1,140 @@
+// Package atomicfile replaces files so that a reader, or a crash, sees either
+// the old content or the new, never a half-written file.
+package atomicfile
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// maxLinks bounds symlink resolution, as the kernel's ELOOP limit does.
+const maxLinks = 40
+
+// Write replaces the file at path with data: it writes a temporary file in
+// the same directory, syncs it, gives it the existing file's permissions
+// (defaultPerm, less the umask, for a new file) and renames it over path. If
+// path is a symlink, the link's target is replaced and the link kept. On any
+// error the old file is untouched and the temporary file removed.
+func Write(path string, data []byte, defaultPerm os.FileMode) error {
+	return write(path, data, defaultPerm, nil)
+}
+
+// write is Write with a hook run just before the rename, so tests can make
+// the last step fail even when running as root.
+func write(path string, data []byte, defaultPerm os.FileMode, beforeRename func(tmp string) error) error {
+	if err := writeTarget(path, data, defaultPerm, beforeRename); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeTarget(path string, data []byte, defaultPerm os.FileMode, beforeRename func(string) error) (err error) {
+	target, err := resolve(path)
+	if err != nil {
+		return err
+	}
+	perm, exists := defaultPerm.Perm(), false
+	if fi, err := os.Stat(target); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", target)
+		}
+		perm, exists = fi.Mode().Perm(), true
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+
+	dir := filepath.Dir(target)
+	f, tmp, err := createTemp(dir, filepath.Base(target), perm)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	// OpenFile applied the umask; an existing file's mode is kept exactly.
+	if exists {
+		if err = f.Chmod(perm); err != nil {
+			return err
+		}
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if beforeRename != nil {
+		if err = beforeRename(tmp); err != nil {
+			return err
+		}
+	}
+	if err = os.Rename(tmp, target); err != nil {
+		return err
+	}
+	// Make the rename itself durable; some file systems cannot sync a
+	// directory, and the new content is already safe in place, so ignore that.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// createTemp makes a new file next to the target, named so that a leftover
+// one is recognisable, created with perm so the umask applies to new files.
+func createTemp(dir, base string, perm os.FileMode) (*os.File, string, error) {
+	for range 10000 {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, "", err
+		}
+		name := filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(b[:]))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		return f, name, nil
+	}
+	return nil, "", errors.New("cannot create a unique temporary file")
+}
+
+// resolve follows symlinks at path until it reaches a file or a name that
+// does not exist yet (a dangling link is written through, creating the
+// target). Unlike filepath.EvalSymlinks it accepts a missing final target.
+func resolve(path string) (string, error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return path, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		link, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(filepath.Dir(path), link)
+		}
+		path = link
+	}
+	return "", fmt.Errorf("too many levels of symbolic links")
+}
