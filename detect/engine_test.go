@@ -1,0 +1,336 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/fakekey"
+)
+
+// Key templates shared by the tests below; never literal keys.
+const (
+	ghpTmpl    = "ghp_{{alnum 36}}"
+	openaiTmpl = "sk-proj-{{b64url 74}}{{lit T3Blbk}}FJ{{b64url 74}}"
+	pemTmpl    = "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIE{{b64 60}}\n{{b64 64}}\n-----{{lit END}} RSA PRIVATE KEY-----"
+)
+
+type pos struct {
+	rule                    string
+	line, column, endColumn int
+}
+
+func TestScanPositions(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name string
+		tmpl string
+		want []pos
+	}{
+		{"second line", "x = 1\nGITHUB_TOKEN=" + ghpTmpl + "\n",
+			[]pos{{"github-token", 2, 14, 54}}},
+		{"last line without newline", "a\nb\n\tt=" + ghpTmpl,
+			[]pos{{"github-token", 3, 4, 44}}},
+		{"CRLF lines", "a\r\nb\r\ntoken: " + ghpTmpl + "\r\nc\r\n",
+			[]pos{{"github-token", 3, 8, 48}}},
+		// "// café ключ: " is 14 runes but 19 bytes: columns count runes.
+		{"unicode before key", "// café ключ: " + ghpTmpl,
+			[]pos{{"github-token", 1, 15, 55}}},
+		{"emoji before key", "msg = \"🔑\"; k = '" + ghpTmpl + "'",
+			[]pos{{"github-token", 1, 17, 57}}},
+		{"two keys on a line, sorted by column", "a=" + openaiTmpl + " b=" + ghpTmpl,
+			[]pos{{"openai-api-key", 1, 3, 167}, {"github-token", 1, 170, 210}}},
+		{"keys on several lines, sorted by line", "k1 = 'AIza{{alnum 35}}'\n\nk2 = 'hf_{{lower 34}}'\n",
+			[]pos{{"google-api-key", 1, 7, 46}, {"huggingface-token", 3, 7, 44}}},
+		// A key block is reported on its header line; EndColumn stops at
+		// the end of that line.
+		{"private key block", "# deploy key\n  " + pemTmpl + "\n",
+			[]pos{{"private-key", 2, 3, 34}}},
+		{"private key block CRLF", "x\r\n" + strings.ReplaceAll(pemTmpl, "\n", "\r\n") + "\r\n",
+			[]pos{{"private-key", 2, 1, 32}}},
+		{"AWS key id and secret together",
+			"[default]\naws_access_key_id = AKIA{{upper 16}}\naws_secret_access_key = {{b64 40}}\n",
+			[]pos{{"aws-access-key-id", 2, 21, 41}, {"aws-secret-access-key", 3, 25, 65}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := []byte(fakekey.Expand(tt.tmpl))
+			got := e.Scan(text)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d findings %v, want %d", len(got), got, len(tt.want))
+			}
+			for i, f := range got {
+				p := pos{f.Rule.ID, f.Line, f.Column, f.EndColumn}
+				if p != tt.want[i] {
+					t.Errorf("finding %d = %+v, want %+v", i, p, tt.want[i])
+				}
+				checkPosition(t, text, f)
+				if strings.ContainsAny(f.Secret.Reveal(), "\r") && f.Rule.ID != "private-key" {
+					t.Errorf("finding %d: secret holds a carriage return", i)
+				}
+			}
+		})
+	}
+}
+
+// TestScanFilters pairs each thing that must not be a finding with the
+// nearest thing that must, so a filter that drops everything fails too.
+func TestScanFilters(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name string
+		tmpl string
+		want []string // rule ids, in order
+	}{
+		// Reading a key from the environment is the fix, not a leak.
+		{"python getenv", `api_key = os.getenv("OPENAI_API_KEY")`, nil},
+		{"python environ", `key = os.environ["ANTHROPIC_API_KEY"]`, nil},
+		{"node process.env", `const stripe = Stripe(process.env.STRIPE_SECRET_KEY);`, nil},
+		{"shell expansion", `curl -H "Authorization: Bearer ${GITHUB_TOKEN}" https://api.github.com`, nil},
+		{"dotenv reference", "OPENAI_API_KEY=${OPENAI_API_KEY}", nil},
+		{"actions secret", "  AWS_SECRET_ACCESS_KEY: ${{ secrets.AWS_SECRET_ACCESS_KEY }}", nil},
+		{"the real thing", `api_key = "` + openaiTmpl + `"`, []string{"openai-api-key"}},
+
+		// Placeholders.
+		{"YOUR_API_KEY", `api_key = "YOUR_API_KEY"`, nil},
+		{"angle brackets", "Authorization: Bearer <key>", nil},
+		{"sk-xxxx", "OPENAI_API_KEY=sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", nil},
+		{"word inside key shape", "GITHUB_TOKEN=ghp_your{{alnum 32}}", nil},
+		{"Title word inside key shape", "GITHUB_TOKEN=ghp_Dummy{{alnum 31}}", nil},
+		{"redacted marker", "HF_TOKEN=hf_REDACTED{{lower 26}}", nil},
+		{"digit sequence", "STRIPE_SECRET_KEY=sk_live_{{lit 1234567890}}{{alnum 14}}", nil},
+		{"letter sequence", "GITLAB_TOKEN=glpat-{{lit abcdefghij}}{{alnum 10}}", nil},
+		{"one repeated character", "STRIPE_SECRET_KEY=sk_live_{{lit 000000000000000000000000}}", nil},
+		{"AWS documented key id", "aws_access_key_id = {{lit AKIA}}IOSFODNN7{{lit EXAMPLE}}", nil},
+		{"AWS documented secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY{{lit EXAMPLEKEY}}", nil},
+		{"low entropy key id", "aws_access_key_id = AKIA{{lit ABABABABABABABAB}}", nil},
+		{"random key id", "aws_access_key_id = AKIA{{upper 16}}", []string{"aws-access-key-id"}},
+		{"test-mode Stripe key", "STRIPE_SECRET_KEY=sk_test_{{alnum 24}}", nil},
+		{"live Stripe key", "STRIPE_SECRET_KEY=sk_live_{{alnum 24}}", []string{"stripe-live-key"}},
+		{"lone key header in docs", "Paste the -----{{lit BEGIN}} OPENSSH PRIVATE KEY----- block here.", nil},
+		{"key header with elided body", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----{{lit END}} RSA PRIVATE KEY-----", nil},
+		{"key block", pemTmpl, []string{"private-key"}},
+
+		// Inline allow comments silence their own line only.
+		{"keyguard:allow", "GITHUB_TOKEN=" + ghpTmpl + " # keyguard:allow", nil},
+		{"gitleaks:allow", "const t = '" + ghpTmpl + "'; // gitleaks:allow", nil},
+		{"detect-secrets pragma", "token = '" + ghpTmpl + "'  # pragma: allowlist secret", nil},
+		{"allow on another line", "# keyguard:allow\nGITHUB_TOKEN=" + ghpTmpl, []string{"github-token"}},
+		{"allow on key header line", "-----{{lit BEGIN}} RSA PRIVATE KEY----- keyguard:allow\nMIIE{{b64 60}}\n{{b64 64}}", nil},
+		{"allow on key body line", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIE{{b64 60}} keyguard:allow\n{{b64 64}}", []string{"private-key"}},
+		{"misspelt allow", "GITHUB_TOKEN=" + ghpTmpl + " # keyguard:alow", []string{"github-token"}},
+
+		// Shapes: lengths are exact where the provider documents them.
+		{"token inside identifier", "my_ghp_{{alnum 36}}", nil},
+		{"token one char too long", "GITHUB_TOKEN=ghp_{{alnum 37}}", nil},
+		{"webhook", "url = 'https://hooks.slack.com/services/T{{ualnum 9}}/B{{ualnum 9}}/{{alnum 24}}'", []string{"slack-webhook-url"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, f := range e.Scan([]byte(fakekey.Expand(tt.tmpl))) {
+				got = append(got, f.Rule.ID)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("template %q: got rules %v, want %v", tt.tmpl, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScanDedupe(t *testing.T) {
+	ghp := RuleSpec{ID: "copy-a", Keywords: []string{"ghp_"}, Regex: `\b(gh[pousr]_[A-Za-z0-9]{36})\b`, SecretGroup: 1}
+	tests := []struct {
+		name    string
+		builtin []RuleSpec
+		extra   []RuleSpec
+		want    []string
+	}{
+		{"same span: earlier rule wins",
+			[]RuleSpec{ghp, {ID: "copy-b", Keywords: []string{"ghp_"}, Regex: `(ghp_[A-Za-z0-9]{36})`, SecretGroup: 1}}, nil,
+			[]string{"copy-a"}},
+		{"same span: order decides, not the id",
+			[]RuleSpec{{ID: "z-first", Keywords: []string{"ghp_"}, Regex: `ghp_[A-Za-z0-9]{36}`}, ghp}, nil,
+			[]string{"z-first"}},
+		{"span inside another is dropped, whatever the order",
+			nil, []RuleSpec{{ID: "inner", Keywords: []string{"ghp_"}, Regex: `ghp_([A-Za-z0-9]{10})`, SecretGroup: 1}, ghp},
+			[]string{"copy-a"}},
+	}
+	text := []byte(fakekey.Expand("t = " + ghpTmpl))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := newEngine(tt.builtin, Options{Extra: tt.extra})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range e.Scan(text) {
+				got = append(got, f.Rule.ID)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	ok := RuleSpec{ID: "corp-token", Keywords: []string{"corp_"}, Regex: `corp_[a-z0-9]{32}`}
+	with := func(f func(*RuleSpec)) RuleSpec { s := ok; f(&s); return s }
+	tests := []struct {
+		name string
+		opts Options
+		want string // substring of the error
+	}{
+		{"bad regex names the rule", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Regex = `corp_(` })}}, `"corp-token"`},
+		{"group out of range", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.SecretGroup = 1 })}}, "secretGroup 1 out of range"},
+		{"negative group", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.SecretGroup = -1 })}}, "negative"},
+		{"empty regex", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Regex = "" })}}, "empty regex"},
+		{"missing id", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.ID = "" })}}, `rule "#1": missing id`},
+		{"empty keyword", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Keywords = []string{""} })}}, "empty keyword"},
+		{"entropy out of range", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Entropy = 9 })}}, "entropy"},
+		{"duplicate of a built-in", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.ID = "github-token" })}}, `"github-token": duplicate id`},
+		{"duplicate user rules", Options{Extra: []RuleSpec{ok, ok}}, `"corp-token": duplicate id`},
+		{"unknown disabled id", Options{Disabled: []string{"github-tokens"}}, `"github-tokens": no such rule`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(tt.opts)
+			if err == nil {
+				t.Fatalf("New succeeded (%d rules), want error containing %q", len(e.Rules()), tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+	// The same options minus the fault are accepted.
+	if _, err := New(Options{Extra: []RuleSpec{ok}, Disabled: []string{"github-token"}}); err != nil {
+		t.Errorf("valid options rejected: %v", err)
+	}
+}
+
+func TestParseCatalogueStrict(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"known fields", "rules:\n  - id: a\n    regex: b\n    secretGroup: 0\n", ""},
+		{"misspelt field", "rules:\n  - id: a\n    regex: b\n    secretgroup: 1\n", "secretgroup"},
+		{"unknown top level", "rule:\n  - id: a\n", "rule"},
+		{"wrong type", "rules:\n  - id: a\n    keywords: abc\n", "cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseCatalogue([]byte(tt.yaml))
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("error %v, want one mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestOptions(t *testing.T) {
+	corp := RuleSpec{ID: "corp-token", Keywords: []string{"CORP_"}, Regex: `\b(corp_[a-z0-9]{32})\b`, SecretGroup: 1, Entropy: 3}
+	noKeyword := RuleSpec{ID: "no-keyword", Regex: `\bkg-[0-9a-f]{24}\b`}
+	overlapA := RuleSpec{ID: "overlap-a", Keywords: []string{"tokab"}, Regex: `tokab[a-z0-9]{20}`}
+	overlapB := RuleSpec{ID: "overlap-b", Keywords: []string{"abcd"}, Regex: `(abcd[0-9]{20})`, SecretGroup: 1}
+	tests := []struct {
+		name string
+		opts Options
+		tmpl string
+		want []string
+	}{
+		{"user rule, keyword case-insensitive", Options{Extra: []RuleSpec{corp}}, "x = 'corp_{{lalnum 32}}'", []string{"corp-token"}},
+		{"user rule entropy floor", Options{Extra: []RuleSpec{corp}}, "x = 'corp_{{lit abababababababababababababababab}}'", nil},
+		{"rule without keywords always runs", Options{Extra: []RuleSpec{noKeyword}}, "a\nid: kg-{{hex 24}}\n", []string{"no-keyword"}},
+		// The keywords "tokab" and "abcd" overlap in "tokabcd": both must fire
+		// (their spans overlap without nesting, so both are kept).
+		{"overlapping keywords", Options{Extra: []RuleSpec{overlapA, overlapB}}, "tokabcd{{digit 20}}", []string{"overlap-a", "overlap-b"}},
+		{"disabled built-in", Options{Disabled: []string{"github-token"}}, "t = " + ghpTmpl, nil},
+		{"not disabled", Options{Disabled: []string{"stripe-live-key"}}, "t = " + ghpTmpl, []string{"github-token"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := New(tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range e.Scan([]byte(fakekey.Expand(tt.tmpl))) {
+				got = append(got, f.Rule.ID)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			for _, id := range tt.opts.Disabled {
+				for _, r := range e.Rules() {
+					if r.ID == id {
+						t.Errorf("Rules() still lists disabled %s", id)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLazyCompile checks that New compiles no built-in regex and a scan
+// compiles only the rules its keywords trigger.
+func TestLazyCompile(t *testing.T) {
+	e := newTestEngine(t)
+	compiled := func() (ids []string) {
+		for _, r := range e.Rules() {
+			if r.re != nil {
+				ids = append(ids, r.ID)
+			}
+		}
+		return ids
+	}
+	if got := compiled(); len(got) != 0 {
+		t.Fatalf("after New, compiled %v, want none", got)
+	}
+	e.Scan([]byte("nothing to see here\n"))
+	if got := compiled(); len(got) != 0 {
+		t.Fatalf("after a clean scan, compiled %v, want none", got)
+	}
+	e.Scan([]byte(fakekey.Expand("t = " + ghpTmpl)))
+	if got := strings.Join(compiled(), ","); got != "github-token" {
+		t.Fatalf("after a GitHub token, compiled %v, want github-token", got)
+	}
+}
+
+// TestConcurrentScan races first use of every rule (run with -race).
+func TestConcurrentScan(t *testing.T) {
+	e := newTestEngine(t)
+	var texts [][]byte
+	for _, s := range builtinSpecs(t) {
+		for _, m := range s.Examples.Match {
+			texts = append(texts, []byte(fakekey.Expand(m)))
+		}
+	}
+	want := make([]int, len(texts))
+	var wg sync.WaitGroup
+	got := make([][]int, 8)
+	for g := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, text := range texts {
+				got[g] = append(got[g], len(e.Scan(text)))
+			}
+		}()
+	}
+	wg.Wait()
+	for i, text := range texts {
+		want[i] = len(e.Scan(text))
+	}
+	for g := range got {
+		for i := range want {
+			if got[g][i] != want[i] {
+				t.Errorf("goroutine %d, text %d: %d findings, want %d", g, i, got[g][i], want[i])
+			}
+		}
+	}
+}

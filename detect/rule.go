@@ -1,0 +1,188 @@
+package detect
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+// builtinYAML is the rule catalogue shipped in the binary.
+//
+//go:embed rules.yaml
+var builtinYAML []byte
+
+// RuleSpec is the YAML schema of one rule: the embedded catalogue and user
+// rules in .keyguard.yaml both use it. It is raw data; New validates and
+// compiles it into a Rule.
+//
+// Keywords are a prefilter: the regex runs only on lines where one of them
+// occurs (a regex that can match a newline searches the 200 lines from
+// there), so a keyword should be a literal part of what the regex matches.
+// A rule without keywords runs on all text.
+type RuleSpec struct {
+	ID          string   `yaml:"id"`          // kebab-case, unique
+	Description string   `yaml:"description"` // e.g. "OpenAI API key"
+	Provider    string   `yaml:"provider"`    // e.g. "OpenAI"
+	Keywords    []string `yaml:"keywords"`    // literals for the prefilter, matched ASCII-case-insensitively
+	Regex       string   `yaml:"regex"`       // RE2 syntax (Go regexp)
+	SecretGroup int      `yaml:"secretGroup"` // capture group holding the secret; 0 = whole match
+	Entropy     float64  `yaml:"entropy"`     // minimum Shannon entropy (bits/char) of the secret; 0 = no check
+	EnvVar      string   `yaml:"env"`         // conventional env var name, e.g. OPENAI_API_KEY ("" if none)
+	Revoke      string   `yaml:"revoke"`      // URL where the user revokes or rotates the secret
+	Examples    Examples `yaml:"examples"`
+}
+
+// Examples are fakekey templates (see internal/fakekey) that, once expanded,
+// must and must not produce a finding of their rule. Tests check them, so a
+// rule documents and proves its own shape.
+type Examples struct {
+	Match   []string `yaml:"match"`
+	NoMatch []string `yaml:"nomatch"`
+}
+
+// catalogue is the top level of rules.yaml.
+type catalogue struct {
+	Rules []RuleSpec `yaml:"rules"`
+}
+
+// parseCatalogue decodes a rules document strictly: an unknown field is an
+// error, because a misspelt "secretgroup" would otherwise silently become 0.
+func parseCatalogue(data []byte) ([]RuleSpec, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var c catalogue
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("decode rules: %w", err)
+	}
+	return c.Rules, nil
+}
+
+// Rule is a validated rule, ready to scan. Its regex compiles on first use
+// for built-in rules and in New for user rules.
+type Rule struct {
+	ID          string // e.g. "openai-api-key"
+	Description string // what was found, e.g. "OpenAI API key"
+	Provider    string // who issued it, e.g. "OpenAI"
+	EnvVar      string // where the value belongs instead, e.g. OPENAI_API_KEY; "" if none
+	Revoke      string // URL where the user revokes or rotates it
+
+	index    int      // position in the catalogue; lower wins ties
+	keywords []string // lowercased
+	pattern  string
+	group    int
+	entropy  float64
+
+	once      sync.Once
+	re        *regexp.Regexp
+	multiLine bool // the regex can match a newline, so a match may span lines
+	err       error
+}
+
+// validateSpec checks what can be checked without compiling the regex.
+func validateSpec(s *RuleSpec) error {
+	switch {
+	case s.ID == "":
+		return errors.New("missing id")
+	case s.Regex == "":
+		return errors.New("empty regex")
+	case s.SecretGroup < 0:
+		return fmt.Errorf("secretGroup %d is negative", s.SecretGroup)
+	case s.Entropy < 0 || s.Entropy > 8:
+		return fmt.Errorf("entropy %v is outside 0..8 bits per character", s.Entropy)
+	}
+	for _, k := range s.Keywords {
+		if k == "" {
+			return errors.New("empty keyword")
+		}
+	}
+	return nil
+}
+
+// newRule builds a Rule from a validated spec; the regex is not compiled yet.
+func newRule(s *RuleSpec, index int) *Rule {
+	kws := make([]string, len(s.Keywords))
+	for i, k := range s.Keywords {
+		kws[i] = string(lowerASCII([]byte(k)))
+	}
+	return &Rule{
+		ID:          s.ID,
+		Description: s.Description,
+		Provider:    s.Provider,
+		EnvVar:      s.EnvVar,
+		Revoke:      s.Revoke,
+		index:       index,
+		keywords:    kws,
+		pattern:     s.Regex,
+		group:       s.SecretGroup,
+		entropy:     s.Entropy,
+	}
+}
+
+// compile compiles the regex once; safe for concurrent use.
+func (r *Rule) compile() error {
+	r.once.Do(func() {
+		r.re, r.multiLine, r.err = compilePattern(r.pattern, r.group)
+	})
+	return r.err
+}
+
+// compiled returns the compiled regex. A built-in rule that fails to compile is
+// a bug in rules.yaml that TestBuiltinRulesCompile catches, so it panics
+// rather than silently scanning less.
+func (r *Rule) compiled() *regexp.Regexp {
+	if err := r.compile(); err != nil {
+		panic(fmt.Sprintf("detect: built-in rule %q: %v", r.ID, err))
+	}
+	return r.re
+}
+
+// compilePattern compiles pattern, checks that group exists, and reports
+// whether the pattern can match a newline.
+func compilePattern(pattern string, group int) (*regexp.Regexp, bool, error) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, false, fmt.Errorf("compile regex: %w", err)
+	}
+	if group > re.NumSubexp() {
+		return nil, false, fmt.Errorf("secretGroup %d out of range: regex has %d groups", group, re.NumSubexp())
+	}
+	// Parsing again is cheap and the only way to inspect the syntax tree.
+	tree, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, false, fmt.Errorf("parse regex: %w", err)
+	}
+	return re, matchesNewline(tree), nil
+}
+
+// matchesNewline reports whether any part of re can consume '\n'. Such rules
+// are searched over a window of lines; all others line by line.
+func matchesNewline(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r == '\n' {
+				return true
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] <= '\n' && '\n' <= re.Rune[i+1] {
+				return true
+			}
+		}
+	case syntax.OpAnyChar:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if matchesNewline(sub) {
+			return true
+		}
+	}
+	return false
+}
