@@ -1,0 +1,118 @@
+// Package hook is what each git hook keyguard installs does, composed from
+// the packages that read git (git), scan content (detect), know secret files
+// (coverage, secretfiles) and print (report).
+package hook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/keyguard/keyguard/coverage"
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/report"
+	"github.com/keyguard/keyguard/secretfiles"
+)
+
+// ErrBlocked means findings were reported and the commit must be refused;
+// main turns it into exit status 1.
+var ErrBlocked = errors.New("blocked")
+
+// Options configures PreCommit.
+type Options struct {
+	Repo   *git.Repo
+	Stderr io.Writer
+}
+
+// PreCommit judges exactly what the commit will contain: the added lines of
+// the staged diff, and the sensitive files that are staged or present and
+// not ignored. It returns ErrBlocked after reporting findings; any error
+// reading the index is returned as is, which also refuses the commit.
+func PreCommit(ctx context.Context, o Options) error {
+	engine, err := detect.New(detect.Options{})
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	cat := coverage.Default()
+
+	var findings []report.Finding
+	var sum report.Summary
+	staged := map[string]bool{}
+	err = o.Repo.StagedDiff(ctx, git.DiffHandler{
+		Change: func(c *git.Change) error {
+			sum.Files++
+			staged[c.Path] = true
+			if c.Binary {
+				sum.Binary++
+			}
+			if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() {
+				findings = append(findings, report.Finding{Path: c.Path, FileKind: e.Description, FileState: report.Staged})
+			}
+			return nil
+		},
+		Fragment: func(f git.Fragment) error {
+			sum.Lines += countLines(f.Text)
+			for _, k := range engine.Scan(f.Text) {
+				k := k
+				findings = append(findings, report.Finding{
+					Path: f.Change.Path, Line: f.StartLine + k.Line - 1, Column: k.Column, Secret: &k,
+				})
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
+	}
+
+	files, err := secretfiles.Inventory(ctx, secretfiles.Options{Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged})
+	if err != nil {
+		return fmt.Errorf("cannot check secret files, so the commit is refused: %w", err)
+	}
+	var warnings []report.Finding
+	for _, f := range files {
+		rf := report.Finding{Path: f.Path, FileKind: f.Entry.Description, HoldsKeys: len(f.Keys)}
+		switch f.State {
+		case secretfiles.Untracked:
+			rf.FileState = report.NotIgnored
+			findings = append(findings, rf)
+		case secretfiles.Tracked:
+			rf.FileState = report.Tracked
+			warnings = append(warnings, rf)
+		}
+	}
+
+	sort.SliceStable(findings, func(i, j int) bool {
+		a, b := findings[i], findings[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	report.Warnings(o.Stderr, warnings)
+	if len(findings) > 0 {
+		report.Blocked(o.Stderr, findings, sum)
+		return ErrBlocked
+	}
+	report.Clean(o.Stderr, sum)
+	return nil
+}
+
+func countLines(text []byte) int {
+	n := 0
+	for _, b := range text {
+		if b == '\n' {
+			n++
+		}
+	}
+	if len(text) > 0 && text[len(text)-1] != '\n' {
+		n++
+	}
+	return n
+}

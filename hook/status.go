@@ -1,0 +1,123 @@
+package hook
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/keyguard/keyguard/coverage"
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/install"
+	"github.com/keyguard/keyguard/report"
+	"github.com/keyguard/keyguard/secretfiles"
+)
+
+// StatusOptions configures Status.
+type StatusOptions struct {
+	Install install.Options
+	Out     io.Writer
+}
+
+// Status reports whether git will run the guard, and where every sensitive
+// file in the repository stands: ignored (by the repository or only on this
+// machine), untracked and not ignored, staged, or tracked.
+func Status(ctx context.Context, o StatusOptions) error {
+	hooks, err := install.Inspect(ctx, o.Install)
+	if err != nil {
+		return err
+	}
+	for _, h := range hooks {
+		writeHookStatus(o.Out, h)
+	}
+
+	engine, err := detect.New(detect.Options{})
+	if err != nil {
+		return fmt.Errorf("load rules: %w", err)
+	}
+	files, err := secretfiles.Inventory(ctx, secretfiles.Options{
+		Repo: o.Install.Repo, Catalogue: coverage.Default(), Engine: engine, Ignored: true,
+	})
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fmt.Fprintln(o.Out, "keyguard: no secret files found in the work tree")
+		return nil
+	}
+	fmt.Fprintf(o.Out, "keyguard: %d secret %s:\n", len(files), pluralWord(len(files), "file", "files"))
+	needFix, needUntrack := false, false
+	for _, f := range files {
+		detail := f.Entry.Description
+		if len(f.Keys) > 0 {
+			detail += fmt.Sprintf(", %d %s", len(f.Keys), pluralWord(len(f.Keys), "key", "keys"))
+		}
+		var state string
+		switch f.State {
+		case secretfiles.Ignored:
+			state = "ignored"
+			detail += fmt.Sprintf("; %s:%d %s", f.Ignore.File, f.Ignore.Line, f.Ignore.Pattern)
+		case secretfiles.LocalIgnored:
+			state = "LOCAL ONLY"
+			detail += fmt.Sprintf("; ignored only on this machine by %s:%d %s", f.Ignore.File, f.Ignore.Line, f.Ignore.Pattern)
+			needFix = true
+		case secretfiles.Untracked:
+			state = "NOT IGNORED"
+			needFix = true
+		case secretfiles.Staged:
+			state = "STAGED"
+			needUntrack = true
+		case secretfiles.Tracked:
+			state = "TRACKED"
+			needUntrack = true
+		}
+		fmt.Fprintf(o.Out, "    %-12s %s  (%s)\n", state, report.DisplayPath(f.Path), detail)
+	}
+	if needFix {
+		fmt.Fprintln(o.Out, "hint: keyguard fix-ignore adds the missing .gitignore entries")
+	}
+	if needUntrack {
+		fmt.Fprintln(o.Out, "hint: git rm --cached -- <file> stops tracking a file (your copy stays); revoke and rotate keys that were committed")
+	}
+	return nil
+}
+
+func writeHookStatus(w io.Writer, h install.HookStatus) {
+	switch {
+	case !h.Installed():
+		fmt.Fprintf(w, "keyguard: %s: not installed\n", h.Name)
+	case h.GitRuns:
+		fmt.Fprintf(w, "keyguard: %s: installed in %s, git runs it", h.Name, h.Script)
+		if h.BinaryVersion != "" {
+			fmt.Fprintf(w, " (keyguard %s)", h.BinaryVersion)
+		}
+		fmt.Fprintln(w)
+	default:
+		fmt.Fprintf(w, "keyguard: %s: installed in %s, but git does not run it\n", h.Name, h.Script)
+	}
+	if h.HooksPath != "" {
+		fmt.Fprintf(w, "    core.hooksPath = %s\n", h.HooksPath)
+	}
+	for _, k := range h.Kept {
+		runs := "runs first"
+		if !k.Runs {
+			runs = "not executable, so it does not run"
+		}
+		fmt.Fprintf(w, "    your previous hook is kept: %s (%s)\n", k.Path, runs)
+	}
+	if h.Installed() && h.Binary != "" {
+		fmt.Fprintf(w, "    binary: %s\n", h.Binary)
+	}
+	for _, p := range h.Problems {
+		fmt.Fprintf(w, "keyguard: problem: %s\n", p.Problem)
+		if p.Fix != "" {
+			fmt.Fprintf(w, "hint: %s\n", p.Fix)
+		}
+	}
+}
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

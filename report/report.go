@@ -1,0 +1,233 @@
+// Package report renders keyguard's findings for people.
+//
+// Output policy: everything goes to the writer the caller gives (stderr for
+// the hook), each message line starts with "keyguard: ", is lowercase and has
+// no trailing period; a fix the user can run is on a "hint: " line. Secrets
+// are only ever shown through detect.Secret, which redacts itself.
+package report
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/keyguard/keyguard/detect"
+)
+
+// FileState says why a sensitive file is a problem.
+type FileState int
+
+// The states a sensitive file can be reported in.
+const (
+	NotIgnored   FileState = iota // present, untracked, and git does not ignore it
+	Staged                        // added or changed in the commit being made
+	Tracked                       // already committed; .gitignore cannot help
+	LocalIgnored                  // ignored only on this machine (.git/info/exclude, core.excludesFile)
+)
+
+// Finding is one problem: a key in a line, or a sensitive file.
+type Finding struct {
+	Path   string
+	Line   int // 1-based; 0 for a file finding
+	Column int // 1-based, in characters; 0 for a file finding
+
+	Secret *detect.Finding // set for a key found in content
+
+	// Set for a sensitive file.
+	FileKind  string    // what the file is, e.g. "environment file"
+	FileState FileState // why it is a problem
+	HoldsKeys int       // keys found in it, for files sensitive by content
+}
+
+// Summary counts what a scan covered, so a clean result is never silent
+// about having scanned nothing.
+type Summary struct {
+	Files  int // files whose staged content was read
+	Lines  int // added lines scanned
+	Binary int // binary files skipped
+}
+
+// Blocked writes the report for a refused commit: one block per finding,
+// then the hints that apply to all of them.
+func Blocked(w io.Writer, findings []Finding, sum Summary) {
+	keys, files := 0, 0
+	for _, f := range findings {
+		if f.Secret != nil {
+			keys++
+		} else {
+			files++
+		}
+	}
+	fmt.Fprintf(w, "keyguard: commit refused: %s\n", countPhrase(keys, files))
+	for _, f := range findings {
+		fmt.Fprintln(w)
+		if f.Secret != nil {
+			writeKey(w, f)
+		} else {
+			writeFile(w, f)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "keyguard: %s\n", summaryPhrase(sum))
+	if keys > 0 {
+		fmt.Fprintln(w, "hint: a false positive? add a comment containing keyguard:allow on that line")
+	}
+	fmt.Fprintln(w, "hint: to commit anyway this once (not recommended): git commit --no-verify")
+}
+
+// Warnings writes findings that do not block the commit.
+func Warnings(w io.Writer, findings []Finding) {
+	for _, f := range findings {
+		switch f.FileState {
+		case Tracked:
+			fmt.Fprintf(w, "keyguard: warning: %s (%s) is already committed; ignoring it cannot remove it from git\n", DisplayPath(f.Path), f.FileKind)
+			fmt.Fprintf(w, "hint: git rm --cached -- %s   (stop tracking it; your copy stays), then revoke and rotate any key it held\n", ShellQuote(f.Path))
+		case LocalIgnored:
+			fmt.Fprintf(w, "keyguard: warning: %s (%s) is ignored only on this machine; teammates' clones do not ignore it\n", DisplayPath(f.Path), f.FileKind)
+		}
+	}
+}
+
+// Clean writes the one line that says the commit was checked.
+func Clean(w io.Writer, sum Summary) {
+	fmt.Fprintf(w, "keyguard: no secrets found; %s\n", summaryPhrase(sum))
+}
+
+func writeKey(w io.Writer, f Finding) {
+	s := f.Secret
+	fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", DisplayPath(f.Path), f.Line, f.Column, s.Rule.Description, s.Rule.ID)
+	fmt.Fprintf(w, "    secret   %s, fingerprint %s\n", s.Secret, s.Fingerprint)
+	name := s.Rule.EnvVar
+	if name == "" {
+		// A private key or the like has no variable of its own: it belongs in
+		// a file outside the repository or in a secret store.
+		fmt.Fprintf(w, "    fix      keep it out of the repository: store it outside the work tree or in a secret store, and load it by path\n")
+	} else if read := EnvRead(f.Path, name); read != "" {
+		fmt.Fprintf(w, "    fix      read it from the environment instead: %s\n", read)
+		fmt.Fprintf(w, "             put %s=... in .env and run keyguard fix-ignore so .env is never committed\n", name)
+	} else if isDotEnv(f.Path) {
+		fmt.Fprintf(w, "    fix      keep this file out of git: keyguard fix-ignore, then git rm --cached -- %s\n", ShellQuote(f.Path))
+	} else {
+		fmt.Fprintf(w, "    fix      move the key out of this file into an environment variable (%s) or a secret store\n", name)
+	}
+	revoke := "revoke it at the provider and create a new one"
+	if s.Rule.Revoke != "" {
+		revoke = "revoke it and create a new one at " + s.Rule.Revoke
+	}
+	fmt.Fprintf(w, "    rotate   if this key was ever pushed or shared, %s\n", revoke)
+}
+
+func writeFile(w io.Writer, f Finding) {
+	p := DisplayPath(f.Path)
+	q := ShellQuote(f.Path)
+	switch f.FileState {
+	case Staged:
+		fmt.Fprintf(w, "%s: %s is staged for commit\n", p, f.FileKind)
+		fmt.Fprintf(w, "    fix      git rm --cached -- %s   (unstage it; your copy stays)\n", q)
+		fmt.Fprintf(w, "             keyguard fix-ignore   (add it to .gitignore)\n")
+	case NotIgnored:
+		what := f.FileKind
+		if f.HoldsKeys > 0 {
+			what = fmt.Sprintf("%s holding %s", f.FileKind, plural(f.HoldsKeys, "key"))
+		}
+		fmt.Fprintf(w, "%s: %s is not ignored by git (git add . would commit it)\n", p, what)
+		fmt.Fprintf(w, "    fix      keyguard fix-ignore   (add it to .gitignore)\n")
+	default:
+		fmt.Fprintf(w, "%s: %s\n", p, f.FileKind)
+	}
+}
+
+func countPhrase(keys, files int) string {
+	var parts []string
+	if keys > 0 {
+		parts = append(parts, plural(keys, "secret")+" in staged changes")
+	}
+	if files > 0 {
+		parts = append(parts, plural(files, "secret file")+" not kept out of git")
+	}
+	return strings.Join(parts, " and ")
+}
+
+func summaryPhrase(s Summary) string {
+	p := fmt.Sprintf("checked %s, %s added", plural(s.Files, "staged file"), plural(s.Lines, "line"))
+	if s.Binary > 0 {
+		p += fmt.Sprintf(" (%s skipped)", plural(s.Binary, "binary file"))
+	}
+	return p
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// DisplayPath shows a repository path on one line: names with control
+// characters or quotes are shown Go-quoted, as git quotes them.
+func DisplayPath(p string) string {
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
+			return strconv.Quote(p)
+		}
+	}
+	return p
+}
+
+// ShellQuote quotes a path for a POSIX shell command line when it needs it.
+func ShellQuote(p string) string {
+	safe := p != ""
+	for _, r := range p {
+		if !(r == '/' || r == '.' || r == '_' || r == '-' || r == '+' || r == ',' || r == '@' || r == '%' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') || r > 0x7f) {
+			safe = false
+			break
+		}
+	}
+	// A leading dash needs no quoting: every hint puts "--" before the path.
+	if safe {
+		return p
+	}
+	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+func isDotEnv(p string) bool {
+	base := path.Base(p)
+	return base == ".env" || strings.HasPrefix(base, ".env.")
+}
+
+// EnvRead returns how code in the file's language reads an environment
+// variable, or "" when keyguard does not know the language.
+func EnvRead(file, name string) string {
+	base := path.Base(file)
+	ext := strings.ToLower(path.Ext(base))
+	switch {
+	case ext == ".py" || ext == ".ipynb":
+		return fmt.Sprintf(`os.environ["%s"]`, name)
+	case ext == ".js" || ext == ".mjs" || ext == ".cjs" || ext == ".jsx" || ext == ".ts" || ext == ".tsx" || ext == ".vue" || ext == ".svelte":
+		return "process.env." + name
+	case ext == ".go":
+		return fmt.Sprintf(`os.Getenv("%s")`, name)
+	case ext == ".rb":
+		return fmt.Sprintf(`ENV["%s"]`, name)
+	case ext == ".java" || ext == ".kt" || ext == ".kts" || ext == ".scala":
+		return fmt.Sprintf(`System.getenv("%s")`, name)
+	case ext == ".cs":
+		return fmt.Sprintf(`Environment.GetEnvironmentVariable("%s")`, name)
+	case ext == ".php":
+		return fmt.Sprintf(`getenv('%s')`, name)
+	case ext == ".rs":
+		return fmt.Sprintf(`std::env::var("%s")`, name)
+	case ext == ".swift":
+		return fmt.Sprintf(`ProcessInfo.processInfo.environment["%s"]`, name)
+	case ext == ".sh" || ext == ".bash" || ext == ".zsh" || base == "Dockerfile" || strings.HasPrefix(base, "Dockerfile.") || ext == ".dockerfile":
+		return fmt.Sprintf(`"${%s}"`, name)
+	case ext == ".yml" || ext == ".yaml" || ext == ".toml" || ext == ".json" || ext == ".ini" || ext == ".cfg" || ext == ".conf" || ext == ".properties":
+		return fmt.Sprintf("${%s} (let the program that reads this file take it from the environment)", name)
+	case ext == ".tf":
+		return fmt.Sprintf("var.%s (set TF_VAR_%s in the environment)", strings.ToLower(name), strings.ToLower(name))
+	}
+	return ""
+}

@@ -1,0 +1,182 @@
+// Package secretfiles finds the sensitive files in a repository, tells
+// whether git keeps each out of commits, and fixes .gitignore for those it
+// does not. git is the authority on what is ignored; the coverage package
+// says what is sensitive and how to ignore it.
+package secretfiles
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/keyguard/keyguard/coverage"
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/git"
+)
+
+// State is where a sensitive file stands with git.
+type State int
+
+// The states, from safest to most exposed.
+const (
+	Ignored      State = iota // git ignores it through a .gitignore in the repository
+	LocalIgnored              // ignored only on this machine (.git/info/exclude, core.excludesFile)
+	Untracked                 // present, not ignored: `git add .` would commit it
+	Staged                    // added or changed in the index, about to be committed
+	Tracked                   // committed already, unchanged in the index
+)
+
+func (s State) String() string {
+	switch s {
+	case Ignored:
+		return "ignored"
+	case LocalIgnored:
+		return "ignored on this machine only"
+	case Untracked:
+		return "not ignored"
+	case Staged:
+		return "staged"
+	case Tracked:
+		return "tracked"
+	}
+	return fmt.Sprintf("State(%d)", int(s))
+}
+
+// File is one sensitive file and its state.
+type File struct {
+	Path   string // repo-relative, '/'-separated
+	Entry  coverage.Entry
+	State  State
+	Ignore git.IgnoreSource // the rule deciding whether it is ignored (set for every state but Untracked)
+	Keys   []detect.Finding // keys found in the working-tree copy of a file sensitive by content
+}
+
+// Options selects what Inventory looks at.
+type Options struct {
+	Repo      *git.Repo
+	Catalogue *coverage.Catalogue
+	Engine    *detect.Engine
+	Ignored   bool // also list ignored files (status and fix-ignore want them; the hook does not)
+	// Staged, when set, is the set of paths the commit adds or changes, already
+	// known to the caller (the hook reads it from the diff); nil asks git.
+	Staged map[string]bool
+}
+
+// maxContent bounds how much of a working-tree file is read to decide
+// whether a config-like file holds a key.
+const maxContent = 8 << 20
+
+// Inventory lists the sensitive files present in the repository with their
+// state, sorted by path. Files sensitive only by content are listed only
+// when a key is found in them.
+func Inventory(ctx context.Context, o Options) ([]File, error) {
+	specs := o.Catalogue.Pathspecs()
+	listing, err := o.Repo.ListFiles(ctx, specs)
+	if err != nil {
+		return nil, fmt.Errorf("list sensitive files: %w", err)
+	}
+	isStaged := o.Staged
+	if isStaged == nil {
+		staged, err := o.Repo.StagedNames(ctx, specs)
+		if err != nil {
+			return nil, fmt.Errorf("list staged files: %w", err)
+		}
+		isStaged = make(map[string]bool, len(staged))
+		for _, p := range staged {
+			isStaged[p] = true
+		}
+	}
+	var files []File
+	add := func(path string, state State) error {
+		entry, ok := o.Catalogue.Classify(path)
+		if !ok {
+			return nil
+		}
+		f := File{Path: path, Entry: entry, State: state}
+		if entry.Kind == coverage.ByContent {
+			keys, err := ScanFile(o.Repo, o.Engine, path)
+			if err != nil {
+				return err
+			}
+			if len(keys) == 0 {
+				return nil
+			}
+			f.Keys = keys
+		}
+		files = append(files, f)
+		return nil
+	}
+	for _, p := range listing.Tracked {
+		state := Tracked
+		if isStaged[p] {
+			state = Staged
+		}
+		if err := add(p, state); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range listing.Untracked {
+		if err := add(p, Untracked); err != nil {
+			return nil, err
+		}
+	}
+	if o.Ignored {
+		ignored, err := o.Repo.ListIgnored(ctx, specs)
+		if err != nil {
+			return nil, fmt.Errorf("list ignored files: %w", err)
+		}
+		for _, p := range ignored {
+			if err := add(p, Ignored); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := explainIgnores(ctx, o.Repo, files); err != nil {
+		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, nil
+}
+
+// explainIgnores asks git, in one call, which rule decides each listed file
+// that is not plainly untracked, and tells shared from machine-local rules.
+func explainIgnores(ctx context.Context, repo *git.Repo, files []File) error {
+	var paths []string
+	var idx []int
+	for i, f := range files {
+		if f.State != Untracked {
+			paths = append(paths, f.Path)
+			idx = append(idx, i)
+		}
+	}
+	sources, err := repo.CheckIgnore(ctx, paths)
+	if err != nil {
+		return fmt.Errorf("check ignore rules: %w", err)
+	}
+	for k, src := range sources {
+		f := &files[idx[k]]
+		f.Ignore = src
+		if f.State == Ignored && !src.Shared {
+			f.State = LocalIgnored
+		}
+	}
+	return nil
+}
+
+// ScanFile scans the working-tree copy of a file for keys. A file that
+// cannot be read is an error: the guard fails closed.
+func ScanFile(repo *git.Repo, engine *detect.Engine, rel string) ([]detect.Finding, error) {
+	fh, err := os.Open(filepath.Join(repo.Top, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxContent))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", rel, err)
+	}
+	return engine.Scan(data), nil
+}
