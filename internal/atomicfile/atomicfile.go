@@ -21,19 +21,29 @@ const maxLinks = 40
 // path is a symlink, the link's target is replaced and the link kept. On any
 // error the old file is untouched and the temporary file removed.
 func Write(path string, data []byte, defaultPerm os.FileMode) error {
-	return write(path, data, defaultPerm, nil)
+	return write(path, data, defaultPerm, false, nil)
 }
+
+// WriteMode is Write that gives the file exactly perm, whatever its mode was
+// and whatever the umask: for scripts that must stay executable.
+func WriteMode(path string, data []byte, perm os.FileMode) error {
+	return write(path, data, perm, true, nil)
+}
+
+// TempInfix is in the name of every temporary file Write creates, so a
+// leftover one (after a crash) is recognisably keyguard's.
+const TempInfix = ".keyguard-tmp-"
 
 // write is Write with a hook run just before the rename, so tests can make
 // the last step fail even when running as root.
-func write(path string, data []byte, defaultPerm os.FileMode, beforeRename func(tmp string) error) error {
-	if err := writeTarget(path, data, defaultPerm, beforeRename); err != nil {
+func write(path string, data []byte, perm os.FileMode, exact bool, beforeRename func(tmp string) error) error {
+	if err := writeTarget(path, data, perm, exact, beforeRename); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
 
-func writeTarget(path string, data []byte, defaultPerm os.FileMode, beforeRename func(string) error) (err error) {
+func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, beforeRename func(string) error) (err error) {
 	target, err := resolve(path)
 	if err != nil {
 		return err
@@ -43,7 +53,10 @@ func writeTarget(path string, data []byte, defaultPerm os.FileMode, beforeRename
 		if !fi.Mode().IsRegular() {
 			return fmt.Errorf("%s is not a regular file", target)
 		}
-		perm, exists = fi.Mode().Perm(), true
+		exists = true
+		if !exact {
+			perm = fi.Mode().Perm()
+		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -62,8 +75,9 @@ func writeTarget(path string, data []byte, defaultPerm os.FileMode, beforeRename
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
-	// OpenFile applied the umask; an existing file's mode is kept exactly.
-	if exists {
+	// OpenFile applied the umask; an existing file's mode is kept exactly,
+	// and an exact mode is set as asked.
+	if exists || exact {
 		if err = f.Chmod(perm); err != nil {
 			return err
 		}
@@ -99,7 +113,7 @@ func createTemp(dir, base string, perm os.FileMode) (*os.File, string, error) {
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, "", err
 		}
-		name := filepath.Join(dir, "."+base+".tmp-"+hex.EncodeToString(b[:]))
+		name := filepath.Join(dir, "."+base+TempInfix+hex.EncodeToString(b[:]))
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if errors.Is(err, fs.ErrExist) {
 			continue

@@ -107,7 +107,7 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			hook := tt.setup(t, dir, p)
-			err := write(p, []byte("new\n"), 0o644, hook)
+			err := write(p, []byte("new\n"), 0o644, false, hook)
 			if err == nil {
 				t.Fatal("write succeeded; want an error")
 			}
@@ -188,5 +188,30 @@ func TestWriteSymlink(t *testing.T) {
 			noTemps(t, dir)
 			noTemps(t, filepath.Dir(target))
 		})
+	}
+}
+
+func TestWriteModeSetsExactMode(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "hook")
+	if err := os.WriteFile(p, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMode(p, []byte("new"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o755 {
+		t.Fatalf("mode %v, want 0755", fi.Mode().Perm())
+	}
+	fresh := filepath.Join(dir, "fresh")
+	if err := WriteMode(fresh, []byte("x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(fresh); fi.Mode().Perm() != 0o755 {
+		t.Fatalf("new file mode %v, want 0755 despite the umask", fi.Mode().Perm())
 	}
 }

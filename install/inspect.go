@@ -1,0 +1,259 @@
+package install
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Wiring says how keyguard is wired into one git hook.
+type Wiring string
+
+// The ways keyguard can be wired into a hook.
+const (
+	WiringNone   Wiring = "none"   // keyguard is not in this hook
+	WiringScript Wiring = "script" // keyguard's own hook script is in the hook slot
+	WiringBlock  Wiring = "block"  // keyguard's block is in the user's hook script (core.hooksPath inside the work tree)
+)
+
+// HookStatus is one managed hook's state, for keyguard status.
+type HookStatus struct {
+	Name      string // the git hook, e.g. "pre-commit"
+	HooksDir  string // the directory git runs hooks from
+	HooksPath string // core.hooksPath as configured, "" when unset
+	Path      string // the file git runs for this hook
+	Script    string // the file holding keyguard's part: Path, or the user script (husky's .husky/<hook>)
+
+	Wiring     Wiring // how keyguard is there, if at all
+	Current    bool   // keyguard's script or block is exactly what this keyguard would write
+	Foreign    bool   // Path holds a hook that is not keyguard's (WiringScript layout only)
+	Executable bool   // Path is a file with an execute bit, which git requires
+	GitRuns    bool   // git will run keyguard's part on this hook
+
+	Kept []KeptHook // user hooks keyguard kept and runs before itself, in order
+
+	Binary        string // the keyguard binary the hook runs
+	BinaryVersion string // the version that binary reports, "" when missing or silent
+
+	Problems []Problem // what is wrong, each with its fix
+}
+
+// Installed reports whether keyguard's script or block is present.
+func (s HookStatus) Installed() bool { return s.Wiring != WiringNone }
+
+// KeptHook is a user's hook that keyguard moved aside and chains.
+type KeptHook struct {
+	Path string // where it is kept
+	Runs bool   // it is executable, so keyguard's hook runs it
+}
+
+// Problem is one thing that stops keyguard from guarding commits as intended.
+type Problem struct {
+	Problem string // what is wrong, one line
+	Fix     string // the command or step that fixes it
+}
+
+// Inspect reports the state of every hook keyguard manages. It changes
+// nothing; it runs the installed binary once to ask its version.
+func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
+	r, err := newRun(o)
+	if err != nil {
+		return nil, err
+	}
+	hooksPath, err := r.Repo.Config(ctx, "core.hooksPath")
+	if err != nil {
+		return nil, err
+	}
+	version := binaryVersion(ctx, r.Repo.Top, r.binary)
+	var all []HookStatus
+	for _, h := range managedHooks() {
+		t := resolve(r.Repo, h)
+		s := HookStatus{
+			Name: h.Name, HooksDir: t.dir, HooksPath: hooksPath, Path: t.slot, Script: t.slot,
+			Wiring: WiringNone, Executable: isExecutable(t.slot),
+			Binary: r.binary, BinaryVersion: version,
+		}
+		if t.layout == layoutScript {
+			err = r.inspectScript(t, &s)
+		} else {
+			err = r.inspectBlock(ctx, t, &s)
+		}
+		if err != nil {
+			return nil, err
+		}
+		r.binaryProblems(t, &s)
+		if p, ok := staleHook(r.Repo, t); ok {
+			s.Problems = append(s.Problems, Problem{
+				Problem: fmt.Sprintf("%s is an earlier keyguard hook that git ignores, because core.hooksPath is %s", r.show(p), hooksPath),
+				Fix:     "nothing needed; to clean it up run keyguard uninstall, then keyguard install",
+			})
+		}
+		all = append(all, s)
+	}
+	return all, nil
+}
+
+// inspectScript fills in s for a hook slot outside the work tree.
+func (r *run) inspectScript(t target, s *HookStatus) error {
+	names, err := keptHooks(t.dir, t.hook.Name)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		p := filepath.Join(t.dir, n)
+		k := KeptHook{Path: p, Runs: isExecutable(p)}
+		s.Kept = append(s.Kept, k)
+		if !k.Runs {
+			s.Problems = append(s.Problems, Problem{
+				Problem: fmt.Sprintf("your kept %s hook %s is not executable, so it does not run", t.hook.Name, r.show(p)),
+				Fix:     "chmod +x " + shWord(r.show(p)),
+			})
+		}
+	}
+	fi, err := os.Lstat(t.slot)
+	if errors.Is(err, fs.ErrNotExist) {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("keyguard's %s hook is not installed", t.hook.Name),
+			Fix:     "keyguard install",
+		})
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("inspect %s: %w", t.slot, err)
+	}
+	ours, err := holdsOurHook(t.slot, fi)
+	if err != nil {
+		return err
+	}
+	if !ours {
+		s.Foreign = true
+		p := Problem{
+			Problem: fmt.Sprintf("%s is not keyguard's hook, so commits are not checked", r.show(t.slot)),
+			Fix:     "keyguard install (it keeps your hook and runs it first)",
+		}
+		if len(names) > 0 {
+			p.Problem = fmt.Sprintf("%s is not keyguard's hook: something replaced keyguard's, so commits are not checked", r.show(t.slot))
+			p.Fix = "keyguard install --force (keeps both hooks and runs them before keyguard)"
+		}
+		s.Problems = append(s.Problems, p)
+		return nil
+	}
+	s.Wiring = WiringScript
+	content, err := os.ReadFile(t.slot)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", t.slot, err)
+	}
+	if len(names) == 0 || names[0] != t.hook.Name+chainedSuffix {
+		names = append([]string{t.hook.Name + chainedSuffix}, names...)
+	}
+	s.Current = string(content) == hookScript(t.hook, r.binary, names)
+	s.GitRuns = s.Executable
+	if !s.Executable {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("keyguard's hook %s is not executable, so git does not run it", r.show(t.slot)),
+			Fix:     "keyguard install --force",
+		})
+	}
+	if !s.Current {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("keyguard's hook %s differs from what keyguard %s writes", r.show(t.slot), r.Version),
+			Fix:     "keyguard install (updates it in place)",
+		})
+	}
+	return nil
+}
+
+// inspectBlock fills in s for a hooks directory inside the work tree.
+func (r *run) inspectBlock(ctx context.Context, t target, s *HookStatus) error {
+	s.Script = t.script
+	content, err := os.ReadFile(t.script)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", t.script, err)
+	}
+	sp, ok := findBlock(content, t.hook)
+	if !ok {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("%s does not run keyguard", r.show(t.script)),
+			Fix:     "keyguard install (adds keyguard's block to it)",
+		})
+		return nil
+	}
+	s.Wiring = WiringBlock
+	s.Current = string(content[sp.start:sp.end]) == blockText(t.hook, lineEnding(content))
+	if !s.Current {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("keyguard's block in %s differs from what keyguard %s writes", r.show(t.script), r.Version),
+			Fix:     "keyguard install (updates the block in place)",
+		})
+	}
+	bp := blockProblems(t, r.show)
+	s.GitRuns = len(bp) == 0 && (t.husky || s.Executable)
+	s.Problems = append(s.Problems, bp...)
+	if rel, ok := r.Repo.Rel(t.script); ok {
+		if tracked, err := r.Repo.Tracked(ctx, rel); err == nil && len(tracked) == 0 {
+			s.Problems = append(s.Problems, Problem{
+				Problem: fmt.Sprintf("%s is not committed, so teammates' commits are not checked", rel),
+				Fix:     "git add " + shWord(rel) + " && git commit",
+			})
+		}
+	}
+	return nil
+}
+
+// binaryProblems checks the binary that the hook runs.
+func (r *run) binaryProblems(t target, s *HookStatus) {
+	if s.Wiring == WiringNone {
+		return
+	}
+	switch {
+	case !isExecutable(r.binary):
+		effect := "commits are refused"
+		if s.Wiring == WiringBlock {
+			effect = "commits are not checked"
+		}
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("the keyguard binary %s is missing, so %s", r.show(r.binary), effect),
+			Fix:     "keyguard install",
+		})
+	case s.BinaryVersion == "":
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("%s does not report a keyguard version", r.show(r.binary)),
+			Fix:     "keyguard install --force",
+		})
+	case s.BinaryVersion != r.Version:
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("the hook runs keyguard %s, not this keyguard %s", s.BinaryVersion, r.Version),
+			Fix:     "keyguard install (updates the binary)",
+		})
+	}
+}
+
+// binaryVersion asks an installed keyguard for its version ("keyguard X.Y.Z");
+// "" when it is missing, fails or says something else.
+func binaryVersion(ctx context.Context, dir, bin string) string {
+	if !isExecutable(bin) {
+		return ""
+	}
+	// A hung binary must not hang status.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "version")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := bytes.Cut(out, []byte("\n"))
+	v, ok := strings.CutPrefix(strings.TrimSpace(string(line)), "keyguard ")
+	if !ok {
+		return ""
+	}
+	return v
+}
