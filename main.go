@@ -1,0 +1,225 @@
+// Command keyguard stops API keys and secret files from being committed.
+//
+// Usage:
+//
+//	keyguard install [--force]     guard this repository's commits (once per clone)
+//	keyguard uninstall             remove the guard, restore the hook it kept
+//	keyguard status                is the guard installed; which secret files exist and are they ignored
+//	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
+//	keyguard hook pre-commit       what the installed hook runs on every commit
+//	keyguard version               print the version
+//
+// Exit status: 0 clean, 1 blocked (findings), 2 usage or operational error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/hook"
+	"github.com/keyguard/keyguard/install"
+	"github.com/keyguard/keyguard/secretfiles"
+)
+
+// version is keyguard's release; the installed hook reports it in status.
+const version = "0.1.0"
+
+// Exit codes, documented in the README and in doc.go.
+const (
+	exitClean   = 0
+	exitBlocked = 1
+	exitError   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one keyguard command line and decides its exit code; it is the
+// only place that does.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	switch {
+	case err == nil:
+		return exitClean
+	case errors.Is(err, hook.ErrBlocked):
+		return exitBlocked
+	default:
+		fmt.Fprintf(stderr, "keyguard: %v\n", err)
+		return exitError
+	}
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	app := commands(stdout, stderr)
+	// urfave/cli reports a bad flag through the command's own handler, so
+	// every command gets ours: usage errors exit 2 with a pointer to --help.
+	var setUsage func([]*cli.Command)
+	setUsage = func(cmds []*cli.Command) {
+		for _, c := range cmds {
+			c.OnUsageError = usageError
+			setUsage(c.Subcommands)
+		}
+	}
+	setUsage(app.Commands)
+	return app
+}
+
+func commands(stdout, stderr io.Writer) *cli.App {
+	dryRun := &cli.BoolFlag{Name: "dry-run", Usage: "show what would change, change nothing"}
+	return &cli.App{
+		Name:           "keyguard",
+		Usage:          "stop API keys and secret files from being committed",
+		Version:        version,
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		HideVersion:    true,
+		ExitErrHandler: func(*cli.Context, error) {}, // run decides exit codes
+		OnUsageError:   usageError,
+		Action:         noCommand,
+		Commands: []*cli.Command{
+			{
+				Name:      "install",
+				Usage:     "guard this repository: run keyguard on every git commit",
+				ArgsUsage: " ",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "force", Usage: "rewrite keyguard's hook and binary even when they look current"},
+				},
+				Action: func(c *cli.Context) error {
+					o, err := installOptions(c)
+					if err != nil {
+						return err
+					}
+					o.Force = c.Bool("force")
+					return install.Install(c.Context, o)
+				},
+			},
+			{
+				Name:      "uninstall",
+				Usage:     "remove keyguard's hooks and restore the hooks it kept",
+				ArgsUsage: " ",
+				Action: func(c *cli.Context) error {
+					o, err := installOptions(c)
+					if err != nil {
+						return err
+					}
+					return install.Uninstall(c.Context, o)
+				},
+			},
+			{
+				Name:      "status",
+				Usage:     "show whether the guard runs and whether secret files are ignored",
+				ArgsUsage: " ",
+				Action: func(c *cli.Context) error {
+					o, err := installOptions(c)
+					if err != nil {
+						return err
+					}
+					return hook.Status(c.Context, hook.StatusOptions{Install: o, Out: stdout})
+				},
+			},
+			{
+				Name:      "fix-ignore",
+				Usage:     "add the missing .gitignore entries for secret files",
+				ArgsUsage: " ",
+				Flags:     []cli.Flag{dryRun},
+				Action: func(c *cli.Context) error {
+					repo, err := openRepo(c)
+					if err != nil {
+						return err
+					}
+					return secretfiles.FixIgnore(c.Context, secretfiles.FixOptions{
+						Repo: repo, DryRun: c.Bool("dry-run"), Out: stdout,
+					})
+				},
+			},
+			{
+				Name:  "hook",
+				Usage: "run the check behind an installed git hook",
+				Subcommands: []*cli.Command{
+					{
+						Name:      "pre-commit",
+						Usage:     "check what is staged; exit 1 to refuse the commit",
+						ArgsUsage: " ",
+						Action: func(c *cli.Context) error {
+							repo, err := openRepo(c)
+							if err != nil {
+								return err
+							}
+							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: stderr})
+						},
+					},
+				},
+			},
+			{
+				Name:      "version",
+				Usage:     "print keyguard's version",
+				ArgsUsage: " ",
+				Action: func(c *cli.Context) error {
+					fmt.Fprintf(stdout, "keyguard %s\n", version)
+					return nil
+				},
+			},
+		},
+	}
+}
+
+// openRepo locates the repository around the working directory and refuses
+// stray arguments, which would otherwise be silently ignored.
+func openRepo(c *cli.Context) (*git.Repo, error) {
+	if c.Args().Present() {
+		return nil, usageErrorf("%s takes no arguments (got %q)", c.Command.FullName(), c.Args().First())
+	}
+	return git.Open(c.Context, ".")
+}
+
+// installOptions gathers what install, uninstall and status need: the
+// repository and the binary that the hook will run.
+func installOptions(c *cli.Context) (install.Options, error) {
+	repo, err := openRepo(c)
+	if err != nil {
+		return install.Options{}, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return install.Options{}, fmt.Errorf("locate the keyguard binary: %w", err)
+	}
+	if resolved, err := filepath.EvalSymlinks(self); err == nil {
+		self = resolved
+	}
+	return install.Options{Repo: repo, Self: self, Version: version, Out: c.App.Writer}, nil
+}
+
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("usage: "+format, args...)
+}
+
+func usageError(c *cli.Context, err error, _ bool) error {
+	name := "keyguard"
+	if c.Command != nil && c.Command.FullName() != "" {
+		name += " " + c.Command.FullName()
+	}
+	return fmt.Errorf("usage: %w (see %s --help)", err, name)
+}
+
+// noCommand runs when no known command was given: a usage error.
+func noCommand(c *cli.Context) error {
+	if c.Args().Present() {
+		return usageErrorf("unknown command %q (see keyguard --help)", c.Args().First())
+	}
+	_ = cli.ShowAppHelp(c)
+	return usageErrorf("no command given")
+}
