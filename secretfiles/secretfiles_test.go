@@ -1,0 +1,156 @@
+package secretfiles
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/coverage"
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/internal/fakekey"
+	"github.com/keyguard/keyguard/internal/gittest"
+)
+
+type setup struct {
+	g      *gittest.Repo
+	repo   *git.Repo
+	engine *detect.Engine
+}
+
+func newSetup(t *testing.T, prepare func(g *gittest.Repo)) setup {
+	t.Helper()
+	g := gittest.New(t)
+	prepare(g)
+	repo, err := git.Open(context.Background(), g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := detect.New(detect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return setup{g: g, repo: repo, engine: engine}
+}
+
+func TestInventoryStates(t *testing.T) {
+	s := newSetup(t, func(g *gittest.Repo) {
+		g.Write(".gitignore", ".env\n")
+		g.Write(".git/info/exclude", "local.key\n")
+		g.Write("tracked.pem", "x")
+		g.Git("add", ".")
+		g.Git("commit", "-q", "-m", "init")
+		g.Write(".env", "A=1")
+		g.Write(".env.local", "A=1")
+		g.Write(".env.example", "A=")
+		g.Write("local.key", "x")
+		g.Write("staged.p12", "x")
+		g.Git("add", "staged.p12")
+		g.Write("config.py", "DEBUG = 1\n")                                    // no key: not sensitive
+		g.Write("app/config.py", fakekey.Expand(`KEY = "ghp_{{alnum 36}}"`)+"\n") // key: sensitive
+	})
+	files, err := Inventory(context.Background(), Options{Repo: s.repo, Catalogue: coverage.Default(), Engine: s.engine, Ignored: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]State{}
+	for _, f := range files {
+		got[f.Path] = f.State
+	}
+	want := map[string]State{
+		".env": Ignored, ".env.local": Untracked, "local.key": LocalIgnored,
+		"staged.p12": Staged, "tracked.pem": Tracked, "app/config.py": Untracked,
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d files %v, want %d", len(got), got, len(want))
+	}
+	for p, st := range want {
+		if got[p] != st {
+			t.Errorf("%s: state %v, want %v", p, got[p], st)
+		}
+	}
+	for _, f := range files {
+		if f.Path == "app/config.py" && len(f.Keys) != 1 {
+			t.Errorf("app/config.py: %d keys, want 1", len(f.Keys))
+		}
+	}
+}
+
+func TestInventoryWithoutIgnoredSkipsThem(t *testing.T) {
+	s := newSetup(t, func(g *gittest.Repo) {
+		g.Write(".gitignore", ".env\n")
+		g.Write(".env", "A=1")
+		g.Write("id_rsa", "x")
+	})
+	files, err := Inventory(context.Background(), Options{Repo: s.repo, Catalogue: coverage.Default(), Engine: s.engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Path != "id_rsa" || files[0].State != Untracked {
+		t.Fatalf("got %+v, want only id_rsa untracked", files)
+	}
+}
+
+func TestFixIgnore(t *testing.T) {
+	tests := []struct {
+		name      string
+		prepare   func(g *gittest.Repo)
+		dryRun    bool
+		wantErr   error
+		wantOut   []string
+		gitignore string // expected content afterwards; "" = unchanged from before
+	}{
+		{
+			name:      "nothing to do",
+			prepare:   func(g *gittest.Repo) { g.Write(".gitignore", "*.log\n"); g.Write("app.py", "x") },
+			wantOut:   []string{"nothing to do"},
+			gitignore: "*.log\n",
+		},
+		{
+			name:      "netrc and tfvars",
+			prepare:   func(g *gittest.Repo) { g.Write(".netrc", "x"); g.Write("infra/prod.tfvars", "x") },
+			wantOut:   []string{"added", "now ignored: .netrc, infra/prod.tfvars"},
+			gitignore: "# keyguard: keep secrets out of git\n.netrc\n_netrc\n*.tfvars\n*.tfvars.json\n",
+		},
+		{
+			name:      "dry run writes nothing",
+			prepare:   func(g *gittest.Repo) { g.Write(".gitignore", "*.log"); g.Write(".htpasswd", "x") },
+			dryRun:    true,
+			wantOut:   []string{"would add 1 entry", "would ignore: .htpasswd", "nothing was changed"},
+			gitignore: "*.log",
+		},
+		{
+			name: "tracked file needs the user",
+			prepare: func(g *gittest.Repo) {
+				g.Write(".pypirc", "x")
+				g.Git("add", ".")
+				g.Git("commit", "-q", "-m", "x")
+			},
+			wantErr:   ErrUnresolved,
+			wantOut:   []string{".pypirc is tracked", "git rm --cached -- .pypirc", "revoke and rotate"},
+			gitignore: "# keyguard: keep secrets out of git\n.pypirc\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSetup(t, tt.prepare)
+			var out strings.Builder
+			err := FixIgnore(context.Background(), FixOptions{Repo: s.repo, Engine: s.engine, DryRun: tt.dryRun, Out: &out})
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err %v, want %v\n%s", err, tt.wantErr, out.String())
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			got, _ := os.ReadFile(filepath.Join(s.g.Dir, ".gitignore"))
+			if string(got) != tt.gitignore {
+				t.Errorf(".gitignore:\n%q\nwant\n%q", got, tt.gitignore)
+			}
+		})
+	}
+}
