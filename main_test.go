@@ -136,7 +136,7 @@ func TestRunExitCodes(t *testing.T) {
 	clean.Write("app.py", "print(1)\n")
 	clean.Git("add", ".")
 	blocked := gittest.New(t)
-	blocked.Write("app.py", fakekey.Expand(`TOKEN = "ghp_{{alnum 36}}"`)+"\n")
+	blocked.Write("app.py", fakekey.Expand(`TOKEN = "ghp_{{b62crc 30}}"`)+"\n")
 	blocked.Git("add", ".")
 	broken := gittest.New(t)
 	broken.Write("app.py", "print(1)\n")

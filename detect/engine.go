@@ -13,8 +13,10 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	// coregx/ahocorasick: compiles a flat DFA (fastest of the candidates we
@@ -29,10 +31,19 @@ import (
 // and is ample for a private key block (a 4096-bit RSA key is 51 lines).
 const multiLineWindow = 200
 
+// maxGenericLine is the longest line generic rules look at: longer lines are
+// minified or generated code, where "key = value" shapes are noise.
+const maxGenericLine = 1000
+
 // Options configures an Engine beyond the built-in catalogue.
 type Options struct {
 	Extra    []RuleSpec // user rules, appended after the built-ins
 	Disabled []string   // ids of rules to skip; an unknown id is an error
+	// AllowSecrets are regexes (RE2); a secret matching any is not a finding.
+	AllowSecrets []string
+	// StopWords are literals; a secret containing any (case-insensitively)
+	// is not a finding.
+	StopWords []string
 }
 
 // Engine scans text with a fixed set of rules. It is immutable after New
@@ -41,6 +52,8 @@ type Engine struct {
 	rules     []*Rule                // enabled rules, catalogue order
 	ac        *ahocorasick.Automaton // all keywords; nil when no rule has one
 	byKeyword [][]int                // automaton pattern id -> indexes into rules
+	allow     []*regexp.Regexp       // Options.AllowSecrets, compiled
+	stopWords []string               // Options.StopWords, lowercased
 }
 
 // Finding is one secret found in the scanned text.
@@ -65,7 +78,7 @@ type Finding struct {
 // naming the rule; built-in rules compile on first use, so start-up does not
 // pay for rules the input never triggers.
 func New(opts Options) (*Engine, error) {
-	builtin, err := parseCatalogue(builtinYAML)
+	builtin, err := loadBuiltin()
 	if err != nil {
 		return nil, fmt.Errorf("detect: built-in catalogue: %w", err)
 	}
@@ -110,6 +123,9 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		}
 	}
 	for i := range opts.Extra {
+		if opts.Extra[i].family == "" {
+			opts.Extra[i].family = "user"
+		}
 		if err := add(&opts.Extra[i], i, true); err != nil {
 			return nil, err
 		}
@@ -118,6 +134,19 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		if !seen[id] {
 			return nil, fmt.Errorf("detect: cannot disable rule %q: no such rule", id)
 		}
+	}
+	for _, pat := range opts.AllowSecrets {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, fmt.Errorf("detect: allowed secret pattern %q: %w", pat, err)
+		}
+		e.allow = append(e.allow, re)
+	}
+	for _, w := range opts.StopWords {
+		if w == "" {
+			return nil, fmt.Errorf("detect: empty stop word")
+		}
+		e.stopWords = append(e.stopWords, strings.ToLower(w))
 	}
 	if err := e.buildPrefilter(); err != nil {
 		return nil, err
@@ -174,6 +203,17 @@ type candidate struct {
 // in the catalogue, and a finding lying inside another's span is dropped (an
 // id-shaped string inside a key block is part of that key).
 func (e *Engine) Scan(text []byte) []Finding {
+	return e.scan(text, true)
+}
+
+// ScanFile is Scan for the content of the named file (a repository path):
+// in minified and generated files (lockfiles, *.min.js, go.sum, ...) only
+// provider rules run, since generic "name = value" matches there are noise.
+func (e *Engine) ScanFile(name string, text []byte) []Finding {
+	return e.scan(text, !IsGenerated(name))
+}
+
+func (e *Engine) scan(text []byte, generic bool) []Finding {
 	if len(text) == 0 {
 		return nil
 	}
@@ -181,6 +221,9 @@ func (e *Engine) Scan(text []byte) []Finding {
 	hits := e.keywordLines(text, lines)
 	var cands []candidate
 	for ri, r := range e.rules {
+		if r.generic && !generic {
+			continue
+		}
 		var regions []span
 		if len(r.keywords) == 0 {
 			// No keyword to wait for: such a (user) rule runs on everything.
@@ -190,7 +233,7 @@ func (e *Engine) Scan(text []byte) []Finding {
 		} else {
 			continue
 		}
-		cands = r.match(text, regions, lines, ri, cands)
+		cands = e.match(r, text, regions, lines, ri, cands)
 	}
 	return e.findings(text, lines, dedupe(cands))
 }
@@ -240,8 +283,9 @@ func (r *Rule) regions(hitLines []int, lines *lineIndex) []span {
 }
 
 // match runs the rule's regex over regions and appends the matches that
-// survive the allow comment, entropy and placeholder filters.
-func (r *Rule) match(text []byte, regions []span, lines *lineIndex, ri int, out []candidate) []candidate {
+// survive the allow comment, entropy, placeholder, validation and allowlist
+// filters.
+func (e *Engine) match(r *Rule, text []byte, regions []span, lines *lineIndex, ri int, out []candidate) []candidate {
 	re := r.compiled()
 	for _, reg := range regions {
 		for _, m := range re.FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
@@ -252,7 +296,8 @@ func (r *Rule) match(text []byte, regions []span, lines *lineIndex, ri int, out 
 			start, end = start+reg.start, end+reg.start
 			// The line where the match starts decides, even for a
 			// multi-line match, since that is where a comment can go.
-			if hasAllowMarker(lines.line(lines.of(m[0] + reg.start))) {
+			line := lines.line(lines.of(m[0] + reg.start))
+			if hasAllowMarker(line) || (r.generic && len(line) > maxGenericLine) {
 				continue
 			}
 			secret := string(text[start:end])
@@ -262,10 +307,34 @@ func (r *Rule) match(text []byte, regions []span, lines *lineIndex, ri int, out 
 			if isPlaceholder(secret) {
 				continue
 			}
+			if r.validate != nil && !r.validate(secret) {
+				continue
+			}
+			if e.allowed(secret) {
+				continue
+			}
 			out = append(out, candidate{rule: ri, start: start, end: end})
 		}
 	}
 	return out
+}
+
+// allowed reports whether the user's configuration allows this secret.
+func (e *Engine) allowed(secret string) bool {
+	for _, re := range e.allow {
+		if re.MatchString(secret) {
+			return true
+		}
+	}
+	if len(e.stopWords) > 0 {
+		lower := strings.ToLower(secret)
+		for _, w := range e.stopWords {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dedupe drops a candidate whose span equals or lies inside a kept one; on

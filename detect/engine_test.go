@@ -10,7 +10,7 @@ import (
 
 // Key templates shared by the tests below; never literal keys.
 const (
-	ghpTmpl    = "ghp_{{alnum 36}}"
+	ghpTmpl    = "ghp_{{b62crc 30}}"
 	openaiTmpl = "sk-proj-{{b64url 74}}{{lit T3Blbk}}FJ{{b64url 74}}"
 	pemTmpl    = "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIE{{b64 60}}\n{{b64 64}}\n-----{{lit END}} RSA PRIVATE KEY-----"
 )
@@ -121,7 +121,7 @@ func TestScanFilters(t *testing.T) {
 		{"misspelt allow", "GITHUB_TOKEN=" + ghpTmpl + " # keyguard:alow", []string{"github-token"}},
 
 		// Shapes: lengths are exact where the provider documents them.
-		{"token inside identifier", "my_ghp_{{alnum 36}}", nil},
+		{"token inside identifier", "my_ghp_{{b62crc 30}}", nil},
 		{"token one char too long", "GITHUB_TOKEN=ghp_{{alnum 37}}", nil},
 		{"webhook", "url = 'https://hooks.slack.com/services/T{{ualnum 9}}/B{{ualnum 9}}/{{alnum 24}}'", []string{"slack-webhook-url"}},
 	}

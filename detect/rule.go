@@ -2,20 +2,55 @@ package detect
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"regexp"
 	"regexp/syntax"
+	"slices"
+	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
 )
 
-// builtinYAML is the rule catalogue shipped in the binary.
+// builtinFS holds the rule catalogue shipped in the binary, one file per
+// family (see rules/README.md).
 //
-//go:embed rules.yaml
-var builtinYAML []byte
+//go:embed rules/*.yaml
+var builtinFS embed.FS
+
+// loadBuiltin parses every family file in name order and tags each rule with
+// its family.
+func loadBuiltin() ([]RuleSpec, error) {
+	names, err := fs.Glob(builtinFS, "rules/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	var all []RuleSpec
+	for _, name := range names {
+		data, err := builtinFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		specs, err := parseCatalogue(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		family := strings.TrimSuffix(path.Base(name), ".yaml")
+		if _, rest, ok := strings.Cut(family, "-"); ok {
+			family = rest
+		}
+		for i := range specs {
+			specs[i].family = family
+		}
+		all = append(all, specs...)
+	}
+	return all, nil
+}
 
 // RuleSpec is the YAML schema of one rule: the embedded catalogue and user
 // rules in .keyguard.yaml both use it. It is raw data; New validates and
@@ -35,7 +70,11 @@ type RuleSpec struct {
 	Entropy     float64  `yaml:"entropy"`     // minimum Shannon entropy (bits/char) of the secret; 0 = no check
 	EnvVar      string   `yaml:"env"`         // conventional env var name, e.g. OPENAI_API_KEY ("" if none)
 	Revoke      string   `yaml:"revoke"`      // URL where the user revokes or rotates the secret
+	Validate    string   `yaml:"validate"`    // name of an offline structural check (see validate.go); "" = none
+	Generic     bool     `yaml:"generic"`     // no provider prefix: skipped in minified or generated files and long lines
 	Examples    Examples `yaml:"examples"`
+
+	family string // the catalogue file it came from; "user" for .keyguard.yaml rules
 }
 
 // Examples are fakekey templates (see internal/fakekey) that, once expanded,
@@ -71,9 +110,12 @@ type Rule struct {
 	Provider    string // who issued it, e.g. "OpenAI"
 	EnvVar      string // where the value belongs instead, e.g. OPENAI_API_KEY; "" if none
 	Revoke      string // URL where the user revokes or rotates it
+	Family      string // catalogue family, e.g. "ai", "cloud"; "user" for user rules
 
-	index    int      // position in the catalogue; lower wins ties
-	keywords []string // lowercased
+	index    int // position in the catalogue; lower wins ties
+	generic  bool
+	validate validator // nil: no structural check
+	keywords []string  // lowercased
 	pattern  string
 	group    int
 	entropy  float64
@@ -101,6 +143,9 @@ func validateSpec(s *RuleSpec) error {
 			return errors.New("empty keyword")
 		}
 	}
+	if s.Validate != "" && validators[s.Validate] == nil {
+		return fmt.Errorf("unknown validate %q (known: %s)", s.Validate, strings.Join(validatorNames(), ", "))
+	}
 	return nil
 }
 
@@ -116,7 +161,10 @@ func newRule(s *RuleSpec, index int) *Rule {
 		Provider:    s.Provider,
 		EnvVar:      s.EnvVar,
 		Revoke:      s.Revoke,
+		Family:      s.family,
 		index:       index,
+		generic:     s.Generic,
+		validate:    validators[s.Validate],
 		keywords:    kws,
 		pattern:     s.Regex,
 		group:       s.SecretGroup,

@@ -9,6 +9,7 @@ package fakekey
 
 import (
 	"fmt"
+	"hash/crc32"
 	"hash/fnv"
 	"math/rand/v2"
 	"regexp"
@@ -18,26 +19,30 @@ import (
 
 // Alphabets that a template token can draw from.
 var alphabets = map[string]string{
-	"alnum":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-	"alpha":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-	"lower":  "abcdefghijklmnopqrstuvwxyz",
-	"upper":  "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-	"ualnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-	"lalnum": "abcdefghijklmnopqrstuvwxyz0123456789",
-	"digit":  "0123456789",
-	"hex":    "0123456789abcdef",
-	"uhex":   "0123456789ABCDEF",
-	"b64":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-	"b64url": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-	"word":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+	"alnum": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+	// alnum62 is alnum in base62 digit order, for checksummed tokens.
+	"alnum62": "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	"alpha":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+	"lower":   "abcdefghijklmnopqrstuvwxyz",
+	"upper":   "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+	"ualnum":  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+	"lalnum":  "abcdefghijklmnopqrstuvwxyz0123456789",
+	"digit":   "0123456789",
+	"hex":     "0123456789abcdef",
+	"uhex":    "0123456789ABCDEF",
+	"b64":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+	"b64url":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+	"word":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
 }
 
 // tokenRE matches "{{alphabet N}}" and "{{lit TEXT}}".
 var tokenRE = regexp.MustCompile(`\{\{\s*([a-z0-9]+)\s+([^}]*?)\s*\}\}`)
 
 // Expand replaces every "{{alphabet N}}" token with N characters drawn from
-// that alphabet, and "{{lit TEXT}}" with TEXT (useful to split a well-known
-// marker so the template itself does not contain it). Randomness is seeded
+// that alphabet, "{{b62crc N}}" with N random base62 characters followed by
+// their 6-character CRC-32 checksum (GitHub and npm tokens), and
+// "{{lit TEXT}}" with TEXT (useful to split a well-known marker so the
+// template itself does not contain it). Randomness is seeded
 // from the template, so Expand is deterministic. Unknown tokens panic: a
 // malformed template is a bug in a test, not input.
 func Expand(template string) string {
@@ -69,6 +74,17 @@ func expand(template string, seed uint64) (string, []string) {
 		if kind == "lit" {
 			return arg
 		}
+		if kind == "b62crc" {
+			// N random base62 characters and their CRC-32 in 6 base62
+			// digits: the checksummed shape of GitHub and npm tokens.
+			n, err := strconv.Atoi(arg)
+			if err != nil || n <= 0 || n > 1<<20 {
+				panic(fmt.Sprintf("fakekey: bad length %q in template", arg))
+			}
+			random := draw(rng, alphabets["alnum62"], n)
+			tokens = append(tokens, random)
+			return random + base62CRC32(random)
+		}
 		alpha, ok := alphabets[kind]
 		if !ok {
 			panic(fmt.Sprintf("fakekey: unknown alphabet %q in template", kind))
@@ -77,15 +93,33 @@ func expand(template string, seed uint64) (string, []string) {
 		if err != nil || n < 0 || n > 1<<20 {
 			panic(fmt.Sprintf("fakekey: bad length %q in template", arg))
 		}
-		var b strings.Builder
-		b.Grow(n)
-		for i := 0; i < n; i++ {
-			b.WriteByte(alpha[rng.IntN(len(alpha))])
-		}
-		tokens = append(tokens, b.String())
-		return b.String()
+		run := draw(rng, alpha, n)
+		tokens = append(tokens, run)
+		return run
 	})
 	return out, tokens
+}
+
+func draw(rng *rand.Rand, alpha string, n int) string {
+	var b strings.Builder
+	b.Grow(n)
+	for i := 0; i < n; i++ {
+		b.WriteByte(alpha[rng.IntN(len(alpha))])
+	}
+	return b.String()
+}
+
+// base62CRC32 writes the CRC-32 (IEEE) of s as 6 digits of the base62
+// alphabet GitHub and npm use (0-9, A-Z, a-z).
+func base62CRC32(s string) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	n := crc32.ChecksumIEEE([]byte(s))
+	var b [6]byte
+	for i := 5; i >= 0; i-- {
+		b[i] = digits[n%62]
+		n /= 62
+	}
+	return string(b[:])
 }
 
 // IsTemplate reports whether s contains at least one template token.

@@ -71,3 +71,16 @@ func TestExpandTokens(t *testing.T) {
 		t.Fatal("ExpandTokens and Expand disagree")
 	}
 }
+
+// TestB62CRC pins the checksum on a value computed independently: Python's
+// binascii.crc32 of thirty "0"s is 0x77e5db82, "2C8GjS" in base62 digits
+// 0-9A-Za-z.
+func TestB62CRC(t *testing.T) {
+	if got := base62CRC32("000000000000000000000000000000"); got != "2C8GjS" {
+		t.Fatalf("checksum %q, want 2C8GjS", got)
+	}
+	out := Expand("ghp_{{b62crc 30}}")
+	if len(out) != 40 || out[34:] != base62CRC32(out[4:34]) {
+		t.Fatalf("b62crc token malformed (len %d)", len(out))
+	}
+}

@@ -1,0 +1,93 @@
+package detect
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"hash/crc32"
+	"slices"
+	"strings"
+)
+
+// validator checks a secret's own structure offline: a checksum, or an
+// encoding that must decode. It returns false for a value that cannot be a
+// real credential of that kind, which is then not a finding.
+type validator func(secret string) bool
+
+// validators are the checks a rule can name in its "validate" field. The
+// map is built once and never changed.
+var validators = map[string]validator{
+	"base62-crc32": validBase62CRC32,
+	"jwt":          validJWT,
+	// Families add their checks below, one line each.
+	// ai validators
+	// cloud validators
+	// code validators
+	// messaging validators
+	// saas validators
+	// structure validators
+}
+
+func validatorNames() []string {
+	names := make([]string, 0, len(validators))
+	for n := range validators {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// base62 is the alphabet GitHub and npm tokens encode their checksum in.
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// validBase62CRC32 checks the checksum that GitHub (ghp_, gho_, ghu_, ghs_,
+// ghr_) and npm (npm_) tokens carry: after the prefix's underscore come 30
+// random base62 characters and then the CRC-32 (IEEE) of those 30, written
+// as 6 base62 digits. A random 36-character string passes with odds of
+// about 1 in 4 billion, so typos and made-up tokens are not findings.
+func validBase62CRC32(secret string) bool {
+	i := strings.LastIndexByte(secret, '_')
+	body := secret[i+1:]
+	if len(body) != 36 {
+		return false
+	}
+	random, check := body[:30], body[30:]
+	var got uint64
+	for j := 0; j < len(check); j++ {
+		d := strings.IndexByte(base62, check[j])
+		if d < 0 {
+			return false
+		}
+		got = got*62 + uint64(d)
+	}
+	return got == uint64(crc32.ChecksumIEEE([]byte(random)))
+}
+
+// validJWT checks that a JSON Web Token's header decodes to a JSON object
+// naming an algorithm, and its payload to a JSON object; a string that
+// merely looks like three base64 segments is not a token.
+func validJWT(secret string) bool {
+	parts := strings.Split(secret, ".")
+	if len(parts) != 3 && len(parts) != 5 { // JWS, or JWE
+		return false
+	}
+	var header map[string]any
+	if !decodeJSONSegment(parts[0], &header) {
+		return false
+	}
+	if _, ok := header["alg"].(string); !ok {
+		return false
+	}
+	if len(parts) == 5 { // a JWE's payload is encrypted
+		return true
+	}
+	var payload map[string]any
+	return decodeJSONSegment(parts[1], &payload)
+}
+
+func decodeJSONSegment(seg string, v any) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
+	if err != nil {
+		return false
+	}
+	return json.Unmarshal(raw, v) == nil
+}

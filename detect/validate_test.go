@@ -1,0 +1,90 @@
+package detect
+
+import (
+	"encoding/base64"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/fakekey"
+)
+
+func TestValidBase62CRC32(t *testing.T) {
+	good := fakekey.Expand("ghp_{{b62crc 30}}")
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"checksummed", good, true},
+		{"npm prefix", "npm_" + good[4:], true},
+		{"one character changed", good[:10] + flip(good[10]) + good[11:], false},
+		{"checksum changed", good[:39] + flip(good[39]), false},
+		{"too short", good[:39], false},
+		{"not base62", good[:36] + "-" + good[37:], false},
+	}
+	for _, tt := range tests {
+		if got := validBase62CRC32(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func flip(c byte) string {
+	if c == 'a' {
+		return "b"
+	}
+	return "a"
+}
+
+func TestValidJWT(t *testing.T) {
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name string
+		jwt  string
+		want bool
+	}{
+		{"signed", seg(`{"alg":"HS256","typ":"JWT"}`) + "." + seg(`{"sub":"1"}`) + ".c2lnbmF0dXJl", true},
+		{"unsigned", seg(`{"alg":"none"}`) + "." + seg(`{}`) + ".", true},
+		{"encrypted", seg(`{"alg":"RSA-OAEP","enc":"A256GCM"}`) + ".a.b.c.d", true},
+		{"no alg", seg(`{"typ":"JWT"}`) + "." + seg(`{}`) + ".x", false},
+		{"header not json", seg(`hello`) + "." + seg(`{}`) + ".x", false},
+		{"payload not json", seg(`{"alg":"HS256"}`) + "." + seg(`nope`) + ".x", false},
+		{"two parts", seg(`{"alg":"HS256"}`) + "." + seg(`{}`), false},
+		{"not base64", "!!!." + seg(`{}`) + ".x", false},
+	}
+	for _, tt := range tests {
+		if got := validJWT(tt.jwt); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestUnknownValidatorIsAnError(t *testing.T) {
+	_, err := New(Options{Extra: []RuleSpec{{ID: "x", Regex: "x", Keywords: []string{"x"}, Validate: "nope"}}})
+	if err == nil {
+		t.Fatal("no error for an unknown validator")
+	}
+}
+
+func TestScanFileSkipsGenericRulesInGeneratedFiles(t *testing.T) {
+	e, err := New(Options{Extra: []RuleSpec{{ID: "generic-test", Regex: `secret=([a-z0-9]{20})`, SecretGroup: 1, Keywords: []string{"secret="}, Generic: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte("secret=q8w7e6r5t4y3u2i1o0p9\n")
+	if n := len(e.ScanFile("app/config.py", line)); n != 1 {
+		t.Fatalf("config.py: %d findings, want 1", n)
+	}
+	for _, name := range []string{"web/app.min.js", "package-lock.json", "go.sum", "sub/yarn.lock"} {
+		if n := len(e.ScanFile(name, line)); n != 0 {
+			t.Errorf("%s: %d generic findings, want 0", name, n)
+		}
+	}
+	long := append([]byte("x = 1; "), make([]byte, maxGenericLine)...)
+	for i := 7; i < len(long); i++ {
+		long[i] = 'a'
+	}
+	long = append(append(long, " secret=z8w7e6r5t4y3u2i1o0p9\n"...), line...)
+	if n := len(e.Scan(long)); n != 1 { // the long line is skipped, the short one is not
+		t.Errorf("long line: %d findings, want 1", n)
+	}
+}
