@@ -49,7 +49,7 @@ func TestInventoryStates(t *testing.T) {
 		g.Write("local.key", "x")
 		g.Write("staged.p12", "x")
 		g.Git("add", "staged.p12")
-		g.Write("config.py", "DEBUG = 1\n")                                       // no key: not sensitive
+		g.Write("config.py", "DEBUG = 1\n")                                        // no key: not sensitive
 		g.Write("app/config.py", fakekey.Expand(`KEY = "ghp_{{b62crc 30}}"`)+"\n") // key: sensitive
 	})
 	files, err := Inventory(context.Background(), Options{Repo: s.repo, Catalogue: coverage.Default(), Engine: s.engine, Ignored: true})
