@@ -6,6 +6,8 @@
 //	keyguard uninstall             remove the guard, restore the hook it kept
 //	keyguard status                is the guard installed; which secret files exist and are they ignored
 //	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
+//	keyguard scan [--format text|json] [PATH...]  scan files and directories
+//	keyguard baseline [PATH...]    accept the current findings; only new ones block
 //	keyguard hook pre-commit       what the installed hook runs on every commit
 //	keyguard version               print the version
 //
@@ -55,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitClean
-	case errors.Is(err, hook.ErrBlocked):
+	case errors.Is(err, hook.ErrBlocked), errors.Is(err, secretfiles.ErrUnresolved):
 		return exitBlocked
 	default:
 		fmt.Fprintf(stderr, "keyguard: %v\n", err)
@@ -141,9 +143,30 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if err != nil {
 						return err
 					}
-					return secretfiles.FixIgnore(c.Context, secretfiles.FixOptions{
-						Repo: repo, DryRun: c.Bool("dry-run"), Out: stdout,
-					})
+					return hook.FixIgnore(c.Context, repo, c.Bool("dry-run"), stdout)
+				},
+			},
+			{
+				Name:      "scan",
+				Usage:     "scan files and directories for secrets (.gitignore respected inside repositories)",
+				ArgsUsage: "[PATH...]",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+				},
+				Action: func(c *cli.Context) error {
+					format := c.String("format")
+					if format != "text" && format != "json" {
+						return usageErrorf("--format must be text or json, not %q", format)
+					}
+					return hook.Scan(c.Context, hook.ScanOptions{Paths: c.Args().Slice(), Format: format, Stdout: stdout})
+				},
+			},
+			{
+				Name:      "baseline",
+				Usage:     "record the current findings in .keyguard-baseline.json so only new ones block",
+				ArgsUsage: "[PATH...]",
+				Action: func(c *cli.Context) error {
+					return hook.Baseline(c.Context, c.Args().Slice(), stdout)
 				},
 			},
 			{

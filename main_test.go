@@ -138,6 +138,10 @@ func TestRunExitCodes(t *testing.T) {
 	blocked := gittest.New(t)
 	blocked.Write("app.py", fakekey.Expand(`TOKEN = "ghp_{{b62crc 30}}"`)+"\n")
 	blocked.Git("add", ".")
+	tracked := gittest.New(t)
+	tracked.Write(".env", "A=1\n")
+	tracked.Git("add", ".")
+	tracked.Git("commit", "-q", "-m", "x")
 	broken := gittest.New(t)
 	broken.Write("app.py", "print(1)\n")
 	broken.Git("add", ".")
@@ -162,6 +166,11 @@ func TestRunExitCodes(t *testing.T) {
 		{"unreadable index", []string{"keyguard", "hook", "pre-commit"}, broken.Dir, exitError, "cannot read what is staged"},
 		{"fix-ignore clean", []string{"keyguard", "fix-ignore"}, clean.Dir, exitClean, ""},
 		{"status", []string{"keyguard", "status"}, clean.Dir, exitClean, ""},
+		{"fix-ignore needs the user", []string{"keyguard", "fix-ignore"}, tracked.Dir, exitBlocked, ""},
+		{"scan clean", []string{"keyguard", "scan"}, clean.Dir, exitClean, ""},
+		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},
+		{"scan missing path", []string{"keyguard", "scan", "nope"}, clean.Dir, exitError, "no such file"},
+		{"scan bad format", []string{"keyguard", "scan", "--format", "xml"}, clean.Dir, exitError, "usage:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -150,3 +150,19 @@ func (r *Repo) MatchIgnorePattern(ctx context.Context, pattern string) (Listing,
 	l.Tracked = splitZ(out)
 	return l, nil
 }
+
+// ListAll lists the files under the given repo-relative paths that git
+// tracks or would add (untracked and not ignored): what a scan of a
+// directory inside a repository should read. An empty list means the whole
+// work tree.
+func (r *Repo) ListAll(ctx context.Context, paths []string) ([]string, error) {
+	args := []string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate", "--"}
+	for _, p := range paths {
+		args = append(args, ":(top,literal)"+p)
+	}
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	return splitZ(out), nil
+}

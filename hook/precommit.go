@@ -11,9 +11,9 @@ import (
 	"sort"
 
 	"github.com/keyguard/keyguard/coverage"
-	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/report"
+	"github.com/keyguard/keyguard/scan"
 	"github.com/keyguard/keyguard/secretfiles"
 )
 
@@ -32,11 +32,11 @@ type Options struct {
 // not ignored. It returns ErrBlocked after reporting findings; any error
 // reading the index is returned as is, which also refuses the commit.
 func PreCommit(ctx context.Context, o Options) error {
-	engine, err := detect.New(detect.Options{})
+	policy, err := scan.LoadPolicy(o.Repo.Top)
 	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
+		return fmt.Errorf("the commit is refused until the configuration is fixed: %w", err)
 	}
-	cat := coverage.Default()
+	engine, cat := policy.Engine(), policy.Config.Catalogue
 
 	var findings []report.Finding
 	var sum report.Summary
@@ -48,14 +48,17 @@ func PreCommit(ctx context.Context, o Options) error {
 			if c.Binary {
 				sum.Binary++
 			}
-			if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() {
+			if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() && !policy.PathAllowed(c.Path) {
 				findings = append(findings, report.Finding{Path: c.Path, FileKind: e.Description, FileState: report.Staged})
 			}
 			return nil
 		},
 		Fragment: func(f git.Fragment) error {
 			sum.Lines += countLines(f.Text)
-			for _, k := range engine.Scan(f.Text) {
+			for _, k := range engine.ScanFile(f.Change.Path, f.Text) {
+				if !policy.Keep(f.Change.Path, k) {
+					continue
+				}
 				k := k
 				findings = append(findings, report.Finding{
 					Path: f.Change.Path, Line: f.StartLine + k.Line - 1, Column: k.Column, Secret: &k,
@@ -68,7 +71,9 @@ func PreCommit(ctx context.Context, o Options) error {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
 	}
 
-	files, err := secretfiles.Inventory(ctx, secretfiles.Options{Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged})
+	files, err := secretfiles.Inventory(ctx, secretfiles.Options{
+		Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged, Skip: policy.PathAllowed, Keep: policy.Keep,
+	})
 	if err != nil {
 		return fmt.Errorf("cannot check secret files, so the commit is refused: %w", err)
 	}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/keyguard/keyguard/coverage"
-	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/install"
 	"github.com/keyguard/keyguard/report"
+	"github.com/keyguard/keyguard/scan"
 	"github.com/keyguard/keyguard/secretfiles"
 )
 
@@ -30,12 +30,13 @@ func Status(ctx context.Context, o StatusOptions) error {
 		writeHookStatus(o.Out, h)
 	}
 
-	engine, err := detect.New(detect.Options{})
+	policy, err := scan.LoadPolicy(o.Install.Repo.Top)
 	if err != nil {
-		return fmt.Errorf("load rules: %w", err)
+		return err
 	}
 	files, err := secretfiles.Inventory(ctx, secretfiles.Options{
-		Repo: o.Install.Repo, Catalogue: coverage.Default(), Engine: engine, Ignored: true,
+		Repo: o.Install.Repo, Catalogue: policy.Config.Catalogue, Engine: policy.Engine(), Ignored: true,
+		Skip: policy.PathAllowed, Keep: policy.Keep,
 	})
 	if err != nil {
 		return err
@@ -120,4 +121,17 @@ func pluralWord(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// FixIgnore runs fix-ignore with the repository's configuration: its
+// sensitive-file list, rules and allowlists.
+func FixIgnore(ctx context.Context, repo *git.Repo, dryRun bool, out io.Writer) error {
+	policy, err := scan.LoadPolicy(repo.Top)
+	if err != nil {
+		return err
+	}
+	return secretfiles.FixIgnore(ctx, secretfiles.FixOptions{
+		Repo: repo, Catalogue: policy.Config.Catalogue, Engine: policy.Engine(), DryRun: dryRun, Out: out,
+		Skip: policy.PathAllowed, Keep: policy.Keep,
+	})
 }

@@ -29,6 +29,8 @@ type FixOptions struct {
 	Engine    *detect.Engine      // nil: the built-in rules
 	DryRun    bool
 	Out       io.Writer
+	Skip      func(rel string) bool                   // paths the configuration allows
+	Keep      func(rel string, f detect.Finding) bool // keys the configuration allows
 }
 
 // plan is what fix-ignore will do.
@@ -53,7 +55,7 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 	}
 	// Ignored files are listed too: one ignored only on this machine gets a
 	// shared entry, so teammates' clones ignore it as well.
-	files, err := Inventory(ctx, Options{Repo: o.Repo, Catalogue: o.Catalogue, Engine: o.Engine, Ignored: true})
+	files, err := Inventory(ctx, Options{Repo: o.Repo, Catalogue: o.Catalogue, Engine: o.Engine, Ignored: true, Skip: o.Skip, Keep: o.Keep})
 	if err != nil {
 		return err
 	}

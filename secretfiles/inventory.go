@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/keyguard/keyguard/coverage"
@@ -63,6 +64,11 @@ type Options struct {
 	// Staged, when set, is the set of paths the commit adds or changes, already
 	// known to the caller (the hook reads it from the diff); nil asks git.
 	Staged map[string]bool
+	// Skip, when set, leaves out paths the configuration allows.
+	Skip func(rel string) bool
+	// Keep, when set, filters the keys found in files sensitive by content
+	// (allowlists, baseline).
+	Keep func(rel string, f detect.Finding) bool
 }
 
 // maxContent bounds how much of a working-tree file is read to decide
@@ -92,7 +98,7 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 	var files []File
 	add := func(path string, state State) error {
 		entry, ok := o.Catalogue.Classify(path)
-		if !ok {
+		if !ok || (o.Skip != nil && o.Skip(path)) {
 			return nil
 		}
 		f := File{Path: path, Entry: entry, State: state}
@@ -100,6 +106,9 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 			keys, err := ScanFile(o.Repo, o.Engine, path)
 			if err != nil {
 				return err
+			}
+			if o.Keep != nil {
+				keys = slices.DeleteFunc(keys, func(k detect.Finding) bool { return !o.Keep(path, k) })
 			}
 			if len(keys) == 0 {
 				return nil
@@ -178,5 +187,5 @@ func ScanFile(repo *git.Repo, engine *detect.Engine, rel string) ([]detect.Findi
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", rel, err)
 	}
-	return engine.Scan(data), nil
+	return engine.ScanFile(rel, data), nil
 }

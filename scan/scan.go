@@ -1,0 +1,218 @@
+// Package scan reads files and directories with the same engine and policy
+// as the pre-commit hook, for audits and CI (`keyguard scan PATH...`) and
+// for `keyguard baseline`.
+package scan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/keyguard/keyguard/baseline"
+	"github.com/keyguard/keyguard/config"
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/report"
+)
+
+// Policy decides which findings are reported: the rules and allowlists of
+// .keyguard.yaml, and the baseline.
+type Policy struct {
+	Config   *config.Config
+	Baseline *baseline.Set
+}
+
+// LoadPolicy reads .keyguard.yaml and the baseline from the top of a work
+// tree (or any directory).
+func LoadPolicy(top string) (*Policy, error) {
+	cfg, err := config.Load(top)
+	if err != nil {
+		return nil, err
+	}
+	base, err := baseline.Load(top)
+	if err != nil {
+		return nil, err
+	}
+	return &Policy{Config: cfg, Baseline: base}, nil
+}
+
+// Engine is the detection engine the configuration describes.
+func (p *Policy) Engine() *detect.Engine { return p.Config.Engine }
+
+// PathAllowed reports whether nothing under the repo-relative path is
+// reported.
+func (p *Policy) PathAllowed(rel string) bool { return p.Config.PathAllowed(rel) }
+
+// Keep reports whether a key finding in the file at rel is reported.
+func (p *Policy) Keep(rel string, f detect.Finding) bool {
+	return !p.Config.PathAllowed(rel) && !p.Baseline.Contains(f.Rule.ID, f.Fingerprint)
+}
+
+// maxFile bounds how much of one file a scan reads; the rest is counted as
+// skipped rather than silently dropped.
+const maxFile = 64 << 20
+
+// binarySniff is how much of a file decides whether it is binary, as git
+// decides: a NUL byte in the first 8000 bytes.
+const binarySniff = 8000
+
+// Options configures Paths.
+type Options struct {
+	Policy *Policy
+	Repo   *git.Repo // the repository around the working directory, or nil
+	Paths  []string  // files and directories; none means "."
+	// Display turns an absolute path into the path shown in findings.
+	Display func(abs string) string
+}
+
+// Result is what a scan found and covered.
+type Result struct {
+	Findings []report.Finding
+	Files    int   // files read
+	Bytes    int64 // bytes scanned
+	Binary   int   // binary files skipped
+	Large    int   // files larger than the limit, scanned in part
+}
+
+// Paths scans the given files and directories. Inside a repository a
+// directory contributes the files git tracks or would add (so .gitignore is
+// respected); elsewhere every regular file under it except .git. Symlinks
+// are not followed.
+func Paths(ctx context.Context, o Options) (Result, error) {
+	var res Result
+	paths := o.Paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var files []string // absolute
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return res, fmt.Errorf("scan %s: %w", p, err)
+		}
+		fi, err := os.Lstat(abs)
+		if err != nil {
+			return res, fmt.Errorf("scan %s: %w", p, err)
+		}
+		switch {
+		case fi.Mode().IsRegular():
+			files = append(files, abs)
+		case fi.IsDir():
+			listed, err := listDir(ctx, o.Repo, abs)
+			if err != nil {
+				return res, fmt.Errorf("scan %s: %w", p, err)
+			}
+			files = append(files, listed...)
+		}
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	display := o.Display
+	if display == nil {
+		display = func(abs string) string { return abs }
+	}
+	for _, abs := range files {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		rel := filepath.ToSlash(abs)
+		if o.Repo != nil {
+			if r, ok := o.Repo.Rel(abs); ok {
+				rel = r
+			}
+		}
+		if o.Policy.PathAllowed(rel) {
+			continue
+		}
+		data, truncated, err := readFile(abs)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // listed by git but deleted in the work tree
+		}
+		if err != nil {
+			return res, err
+		}
+		res.Files++
+		if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+			res.Binary++
+			continue
+		}
+		if truncated {
+			res.Large++
+		}
+		res.Bytes += int64(len(data))
+		for _, f := range o.Policy.Engine().ScanFile(rel, data) {
+			if !o.Policy.Keep(rel, f) {
+				continue
+			}
+			f := f
+			res.Findings = append(res.Findings, report.Finding{Path: display(abs), Line: f.Line, Column: f.Column, Secret: &f})
+		}
+	}
+	return res, nil
+}
+
+// listDir lists the files to scan under dir.
+func listDir(ctx context.Context, repo *git.Repo, dir string) ([]string, error) {
+	if repo != nil {
+		if rel, ok := repo.Rel(dir); ok {
+			spec := []string{}
+			if rel != "." {
+				spec = append(spec, rel)
+			}
+			names, err := repo.ListAll(ctx, spec)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]string, len(names))
+			for i, n := range names {
+				out[i] = filepath.Join(repo.Top, filepath.FromSlash(n))
+			}
+			return out, nil
+		}
+	}
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// readFile reads up to maxFile bytes of a regular file; symlinks are not
+// followed (a listed symlink is skipped).
+func readFile(path string) ([]byte, bool, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, false, fs.ErrNotExist
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxFile+1))
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > maxFile {
+		return data[:maxFile], true, nil
+	}
+	return data, false, nil
+}
