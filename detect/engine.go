@@ -130,6 +130,14 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 			return nil, err
 		}
 	}
+	// Generic rules go last, after user rules too, so that on equal spans
+	// any provider rule wins over a generic "name = value" match.
+	slices.SortStableFunc(e.rules, func(a, b *Rule) int {
+		return cmp.Compare(boolInt(a.generic), boolInt(b.generic))
+	})
+	for i, r := range e.rules {
+		r.index = i
+	}
 	for _, id := range opts.Disabled {
 		if !seen[id] {
 			return nil, fmt.Errorf("detect: cannot disable rule %q: no such rule", id)
@@ -442,4 +450,11 @@ func lowerASCII(b []byte) []byte {
 		out[i] = c
 	}
 	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -54,9 +54,33 @@ var placeholderWords = []string{
 }
 
 // placeholderMarks are fragments no real key contains but templates,
-// elisions and masked values do.
+// elisions and masked values do: shell, Jinja, ERB/Ruby and Python
+// %-format interpolation, angle-bracket stand-ins, ellipses and masks.
 var placeholderMarks = []string{
-	"xxxx", "XXXX", "<", ">", "${", "{{", "...", "***",
+	"xxxx", "XXXX", "<", ">", "${", "{{", "...", "***", "$(", "%(", "#{", "{%",
+}
+
+// keyboardRuns are hand-typed filler ("qwerty123456"); matched in any case.
+var keyboardRuns = []string{"qwerty", "asdfgh", "zxcvbn"}
+
+// digestPrefixes introduce content hashes, never credentials: Subresource
+// Integrity in package-lock.json and yarn.lock ("sha512-..."), go.sum and
+// go.work.sum ("h1:...="), and OCI image or checksum digests ("sha256:...").
+var digestPrefixes = []string{
+	"sha1-", "sha256-", "sha384-", "sha512-", "h1:", "sha1:", "sha256:", "sha384:", "sha512:", "md5:",
+}
+
+// documentedExamples are the Fingerprints of values published in provider
+// documentation or known by heart (Stripe's documented test keys, jwt.io's
+// sample token, the MD5 and SHA-256 of the empty string). They are stored as
+// fingerprints so that this file holds nothing key-shaped.
+var documentedExamples = map[string]bool{
+	"2cafc0970149": true, // Stripe docs: secret test key
+	"b1471f544cee": true, // Stripe docs: publishable test key
+	"f2d6ca165150": true, // Stripe docs (older pages): secret test key
+	"7f75367e7881": true, // jwt.io: the HS256 sample token
+	"f215faf9d88b": true, // MD5 of the empty string
+	"cd372fb85148": true, // SHA-256 of the empty string
 }
 
 // minSequence is the shortest ascending or descending run (e.g. "123456",
@@ -81,7 +105,58 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	return isOneCharRun(secret) || hasSequence(secret, minSequence)
+	lower := strings.ToLower(secret)
+	for _, k := range keyboardRuns {
+		if strings.Contains(lower, k) {
+			return true
+		}
+	}
+	for _, p := range digestPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return isOneCharRun(secret) || hasSequence(secret, minSequence) ||
+		isPeriodic(secret) || documentedExamples[Fingerprint(secret)]
+}
+
+// minPeriodic and maxPeriod bound isPeriodic: 16 characters repeating a unit
+// of at most 8 fix at least 8 characters, so a random key (even hex) trips
+// it with odds below 1 in 10^9.
+const (
+	minPeriodic = 16
+	maxPeriod   = 8
+)
+
+// isPeriodic reports whether the secret, or the part after its last
+// separator (the body after a prefix such as "sk_live_"), repeats a short
+// unit: "abababab...", or base64 of zero or repeated bytes ("AAAA...",
+// "YWFhYWFh..."). Trailing base64 padding is ignored.
+func isPeriodic(secret string) bool {
+	s := strings.TrimRight(secret, "=")
+	body := s
+	if i := strings.LastIndexAny(s, "_-.:"); i >= 0 {
+		body = s[i+1:]
+	}
+	return repeatsUnit(s) || repeatsUnit(body)
+}
+
+// repeatsUnit reports whether s is at least minPeriodic long and equal to
+// itself shifted by some period of at most maxPeriod.
+func repeatsUnit(s string) bool {
+	if len(s) < minPeriodic {
+		return false
+	}
+	for p := 1; p <= maxPeriod; p++ {
+		i := p
+		for i < len(s) && s[i] == s[i-p] {
+			i++
+		}
+		if i == len(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // isOneCharRun reports whether the longest alphanumeric run of s is a single
@@ -146,4 +221,408 @@ func class(c byte) int {
 		return 3
 	}
 	return 0
+}
+
+// Length bounds of generic values: shorter keys are too weak to tell from
+// words; longer values are blobs (certificates, images), not typed secrets.
+const (
+	minGenericSecret   = 16
+	minGenericPassword = 12
+	maxGenericValue    = 256
+)
+
+// genericWords mark test fixtures and self-describing stand-ins. Generic
+// rules only, and matched in any case: a random 16+ character value holds
+// one of these 4+ letter words with odds around 1 in 10^4, but a provider
+// prefix may legitimately contain one (e.g. a "test" key type).
+var genericWords = []string{
+	"test", "fake", "mock", "sample", "demo", "dummy", "example", "placeholder", "changeme",
+	"secret", "passw", "token", "apikey", "api_key", "api-key", "redacted", "insert", "replace",
+}
+
+// deferredPrefixes start values that a provider rule judges better than a
+// generic one: checksummed tokens (a wrong checksum means not a real token)
+// and publishable keys, which are public by design.
+var deferredPrefixes = []string{
+	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
+}
+
+// validGenericSecret accepts a value assigned to an api_key/secret/token
+// name only if it is a plausible random literal.
+//
+// Hex is a decision: generic rules drop UUIDs (client, tenant and request
+// ids) but keep hex of every length, 32, 40 and 64 included, since that is
+// how many secrets are minted (openssl rand -hex, Datadog, Twilio, Algolia
+// keys, legacy 40-hex GitHub tokens) and a digest is seldom assigned to a
+// name like api_key, secret or token: the name is what tells them apart, and
+// digests under their own names (sha256:, integrity, go.sum h1:) are
+// placeholders for every rule. An MD5 stored as a password never passes the
+// password rule, which needs three character classes.
+func validGenericSecret(v string) bool {
+	if len(v) < minGenericSecret || len(v) > maxGenericValue || !isLiteralValue(v) {
+		return false
+	}
+	switch {
+	case isUUID(v): // ids (client, tenant, request); UUID-shaped keys have provider rules
+	case charClasses(v, false) < 2: // one-case words ("abcdefghijklmnopq" or "LONGCONSTANT")
+	default:
+		return shannonEntropy(v) >= entropyFloor(v)
+	}
+	return false
+}
+
+// validGenericPassword accepts a value assigned to a password name only if
+// it looks typed or generated: 12+ characters, at least three of lower,
+// upper, digit and symbol, and not a stored hash or a reference.
+func validGenericPassword(v string) bool {
+	if len(v) < minGenericPassword || len(v) > maxGenericValue || !isLiteralValue(v) {
+		return false
+	}
+	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
+}
+
+// isLiteralValue rejects what generic rules see most: references and code
+// instead of a value (os.getenv(...), process.env.X, $VAR, %VAR%, ARNs),
+// names (my_token_name, CONSTANT_CASE), paths, URLs, numbers and versions,
+// and self-describing stand-ins ("test-api-key-12345").
+func isLiteralValue(v string) bool {
+	lower := strings.ToLower(v)
+	for _, w := range genericWords {
+		if strings.Contains(lower, w) {
+			return false // fixture or stand-in
+		}
+	}
+	if isInterleavedWalk(v) || isRepetition(v) {
+		return false // "q8w7e6r5t4y3u2i1o0p9", "Hunter2Hunter2": typed by hand
+	}
+	for _, p := range deferredPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return false
+		}
+	}
+	switch {
+	case isPasswordHash(v): // a stored hash is not the secret
+	case strings.HasPrefix(v, "eyJ") && strings.Contains(v, ".") && !validJWT(v): // JWT-shaped docs text
+	case strings.Contains(v, "://"): // a URL; credentials in URLs have their own rule
+	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
+	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
+	case isCall(v): // get_key(...), os.environ.get( cut at a quote
+	case isIdentifierLike(v): // names, dotted paths, env reads, file paths
+	default:
+		return true
+	}
+	return false
+}
+
+// minSubsequence is the run that isInterleavedWalk looks for among the
+// letters or the digits of a value: 8, since the digits of a random 64-hex
+// key hold a 6-run with odds near 1 in 1000 but an 8-run near 1 in 10^5.
+const minSubsequence = 8
+
+// isInterleavedWalk reports hand-typed values that hide a sequence or a
+// keyboard row once letters and digits are read apart ("a1b2c3d4e5f6g7h8",
+// "q8w7e6r5t4y3u2i1o0p9"). Generic rules only: a provider rule's own
+// examples may be typed this way on purpose.
+func isInterleavedWalk(v string) bool {
+	var letters, digits []byte
+	for i := 0; i < len(v); i++ {
+		switch class(v[i]) {
+		case 1:
+			digits = append(digits, v[i])
+		case 2, 3:
+			letters = append(letters, v[i]|0x20) // lower case
+		}
+	}
+	for _, k := range keyboardRuns {
+		if strings.Contains(string(letters), k) {
+			return true
+		}
+	}
+	return hasSequence(string(letters), minSubsequence) || hasSequence(string(digits), minSubsequence)
+}
+
+// isRepetition reports whether v repeats a unit of up to half its length
+// ("Hunter2Hunter2", "abc123abc123abc1"); no random value does.
+func isRepetition(v string) bool {
+	for p := 1; p <= len(v)/2; p++ {
+		if v[p:] == v[:len(v)-p] {
+			return true
+		}
+	}
+	return false
+}
+
+func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }
+
+// isCall reports code: a value starting with a (dotted) name and "(", or
+// ending in "(" where a match stopped at the quote of an argument.
+func isCall(v string) bool {
+	if strings.HasSuffix(v, "(") || strings.HasSuffix(v, "=>") {
+		return true
+	}
+	i := strings.IndexByte(v, '(')
+	if i <= 0 {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		c := v[j]
+		if !isAlnum(c) && c != '_' && c != '.' && c != '$' {
+			return false
+		}
+	}
+	return class(v[0]) >= 2 || v[0] == '_' || v[0] == '$'
+}
+
+// isIdentifierLike reports whether v, less sigils ($VAR, %VAR%, *alias,
+// ./path), is made of words: parts split at . _ - / : @ #, each part in
+// camel, Pascal, snake or CONSTANT case. Names have pronounceable words of
+// 3+ letters on average and put digits at a word's end ("v2", "s3Bucket",
+// "k8s"); random strings have short humps, consonant clusters and digits
+// anywhere, so about 1 in 10^4 random 16-character values passes as a name.
+func isIdentifierLike(v string) bool {
+	v = strings.Trim(v, "$%@*&!:~./#")
+	if v == "" {
+		return true
+	}
+	digitRuns, singles, short, letters, letterWords := 0, 0, 0, 0, 0
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("._-/:@#", r) }) {
+		words, ok := camelWords(part)
+		if !ok {
+			return false
+		}
+		mixed := strings.ToUpper(part) != part && strings.ToLower(part) != part
+		acronyms := 0
+		for i, w := range words {
+			if class(w[0]) == 1 {
+				digitRuns++
+				if len(w) > 4 || !digitsEndWord(words, i) {
+					return false
+				}
+				continue
+			}
+			letters += len(w)
+			letterWords++
+			switch {
+			case len(w) == 1 && nextToDigits(words, i): // "v2", "k8s"
+			case len(w) == 1:
+				singles++
+				short++
+			case len(w) == 2:
+				short++
+			}
+			if mixed && len(w) > 1 && strings.ToUpper(w) == w {
+				acronyms++ // "getAPIKeyFromURL" has two; random case has many
+			}
+			if acronyms > 2 || !pronounceable(w) {
+				return false
+			}
+		}
+	}
+	return digitRuns <= 2 && singles <= 1 && short <= max(1, letterWords/4) && letters >= 3*letterWords
+}
+
+// digitsEndWord reports whether the digit run words[i] sits where names put
+// digits: at the end ("v2"), before a capital ("oauth2Token"), or inside a
+// numeronym ("k8s", "i18n").
+func digitsEndWord(words []string, i int) bool {
+	switch {
+	case i == len(words)-1:
+		return true
+	case i == 0:
+		return false
+	case len(words[i-1]) == 1:
+		return true
+	}
+	prev := words[i-1]
+	return class(words[i+1][0]) == 3 && class(prev[len(prev)-1]) == 2
+}
+
+// nextToDigits reports whether words[i] borders a digit run.
+func nextToDigits(words []string, i int) bool {
+	return i > 0 && class(words[i-1][0]) == 1 || i+1 < len(words) && class(words[i+1][0]) == 1
+}
+
+// pronounceable reports whether a letter word could be part of a name: up
+// to three letters ("jwt", "cfg"), an acronym of up to five capitals
+// ("HTTPS"), or a word with a vowel and no run of five consonants.
+func pronounceable(w string) bool {
+	if len(w) <= 3 || len(w) <= 5 && strings.ToUpper(w) == w {
+		return true
+	}
+	vowels, run := 0, 0
+	for i := 0; i < len(w); i++ {
+		if strings.IndexByte("aeiouyAEIOUY", w[i]) >= 0 {
+			vowels++
+			run = 0
+			continue
+		}
+		if run++; run >= 5 {
+			return false
+		}
+	}
+	return vowels > 0
+}
+
+// camelWords splits an alphanumeric part into words: "getAPIKeyV2" gives
+// get, API, Key, V, 2. It fails on any other byte.
+func camelWords(s string) ([]string, bool) {
+	var words []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := class(s[i])
+		if c == 0 {
+			return nil, false
+		}
+		if i == start {
+			continue
+		}
+		switch p := class(s[i-1]); {
+		case p == 3 && c == 2: // "APIKey": the capital before a lower letter starts a word
+			if i-1 > start {
+				words = append(words, s[start:i-1])
+				start = i - 1
+			}
+		case p != c: // letters to digits and back, lower to upper
+			words = append(words, s[start:i])
+			start = i
+		}
+	}
+	if start < len(s) {
+		words = append(words, s[start:])
+	}
+	return words, len(words) > 0
+}
+
+// isUUID reports the 8-4-4-4-12 hex shape.
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if v[i] != '-' {
+				return false
+			}
+		} else if !isHexDigit(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isHex reports a non-empty string of hex digits in one case.
+func isHex(v string) bool {
+	if v == "" {
+		return false
+	}
+	upper, lower := false, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case '0' <= c && c <= '9':
+		case 'a' <= c && c <= 'f':
+			lower = true
+		case 'A' <= c && c <= 'F':
+			upper = true
+		default:
+			return false
+		}
+	}
+	return !(upper && lower)
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// passwordHashPrefixes start stored password hashes (crypt(3) schemes, the
+// Django and Werkzeug formats): a hash is not the password.
+var passwordHashPrefixes = []string{
+	"$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$argon2", "$scrypt$", "$pbkdf2",
+	"pbkdf2_sha", "pbkdf2:sha", "bcrypt$", "bcrypt_sha256$", "argon2$", "scrypt:", "sha1$", "md5$", "{ssha}",
+}
+
+func isPasswordHash(v string) bool {
+	lower := strings.ToLower(v)
+	for _, p := range passwordHashPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// charClasses counts which of lower, upper and digit (and, with symbols,
+// any other byte) occur in v.
+func charClasses(v string, symbols bool) int {
+	var seen [4]bool
+	for i := 0; i < len(v); i++ {
+		c := class(v[i])
+		if c == 0 && !symbols {
+			continue
+		}
+		seen[c] = true
+	}
+	n := 0
+	for _, s := range seen {
+		if s {
+			n++
+		}
+	}
+	return n
+}
+
+// entropyFloor is the least Shannon entropy a random value of v's length and
+// alphabet shows, less a margin: a fixed floor would drop most random
+// 16-character hex (median 3.2 bits/char) yet let 64-character words through.
+// The margin shrinks with length like the spread does; about 1 random value
+// in 10^4 falls below it.
+func entropyFloor(v string) float64 {
+	n := len(v)
+	return expectedEntropy(n, alphabetSize(v)) - 0.8*math.Sqrt(16/float64(n))
+}
+
+// alphabetSize estimates the alphabet v was drawn from: hex (16), or the
+// sum of the classes it uses (26 lower, 26 upper, 10 digits) plus each
+// distinct other byte, so base64 counts 64 and a Django key (lower, digits
+// and a few of !@#$%^&*(-_=+)) counts near 50, not all of printable ASCII.
+func alphabetSize(v string) int {
+	if isHex(v) {
+		return 16
+	}
+	var seen [256]bool
+	var classes [4]bool
+	k := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch cl := class(c); {
+		case cl != 0:
+			classes[cl] = true
+		case !seen[c]:
+			seen[c] = true
+			k++
+		}
+	}
+	for cl, size := range [4]int{0, 10, 26, 26} {
+		if classes[cl] {
+			k += size
+		}
+	}
+	return k
+}
+
+// expectedEntropy is the mean Shannon entropy (bits/char) of n characters
+// drawn uniformly from k symbols: log2(n) - (k/n) E[X log2 X], X ~ B(n, 1/k).
+func expectedEntropy(n, k int) float64 {
+	p := 1 / float64(k)
+	lp, lq := math.Log(p), math.Log1p(-p)
+	lgn, _ := math.Lgamma(float64(n + 1))
+	sum := 0.0
+	for x := 2; x <= n; x++ { // x = 0 and x = 1 add nothing
+		lgx, _ := math.Lgamma(float64(x + 1))
+		lgr, _ := math.Lgamma(float64(n - x + 1))
+		prob := math.Exp(lgn - lgx - lgr + float64(x)*lp + float64(n-x)*lq)
+		sum += prob * float64(x) * math.Log2(float64(x))
+	}
+	return math.Log2(float64(n)) - float64(k)/float64(n)*sum
 }

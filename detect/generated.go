@@ -13,15 +13,29 @@ var generatedNames = map[string]bool{
 	"uv.lock": true, "pdm.lock": true, "Gemfile.lock": true, "composer.lock": true, "mix.lock": true,
 	"pubspec.lock": true, "Podfile.lock": true, "packages.lock.json": true, "gradle.lockfile": true,
 	"flake.lock": true, "deno.lock": true, "go.work.sum": true, ".terraform.lock.hcl": true,
+	"Package.resolved": true,                          // SwiftPM
+	".pnp.cjs":         true, ".pnp.loader.mjs": true, // Yarn Plug'n'Play maps
 }
 
-// generatedSuffixes mark minified bundles, source maps and snapshots.
+// generatedSuffixes mark minified bundles, source maps, snapshots and
+// protobuf/gRPC stubs.
 var generatedSuffixes = []string{
-	".min.js", ".min.mjs", ".min.css", ".js.map", ".css.map", ".map", ".snap", ".pb.go", "_pb2.py", ".lock",
+	".min.js", ".min.mjs", ".min.css", ".bundle.js", ".chunk.js", ".js.map", ".css.map", ".map",
+	".snap", ".lock",
+	".pb.go", ".pb.h", ".pb.cc", "_pb2.py", "_pb2.pyi", "_pb2_grpc.py", "_pb.js", "_pb.d.ts", "_grpc_pb.js",
 }
+
+// generatedPrefixes mark code generators' output by name (Kubernetes
+// deepcopy and friends).
+var generatedPrefixes = []string{"zz_generated."}
+
+// generatedDirs hold third-party or tool-written trees: vendored code and
+// bundles (its test fixtures are not the project's secrets) and snapshot
+// directories.
+var generatedDirs = []string{"node_modules", "bower_components", "vendor", "__snapshots__"}
 
 // IsGenerated reports whether the file at name (a '/'-separated path) is
-// minified or generated, where only provider rules apply.
+// minified, generated or vendored, where only provider rules apply.
 func IsGenerated(name string) bool {
 	base := path.Base(name)
 	if generatedNames[base] {
@@ -33,5 +47,16 @@ func IsGenerated(name string) bool {
 			return true
 		}
 	}
-	return false
+	for _, p := range generatedPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	dir := "/" + path.Dir(name) + "/"
+	for _, d := range generatedDirs {
+		if strings.Contains(dir, "/"+d+"/") {
+			return true
+		}
+	}
+	return strings.Contains(dir, "/.yarn/releases/")
 }
