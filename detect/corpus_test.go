@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -77,6 +78,9 @@ type positive struct {
 	seed                          uint64
 	text                          []byte
 	start, end                    int // byte span of the secret in text
+	// caseIdx and ctxIdx place the positive in its family file: the case's
+	// and the context's 0-based index.
+	caseIdx, ctxIdx int
 }
 
 // loadPositives reads positives/*.yaml and expands every context with every
@@ -106,7 +110,7 @@ func loadPositives(t *testing.T) []positive {
 		if len(f.Cases) == 0 {
 			t.Fatalf("%s: no cases", name)
 		}
-		for _, c := range f.Cases {
+		for ci, c := range f.Cases {
 			where := fmt.Sprintf("%s: %s %s", name, c.Provider, c.Shape)
 			if c.Provider == "" || c.Shape == "" || len(c.Contexts) == 0 {
 				t.Fatalf("%s: a case needs provider, shape and contexts", where)
@@ -115,7 +119,7 @@ func loadPositives(t *testing.T) []positive {
 			for _, a := range c.Also {
 				accept = append(accept, normProvider(a))
 			}
-			for _, ctx := range c.Contexts {
+			for xi, ctx := range c.Contexts {
 				if len(ctx) != 2 {
 					t.Fatalf("%s: a context is [path, text], got %d items", where, len(ctx))
 				}
@@ -133,6 +137,7 @@ func loadPositives(t *testing.T) []positive {
 						out = append(out, positive{
 							family: family, provider: c.Provider, shape: c.Shape, path: ctx[0],
 							accept: accept, seed: seed, text: text, start: s.start, end: s.end,
+							caseIdx: ci, ctxIdx: xi,
 						})
 					}
 				}
@@ -514,4 +519,154 @@ func TestCorpusTemplatesAreClean(t *testing.T) {
 			t.Errorf("%s:%d:%d: holds a %s (%v)", name, f.Line, f.Column, f.Rule.ID, f.Secret)
 		}
 	}
+}
+
+var corpusDump = flag.String("corpus-dump", "", "write the expanded corpus and its labels.json to this `dir` (absolute, outside the repository: it holds key-shaped fakes) for scoring other scanners; see bench/corpus-vs-gitleaks.sh")
+
+// dumpLabels is the labels.json that -corpus-dump writes beside the
+// expanded corpus. It locates every labelled secret by span and
+// fingerprint, never by value, so it can be read and printed freely.
+type dumpLabels struct {
+	Families  []string       `json:"families"` // in table order
+	Seeds     []uint64       `json:"seeds"`
+	Positives []dumpPositive `json:"positives"`
+	Negatives []dumpNegative `json:"negatives"`
+}
+
+// dumpPositive is one labelled secret in a dumped positive file.
+type dumpPositive struct {
+	File     string `json:"file"` // '/'-separated, relative to the dump directory
+	Family   string `json:"family"`
+	Provider string `json:"provider"`
+	Shape    string `json:"shape"`
+	Seed     uint64 `json:"seed"`
+	// Start and End are the secret's byte span [Start, End) in the file.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Line and Column (1-based, columns in runes, as keyguard reports them)
+	// locate the first character; EndLine and EndColumn the position just
+	// after the last.
+	Line        int    `json:"line"`
+	Column      int    `json:"column"`
+	EndLine     int    `json:"end_line"`
+	EndColumn   int    `json:"end_column"`
+	Fingerprint string `json:"fingerprint"` // detect.Fingerprint of the secret
+}
+
+// dumpNegative is one dumped negative file: one txtar member expanded with
+// one seed. Every line of it must produce no finding.
+type dumpNegative struct {
+	File    string `json:"file"`
+	Archive string `json:"archive"`
+	Path    string `json:"path"` // the member's name in the archive
+	Seed    uint64 `json:"seed"`
+	Lines   int    `json:"lines"` // non-blank lines
+}
+
+// TestCorpusDump writes, with -corpus-dump DIR, the texts TestCorpus scans
+// as files, so other scanners can be measured on the same corpus:
+//
+//	DIR/positives/<family>/<case>-<n>/<path>    one expanded context each
+//	DIR/negatives/<archive>/s<seed>/<path>      one txtar member and seed each
+//	DIR/labels.json                             dumpLabels
+//
+// <case> is the case's 1-based index in its family file and <n> numbers its
+// contexts times seeds. DIR must be absolute, outside the repository, and
+// empty or absent; delete it after use.
+func TestCorpusDump(t *testing.T) {
+	if *corpusDump == "" {
+		t.Skip("set -corpus-dump DIR to write the expanded corpus")
+	}
+	dir := filepath.Clean(*corpusDump)
+	if !filepath.IsAbs(dir) {
+		t.Fatalf("-corpus-dump %s: want an absolute path (go test runs in the package directory)", dir)
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel, err := filepath.Rel(root, dir); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+		t.Fatalf("-corpus-dump %s is inside the repository; the dump holds key-shaped fakes, write it elsewhere", dir)
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		t.Fatalf("-corpus-dump %s is not empty; stale files would be scored", dir)
+	}
+
+	written := map[string][]byte{} // slash path relative to dir -> content
+	write := func(rel string, data []byte) {
+		t.Helper()
+		if old, ok := written[rel]; ok {
+			if !bytes.Equal(old, data) {
+				t.Fatalf("two corpus texts map to %s", rel)
+			}
+			return
+		}
+		written[rel] = data
+		name := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := func(where, p string) {
+		t.Helper()
+		if !filepath.IsLocal(filepath.FromSlash(p)) || strings.Contains(p, "\\") {
+			t.Fatalf("%s: path %q is not a local relative path", where, p)
+		}
+	}
+
+	labels := dumpLabels{Families: corpusFamilies, Seeds: corpusSeeds}
+	for _, p := range loadPositives(t) {
+		local(p.family+": "+p.provider+" "+p.shape, p.path)
+		n := p.ctxIdx*len(corpusSeeds) + slices.Index(corpusSeeds, p.seed) + 1
+		rel := fmt.Sprintf("positives/%s/%03d-%d/%s", p.family, p.caseIdx+1, n, p.path)
+		write(rel, p.text)
+		line, col := lineColumn(p.text, p.start)
+		endLine, endCol := lineColumn(p.text, p.end)
+		// The position must read back as keyguard's findings are read.
+		if got := findingSpan(p.text, Finding{Line: line, Column: col, Secret: Secret(p.text[p.start:p.end])}); got != (span{p.start, p.end}) {
+			t.Fatalf("%s: line %d column %d reads back as bytes %v, want %v", rel, line, col, got, span{p.start, p.end})
+		}
+		labels.Positives = append(labels.Positives, dumpPositive{
+			File: rel, Family: p.family, Provider: p.provider, Shape: p.shape, Seed: p.seed,
+			Start: p.start, End: p.end, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
+			Fingerprint: Fingerprint(string(p.text[p.start:p.end])),
+		})
+	}
+	for _, nf := range loadNegatives(t) {
+		local(nf.archive, nf.path)
+		for _, seed := range corpusSeeds {
+			text := []byte(fakekey.ExpandSeed(nf.tmpl, seed))
+			rel := fmt.Sprintf("negatives/%s/s%d/%s", strings.TrimSuffix(nf.archive, ".txtar"), seed, nf.path)
+			write(rel, text)
+			lines := 0
+			for _, l := range strings.Split(string(text), "\n") {
+				if strings.TrimSpace(l) != "" {
+					lines++
+				}
+			}
+			labels.Negatives = append(labels.Negatives, dumpNegative{
+				File: rel, Archive: nf.archive, Path: nf.path, Seed: seed, Lines: lines,
+			})
+		}
+	}
+
+	data, err := json.MarshalIndent(labels, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "labels.json"), append(data, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d files (%d labelled secrets) and labels.json to %s", len(written), len(labels.Positives), dir)
+}
+
+// lineColumn returns the 1-based line and rune column of byte offset off in
+// text, counted as Finding.Line and Finding.Column are.
+func lineColumn(text []byte, off int) (line, col int) {
+	before := text[:off]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(before[start:]) + 1
 }
