@@ -7,6 +7,7 @@
 //	keyguard status                is the guard installed; which secret files exist and are they ignored
 //	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
 //	keyguard scan [--format text|json] [PATH...]  scan files and directories
+//	keyguard scan --history [--since REV] [RANGE...]  scan what every commit added
 //	keyguard baseline [PATH...]    accept the current findings; only new ones block
 //	keyguard hook pre-commit       what the installed hook runs on every commit
 //	keyguard version               print the version
@@ -148,17 +149,31 @@ func commands(stdout, stderr io.Writer) *cli.App {
 			},
 			{
 				Name:      "scan",
-				Usage:     "scan files and directories for secrets (.gitignore respected inside repositories)",
-				ArgsUsage: "[PATH...]",
+				Usage:     "scan files and directories, or with --history every commit, for secrets",
+				ArgsUsage: "[PATH...] | --history [REVISION-RANGE...]",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
+					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
 				},
 				Action: func(c *cli.Context) error {
 					format := c.String("format")
 					if format != "text" && format != "json" {
 						return usageErrorf("--format must be text or json, not %q", format)
 					}
-					return hook.Scan(c.Context, hook.ScanOptions{Paths: c.Args().Slice(), Format: format, Stdout: stdout})
+					o := hook.ScanOptions{Format: format, Stdout: stdout, History: c.Bool("history")}
+					switch {
+					case !o.History && c.IsSet("since"):
+						return usageErrorf("--since needs --history")
+					case o.History:
+						o.Revs = c.Args().Slice()
+						if since := c.String("since"); since != "" {
+							o.Revs = append(o.Revs, since+"..HEAD")
+						}
+					default:
+						o.Paths = c.Args().Slice()
+					}
+					return hook.Scan(c.Context, o)
 				},
 			},
 			{

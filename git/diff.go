@@ -90,16 +90,9 @@ func (r *Repo) StagedDiff(ctx context.Context, h DiffHandler) error {
 // record, in the same order. Paths are taken from the raw records, so quoted
 // or ambiguous names in patch headers never matter.
 func ParseDiff(rd io.Reader, h DiffHandler) error {
-	br := bufio.NewReaderSize(rd, 64<<10)
-	changes, err := readRaw(br)
-	if err != nil {
+	p := patchParser{br: bufio.NewReaderSize(rd, 64<<10), h: h}
+	if err := p.diff(); err != nil {
 		return err
-	}
-	p := patchParser{br: br, h: h}
-	for i, c := range changes {
-		if err := p.section(c); err != nil {
-			return fmt.Errorf("parse diff of %q (file %d of %d): %w", c.Path, i+1, len(changes), err)
-		}
 	}
 	// Anything left over means our picture of the diff is wrong: fail closed.
 	if line, err := p.next(); err == nil || len(line) > 0 {
@@ -108,6 +101,66 @@ func ParseDiff(rd io.Reader, h DiffHandler) error {
 		return fmt.Errorf("read diff: %w", err)
 	}
 	return nil
+}
+
+// ParseCommits parses `git diff-tree --stdin -z --raw -p` output: for each
+// commit its object name and a NUL, then a diff as ParseDiff reads it.
+// Commits whose diff is empty (only deletions) do not appear.
+func ParseCommits(rd io.Reader, commit func(hash string) error, h DiffHandler) error {
+	p := patchParser{br: bufio.NewReaderSize(rd, 64<<10), h: h, history: true}
+	for {
+		if _, err := p.br.Peek(1); errors.Is(err, io.EOF) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		hash, ok := p.commitStart()
+		if !ok {
+			return fmt.Errorf("parse history: expected a commit name")
+		}
+		if _, err := p.br.Discard(len(hash) + 1); err != nil {
+			return fmt.Errorf("read history: %w", err)
+		}
+		if err := commit(hash); err != nil {
+			return err
+		}
+		if err := p.diff(); err != nil {
+			return fmt.Errorf("commit %s: %w", hash, err)
+		}
+	}
+}
+
+// diff parses one diff: raw records, then their patch sections.
+func (p *patchParser) diff() error {
+	changes, err := readRaw(p.br)
+	if err != nil {
+		return err
+	}
+	for i, c := range changes {
+		if err := p.section(c); err != nil {
+			return fmt.Errorf("parse diff of %q (file %d of %d): %w", c.Path, i+1, len(changes), err)
+		}
+	}
+	return nil
+}
+
+// commitStart reports whether the reader is at "<40 or 64 hex digits>\x00",
+// the start of the next commit in history output, and returns the name.
+func (p *patchParser) commitStart() (string, bool) {
+	if p.pending != nil {
+		return "", false
+	}
+	b, _ := p.br.Peek(65)
+	i := bytes.IndexByte(b, 0)
+	if i != 40 && i != 64 {
+		return "", false
+	}
+	for _, c := range b[:i] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	return string(b[:i]), true
 }
 
 // readRaw reads the -z raw records up to the NUL that separates them from the
@@ -166,6 +219,7 @@ type patchParser struct {
 	br      *bufio.Reader
 	h       DiffHandler
 	pending []byte // a line read ahead and not yet consumed
+	history bool   // the stream holds several commits (ParseCommits)
 }
 
 // next returns the next line including its '\n' (absent on the last line).
@@ -213,6 +267,11 @@ func (p *patchParser) section(c *Change) error {
 	}
 	scan := !c.Symlink() && !c.Submodule()
 	for {
+		if p.history {
+			if _, ok := p.commitStart(); ok {
+				return announce() // the next commit begins
+			}
+		}
 		line, err := p.next()
 		if errors.Is(err, io.EOF) {
 			return announce()
@@ -295,6 +354,11 @@ func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 		}
 	}
 	// A "\ No newline" marker may follow the hunk's last line.
+	if p.history {
+		if _, ok := p.commitStart(); ok {
+			return flush()
+		}
+	}
 	if line, err := p.next(); err == nil {
 		if len(line) > 0 && line[0] == '\\' {
 			if n := len(buf); n > 0 && buf[n-1] == '\n' {

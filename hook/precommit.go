@@ -41,6 +41,8 @@ func PreCommit(ctx context.Context, o Options) error {
 	var findings []report.Finding
 	var sum report.Summary
 	staged := map[string]bool{}
+	// Fragments are scanned on every core while git streams the rest.
+	pool := scan.NewPool(policy)
 	err = o.Repo.StagedDiff(ctx, git.DiffHandler{
 		Change: func(c *git.Change) error {
 			sum.Files++
@@ -55,18 +57,11 @@ func PreCommit(ctx context.Context, o Options) error {
 		},
 		Fragment: func(f git.Fragment) error {
 			sum.Lines += countLines(f.Text)
-			for _, k := range engine.ScanFile(f.Change.Path, f.Text) {
-				if !policy.Keep(f.Change.Path, k) {
-					continue
-				}
-				k := k
-				findings = append(findings, report.Finding{
-					Path: f.Change.Path, Line: f.StartLine + k.Line - 1, Column: k.Column, Secret: &k,
-				})
-			}
+			pool.Submit(scan.Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text})
 			return nil
 		},
 	})
+	findings = append(findings, pool.Wait()...)
 	if err != nil {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
 	}

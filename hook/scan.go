@@ -1,12 +1,15 @@
 package hook
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/keyguard/keyguard/baseline"
 	"github.com/keyguard/keyguard/git"
@@ -16,9 +19,11 @@ import (
 
 // ScanOptions configures Scan.
 type ScanOptions struct {
-	Paths  []string // files and directories; none means "."
-	Format string   // "text" or "json"
-	Stdout io.Writer
+	Paths   []string // files and directories; none means "."
+	History bool     // scan the lines every commit added instead of files
+	Revs    []string // with History: revisions and ranges; none means all refs
+	Format  string   // "text" or "json"
+	Stdout  io.Writer
 }
 
 // Scan scans paths with the configuration of the repository around the
@@ -29,21 +34,49 @@ func Scan(ctx context.Context, o ScanOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, Display: env.display})
-	if err != nil {
-		return err
+	var findings []report.Finding
+	var sum report.ScanSummary
+	start := time.Now()
+	if o.History {
+		if env.repo == nil {
+			return git.ErrNotRepo
+		}
+		res, err := scan.History(ctx, scan.HistoryOptions{Policy: env.policy, Repo: env.repo, Revs: o.Revs})
+		if err != nil {
+			return err
+		}
+		findings = res.Findings
+		sortHistory(findings)
+		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true}
+	} else {
+		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, Display: env.display})
+		if err != nil {
+			return err
+		}
+		findings = res.Findings
+		sum = report.ScanSummary{Files: res.Files, Bytes: res.Bytes, Binary: res.Binary, Large: res.Large}
 	}
+	sum.Elapsed = time.Since(start)
 	if o.Format == "json" {
-		if err := report.JSON(o.Stdout, res.Findings); err != nil {
+		if err := report.JSON(o.Stdout, findings); err != nil {
 			return err
 		}
 	} else {
-		report.ScanText(o.Stdout, res.Findings, report.ScanSummary{Files: res.Files, Bytes: res.Bytes, Binary: res.Binary, Large: res.Large})
+		report.ScanText(o.Stdout, findings, sum)
 	}
-	if len(res.Findings) > 0 {
+	if len(findings) > 0 {
 		return ErrBlocked
 	}
 	return nil
+}
+
+// sortHistory orders history findings newest commit first, then by place.
+func sortHistory(fs []report.Finding) {
+	slices.SortStableFunc(fs, func(a, b report.Finding) int {
+		return cmp.Or(
+			cmp.Compare(b.Commit.Date, a.Commit.Date), cmp.Compare(a.Commit.Hash, b.Commit.Hash),
+			cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
 }
 
 // Baseline records every current finding under paths (default: the work

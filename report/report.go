@@ -34,11 +34,20 @@ type Finding struct {
 	Column int // 1-based, in characters; 0 for a file finding
 
 	Secret *detect.Finding // set for a key found in content
+	Commit *Commit         // set for a key found in history
 
 	// Set for a sensitive file.
 	FileKind  string    // what the file is, e.g. "environment file"
 	FileState FileState // why it is a problem
 	HoldsKeys int       // keys found in it, for files sensitive by content
+}
+
+// Commit says where in history a finding was added.
+type Commit struct {
+	Hash   string
+	Author string
+	Email  string
+	Date   string // ISO 8601, author date
 }
 
 // Summary counts what a scan covered, so a clean result is never silent
@@ -97,7 +106,14 @@ func Clean(w io.Writer, sum Summary) {
 
 func writeKey(w io.Writer, f Finding) {
 	s := f.Secret
-	fmt.Fprintf(w, "%s:%d:%d: %s (%s)\n", DisplayPath(f.Path), f.Line, f.Column, s.Rule.Description, s.Rule.ID)
+	where := ""
+	if f.Commit != nil {
+		where = shortHash(f.Commit.Hash) + " "
+	}
+	fmt.Fprintf(w, "%s%s:%d:%d: %s (%s)\n", where, DisplayPath(f.Path), f.Line, f.Column, s.Rule.Description, s.Rule.ID)
+	if c := f.Commit; c != nil {
+		fmt.Fprintf(w, "    commit   %s by %s <%s> on %s\n", c.Hash, c.Author, c.Email, c.Date)
+	}
 	fmt.Fprintf(w, "    secret   %s, fingerprint %s\n", s.Secret, s.Fingerprint)
 	name := s.Rule.EnvVar
 	if name == "" {
@@ -116,7 +132,18 @@ func writeKey(w io.Writer, f Finding) {
 	if s.Rule.Revoke != "" {
 		revoke = "revoke it and create a new one at " + s.Rule.Revoke
 	}
+	if f.Commit != nil {
+		fmt.Fprintf(w, "    rotate   it is in git history, so deleting it is not enough: %s\n", revoke)
+		return
+	}
 	fmt.Fprintf(w, "    rotate   if this key was ever pushed or shared, %s\n", revoke)
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
 
 func writeFile(w io.Writer, f Finding) {

@@ -4,14 +4,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 )
 
 // ScanSummary counts what `keyguard scan` covered.
 type ScanSummary struct {
-	Files  int   // files read
-	Bytes  int64 // bytes scanned
-	Binary int   // binary files skipped
-	Large  int   // files scanned only in part, being over the size limit
+	History bool          // a history scan: Commits counts, Files does not
+	Commits int           // commits scanned
+	Files   int           // files read
+	Bytes   int64         // bytes scanned
+	Binary  int           // binary files skipped
+	Large   int           // files scanned only in part, being over the size limit
+	Elapsed time.Duration // wall time of the scan
 }
 
 // ScanText writes scan findings for people: one block per key, then a
@@ -22,17 +26,24 @@ func ScanText(w io.Writer, findings []Finding, sum ScanSummary) {
 		fmt.Fprintln(w)
 	}
 	cover := fmt.Sprintf("%s scanned (%s)", plural(sum.Files, "file"), byteSize(sum.Bytes))
+	if sum.History {
+		cover = fmt.Sprintf("%s scanned (%s of added lines)", plural(sum.Commits, "commit"), byteSize(sum.Bytes))
+	}
 	if sum.Binary > 0 {
 		cover += fmt.Sprintf(", %s skipped", plural(sum.Binary, "binary file"))
 	}
 	if sum.Large > 0 {
 		cover += fmt.Sprintf(", %s scanned only in part (too large)", plural(sum.Large, "file"))
 	}
+	cover += fmt.Sprintf(" in %.2fs", sum.Elapsed.Seconds())
 	if len(findings) == 0 {
 		fmt.Fprintf(w, "keyguard: no secrets found; %s\n", cover)
 		return
 	}
 	fmt.Fprintf(w, "keyguard: %s found; %s\n", plural(len(findings), "secret"), cover)
+	if sum.History {
+		fmt.Fprintln(w, "hint: a key in history stays readable in every clone: revoke and rotate it; deleting it from the code is not enough")
+	}
 	fmt.Fprintln(w, "hint: a false positive? add a comment containing keyguard:allow on that line, or allow it in .keyguard.yaml")
 	fmt.Fprintln(w, "hint: keys you cannot remove yet: keyguard baseline records them so only new ones block")
 }
@@ -49,6 +60,11 @@ type JSONFinding struct {
 	EndColumn   int    `json:"end_column"`
 	Redacted    string `json:"redacted"`
 	Fingerprint string `json:"fingerprint"`
+	// Set for history findings.
+	Commit string `json:"commit,omitempty"`
+	Author string `json:"author,omitempty"`
+	Email  string `json:"email,omitempty"`
+	Date   string `json:"date,omitempty"`
 }
 
 // JSON writes key findings as a JSON array (empty, not null, when clean).
@@ -59,11 +75,15 @@ func JSON(w io.Writer, findings []Finding) error {
 			continue
 		}
 		s := f.Secret
-		out = append(out, JSONFinding{
+		j := JSONFinding{
 			Rule: s.Rule.ID, Description: s.Rule.Description, Provider: s.Rule.Provider,
 			File: f.Path, Line: f.Line, Column: f.Column, EndColumn: s.EndColumn,
 			Redacted: s.Secret.String(), Fingerprint: s.Fingerprint,
-		})
+		}
+		if c := f.Commit; c != nil {
+			j.Commit, j.Author, j.Email, j.Date = c.Hash, c.Author, c.Email, c.Date
+		}
+		out = append(out, j)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

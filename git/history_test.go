@@ -1,0 +1,102 @@
+package git
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/gittest"
+)
+
+// TestCommitDiffs builds a history with every shape a commit can have and
+// checks each commit's added lines are attributed to it.
+func TestCommitDiffs(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "one\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "root")
+	g.Write("a.txt", "one\ntwo") // no final newline
+	g.Write("b.bin", "x\x00y")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "edit")
+	g.Git("rm", "-q", "b.bin")
+	g.Git("commit", "-q", "-m", "only a deletion")
+	g.Git("mv", "a.txt", "moved.txt")
+	g.Git("commit", "-q", "-m", "pure rename")
+	g.Git("checkout", "-q", "-b", "side")
+	g.Write("side.txt", "from side\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "side")
+	g.Git("checkout", "-q", "main")
+	g.Write("main.txt", "from main\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "main")
+	g.Git("merge", "-q", "--no-edit", "side")
+
+	r := open(t, g.Dir)
+	ctx := context.Background()
+	commits, err := r.Commits(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(commits) != 6 { // the merge is skipped
+		t.Fatalf("%d commits, want 6", len(commits))
+	}
+	if c := commits[0]; c.Author != "Keyguard Test" || c.Email != "test@keyguard.invalid" || !strings.Contains(c.Date, "T") {
+		t.Fatalf("metadata: %+v", c)
+	}
+	hashes := make([]string, len(commits))
+	for i, c := range commits {
+		hashes[i] = c.Hash
+	}
+	added := map[string]string{} // hash -> all added text
+	var current string
+	var seen []string
+	err = r.CommitDiffs(ctx, hashes, func(h string) error {
+		current = h
+		seen = append(seen, h)
+		return nil
+	}, DiffHandler{Fragment: func(f Fragment) error {
+		added[current] += f.Change.Path + ":" + string(f.Text) + "|"
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := map[string]string{}
+	for _, c := range commits {
+		out := g.Git("log", "-1", "--format=%s", c.Hash)
+		subject[strings.TrimSpace(out)] = c.Hash
+	}
+	want := map[string]string{
+		"root": "a.txt:one\n|",
+		"edit": "a.txt:two|", // the binary file adds no lines
+		"side": "side.txt:from side\n|",
+		"main": "main.txt:from main\n|",
+	}
+	for subj, text := range want {
+		if got := added[subject[subj]]; got != text {
+			t.Errorf("%s: added %q, want %q", subj, got, text)
+		}
+	}
+	for _, subj := range []string{"only a deletion", "pure rename"} {
+		if got := added[subject[subj]]; got != "" {
+			t.Errorf("%s: added %q, want nothing", subj, got)
+		}
+	}
+	if len(seen) != 5 { // the deletion-only commit has no output at all
+		t.Errorf("%d commits in the diff stream, want 5", len(seen))
+	}
+}
+
+func TestCommitsRefusesOptions(t *testing.T) {
+	g := gittest.New(t)
+	g.Git("commit", "-q", "--allow-empty", "-m", "x")
+	r := open(t, g.Dir)
+	if _, err := r.Commits(context.Background(), []string{"--output=/tmp/x"}); err == nil {
+		t.Fatal("an option was accepted as a revision")
+	}
+	if c, err := r.Commits(context.Background(), []string{"HEAD"}); err != nil || len(c) != 1 {
+		t.Fatalf("HEAD: %v %v", c, err)
+	}
+}

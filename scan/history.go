@@ -1,0 +1,94 @@
+package scan
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/report"
+)
+
+// HistoryOptions configures History.
+type HistoryOptions struct {
+	Policy *Policy
+	Repo   *git.Repo
+	Revs   []string // revisions and ranges for git log; none means every ref
+	// Progress, when set, is called as commits are read (from any goroutine).
+	Progress func(done, total int)
+}
+
+// HistoryResult is what a history scan found and covered.
+type HistoryResult struct {
+	Findings []report.Finding
+	Commits  int   // commits in the range (merges excluded)
+	Bytes    int64 // bytes of added lines scanned
+}
+
+// blockSize is how many consecutive commits one git worker takes at a time.
+// Consecutive commits share trees and blobs, which git's caches reuse.
+const blockSize = 64
+
+// History scans the lines every commit added. The commits are split across
+// one git process per core, each fed its share on stdin, and their added
+// lines are scanned on every core as they stream in: git's diff work, the
+// floor of a history scan, runs in parallel.
+func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
+	var res HistoryResult
+	commits, err := o.Repo.Commits(ctx, o.Revs)
+	if err != nil {
+		return res, err
+	}
+	res.Commits = len(commits)
+	info := make(map[string]*report.Commit, len(commits))
+	workers := max(1, min(runtime.GOMAXPROCS(0), (len(commits)+blockSize-1)/blockSize))
+	shares := make([][]string, workers)
+	for i, c := range commits {
+		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
+		w := (i / blockSize) % workers
+		shares[w] = append(shares[w], c.Hash)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pool := NewPool(o.Policy)
+	var bytes atomic.Int64
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var current *report.Commit
+			err := o.Repo.CommitDiffs(ctx, shares[w], func(hash string) error {
+				current = info[hash]
+				if o.Progress != nil {
+					o.Progress(int(done.Add(1)), len(commits))
+				}
+				return nil
+			}, git.DiffHandler{Fragment: func(f git.Fragment) error {
+				bytes.Add(int64(len(f.Text)))
+				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text, Commit: current})
+				return nil
+			}})
+			if err != nil {
+				errs[w] = err
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	res.Findings = pool.Wait()
+	res.Bytes = bytes.Load()
+	for _, err := range errs {
+		if err != nil {
+			return res, err
+		}
+	}
+	if o.Progress != nil {
+		o.Progress(len(commits), len(commits))
+	}
+	return res, nil
+}
