@@ -62,11 +62,74 @@ type Entry struct {
 // Catalogue is an immutable set of entries; use Default and With to build one.
 type Catalogue struct {
 	entries []Entry
+	hints   []nameHint // one per pattern; nil when some pattern gives none
+}
+
+// nameHint is a necessary condition on a path's (lowercased) base name for
+// one pattern to match: it starts with prefix and ends with suffix. Checking
+// hints first keeps Classify cheap over a hundred thousand tracked paths,
+// almost none of which are sensitive.
+type nameHint struct {
+	prefix, suffix string
+	exact          bool // the name is the literal prefix
+}
+
+// newCatalogue derives the hints for entries.
+func newCatalogue(entries []Entry) *Catalogue {
+	c := &Catalogue{entries: entries}
+	for _, e := range entries {
+		for _, pat := range e.patterns {
+			h, ok := hintFor(pat)
+			if !ok {
+				c.hints = nil
+				return c
+			}
+			c.hints = append(c.hints, h)
+		}
+	}
+	return c
+}
+
+// hintFor takes the last path element of a pattern and keeps its literal
+// head and tail around any glob characters. A last element that is "**" or
+// holds an escape gives no hint.
+func hintFor(pat string) (nameHint, bool) {
+	last := pat[strings.LastIndexByte(pat, '/')+1:]
+	if last == "" || strings.Contains(last, "**") || strings.ContainsRune(last, '\\') {
+		return nameHint{}, false
+	}
+	last = asciiLower(last)
+	i := strings.IndexAny(last, "*?[")
+	if i < 0 {
+		return nameHint{prefix: last, exact: true}, true
+	}
+	j := strings.LastIndexAny(last, "*?]")
+	return nameHint{prefix: last[:i], suffix: last[j+1:]}, true
+}
+
+// mayMatch reports whether some pattern could match p, by its hints.
+func (c *Catalogue) mayMatch(p string) bool {
+	if c.hints == nil {
+		return true
+	}
+	base := asciiLower(p[strings.LastIndexByte(p, '/')+1:])
+	for _, h := range c.hints {
+		if h.exact {
+			if base == h.prefix {
+				return true
+			}
+			continue
+		}
+		if len(base) >= len(h.prefix)+len(h.suffix) && strings.HasPrefix(base, h.prefix) && strings.HasSuffix(base, h.suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // Default returns the built-in catalogue.
 func Default() *Catalogue {
-	return &Catalogue{entries: builtin()}
+	return newCatalogue(builtin())
 }
 
 // Entries returns a copy of the catalogue's entries, in match order.
@@ -149,7 +212,7 @@ func (c *Catalogue) With(add, remove []string) (*Catalogue, error) {
 			patterns:    []string{a},
 		})
 	}
-	return &Catalogue{entries: entries}, nil
+	return newCatalogue(entries), nil
 }
 
 // validGlob rejects globs that .gitignore would read differently from
@@ -236,7 +299,7 @@ func (e Entry) matches(p string) bool {
 // `git ls-files -z` prints it. An always-sensitive entry wins over a
 // by-content one, so a user's "config.py" glob makes that file ByName.
 func (c *Catalogue) Classify(p string) (Entry, bool) {
-	if p == "" || strings.HasSuffix(p, "/") {
+	if p == "" || strings.HasSuffix(p, "/") || !c.mayMatch(p) {
 		return Entry{}, false
 	}
 	var content *Entry

@@ -300,3 +300,36 @@ func TestWildmatch(t *testing.T) {
 		t.Error("fold folded a non-ASCII letter, which git's icase does not")
 	}
 }
+
+// TestHintsNeverRejectAMatch: the base-name prefilter is only a necessary
+// condition; a pattern it cannot summarise turns it off.
+func TestHintsNeverRejectAMatch(t *testing.T) {
+	tests := []struct {
+		pattern string
+		path    string
+	}{
+		{"*.pem", "a/B.PEM"},
+		{".env.*", "x/.env.local"},
+		{"id_rsa", "keys/ID_RSA"},
+		{"*service-account*.json", "gcp/my-service-account-key.json"},
+		{"**/.aws/credentials", "home/.aws/credentials"},
+		{"secret?.txt", "secret1.txt"},
+		{"key[0-9].bin", "key7.bin"},
+		{"deploy/**", "deploy/a/b/c"},
+	}
+	for _, tt := range tests {
+		c, err := Default().With([]string{tt.pattern}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.pattern, err)
+		}
+		if _, ok := c.Classify(tt.path); !ok {
+			t.Errorf("pattern %q: %q not classified", tt.pattern, tt.path)
+		}
+	}
+	if c, _ := Default().With([]string{"deploy/**"}, nil); c.hints != nil {
+		t.Error("a ** last element left the prefilter on")
+	}
+	if Default().hints == nil {
+		t.Error("the default catalogue has no prefilter")
+	}
+}

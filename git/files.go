@@ -8,40 +8,43 @@ import (
 	"strings"
 )
 
-// Listing is what one `git ls-files` call says about the files matching a
-// set of pathspecs.
+// Listing is what git says about the files in the work tree.
 type Listing struct {
-	Tracked   []string // in the index (committed or staged)
-	Untracked []string // present, not in the index, and not ignored by git
+	Tracked   []string // every path in the index; callers filter
+	Untracked []string // present, not in the index, not ignored, matching the pathspecs
 }
 
-// ListFiles lists tracked and untracked-but-not-ignored files that match the
-// pathspecs, in one git process. Restricting by pathspec keeps the cost close
-// to git's own untracked walk, however many ordinary files the tree holds.
+// ListFiles lists every tracked path and the untracked, not ignored files
+// that match the pathspecs, with two git processes run side by side.
+// Tracked paths are listed whole and filtered by the caller: matching a
+// hundred thousand index entries against dozens of glob pathspecs costs git
+// far more (0.3 s) than listing them (0.02 s). Untracked files are found by
+// git's directory walk, which pathspecs restrict without extra cost.
 func (r *Repo) ListFiles(ctx context.Context, pathspecs []string) (Listing, error) {
 	var l Listing
-	if len(pathspecs) == 0 {
-		return l, nil
-	}
-	args := append([]string{"ls-files", "-z", "-t", "--cached", "--others", "--exclude-standard", "--"}, pathspecs...)
-	out, err := r.output(ctx, nil, args...)
-	if err != nil {
-		return l, err
-	}
-	seen := map[string]bool{}
-	for _, rec := range splitZ(out) {
-		if len(rec) < 3 || rec[1] != ' ' {
-			return l, fmt.Errorf("git ls-files: unexpected record %q", rec)
+	var trackedErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		out, err := r.output(ctx, nil, "ls-files", "-z", "--cached", "--deduplicate")
+		if err != nil {
+			trackedErr = err
+			return
 		}
-		tag, path := rec[0], rec[2:]
-		if tag == '?' {
-			l.Untracked = append(l.Untracked, path)
-		} else if !seen[path] { // unmerged paths appear once per stage
-			seen[path] = true
-			l.Tracked = append(l.Tracked, path)
+		l.Tracked = splitZ(out)
+	}()
+	if len(pathspecs) > 0 {
+		args := append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, pathspecs...)
+		out, err := r.output(ctx, nil, args...)
+		<-done
+		if err != nil {
+			return l, err
 		}
+		l.Untracked = splitZ(out)
+	} else {
+		<-done
 	}
-	return l, nil
+	return l, trackedErr
 }
 
 // ListIgnored lists untracked files matching the pathspecs that git ignores.

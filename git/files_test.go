@@ -33,7 +33,7 @@ func TestListFilesAndIgnores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"staged.pem", "tracked.pem"}; !reflect.DeepEqual(l.Tracked, want) {
+	if want := []string{".gitignore", "staged.pem", "sub/.gitignore", "tracked.pem"}; !reflect.DeepEqual(l.Tracked, want) {
 		t.Errorf("tracked %q, want %q", l.Tracked, want)
 	}
 	if want := []string{":odd.pem", "new.pem", "sub/.env"}; !reflect.DeepEqual(l.Untracked, want) {
