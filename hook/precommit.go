@@ -4,6 +4,7 @@
 package hook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -105,12 +106,7 @@ func PreCommit(ctx context.Context, o Options) error {
 }
 
 func countLines(text []byte) int {
-	n := 0
-	for _, b := range text {
-		if b == '\n' {
-			n++
-		}
-	}
+	n := bytes.Count(text, []byte{'\n'})
 	if len(text) > 0 && text[len(text)-1] != '\n' {
 		n++
 	}
