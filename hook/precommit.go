@@ -39,6 +39,17 @@ func PreCommit(ctx context.Context, o Options) error {
 	}
 	engine, cat := policy.Engine(), policy.Config.Catalogue
 
+	// git lists the work tree's files while it streams the diff.
+	type listed struct {
+		l   git.Listing
+		err error
+	}
+	listing := make(chan listed, 1)
+	go func() {
+		l, err := o.Repo.ListFiles(ctx, cat.Pathspecs())
+		listing <- listed{l, err}
+	}()
+
 	var findings []report.Finding
 	var sum report.Summary
 	staged := map[string]bool{}
@@ -67,8 +78,13 @@ func PreCommit(ctx context.Context, o Options) error {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
 	}
 
+	ls := <-listing
+	if ls.err != nil {
+		return fmt.Errorf("cannot check secret files, so the commit is refused: %w", ls.err)
+	}
 	files, err := secretfiles.Inventory(ctx, secretfiles.Options{
-		Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged, Skip: policy.PathAllowed, Keep: policy.Keep,
+		Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged, Listing: &ls.l,
+		Skip: policy.PathAllowed, Keep: policy.Keep,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot check secret files, so the commit is refused: %w", err)

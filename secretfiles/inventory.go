@@ -60,7 +60,12 @@ type Options struct {
 	Repo      *git.Repo
 	Catalogue *coverage.Catalogue
 	Engine    *detect.Engine
-	Ignored   bool // also list ignored files (status and fix-ignore want them; the hook does not)
+	// Ignored also lists ignored files and asks git which rule decides each
+	// listed file (status and fix-ignore want both; the hook needs neither).
+	Ignored bool
+	// Listing, when set, is what git already listed (the hook lists while
+	// the diff streams); nil asks git.
+	Listing *git.Listing
 	// Staged, when set, is the set of paths the commit adds or changes, already
 	// known to the caller (the hook reads it from the diff); nil asks git.
 	Staged map[string]bool
@@ -80,10 +85,14 @@ const maxContent = 8 << 20
 // when a key is found in them.
 func Inventory(ctx context.Context, o Options) ([]File, error) {
 	specs := o.Catalogue.Pathspecs()
-	listing, err := o.Repo.ListFiles(ctx, specs)
-	if err != nil {
-		return nil, fmt.Errorf("list sensitive files: %w", err)
+	if o.Listing == nil {
+		listing, err := o.Repo.ListFiles(ctx, specs)
+		if err != nil {
+			return nil, fmt.Errorf("list sensitive files: %w", err)
+		}
+		o.Listing = &listing
 	}
+	listing := *o.Listing
 	isStaged := o.Staged
 	if isStaged == nil {
 		staged, err := o.Repo.StagedNames(ctx, specs)
@@ -143,8 +152,10 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 			}
 		}
 	}
-	if err := explainIgnores(ctx, o.Repo, files); err != nil {
-		return nil, err
+	if o.Ignored {
+		if err := explainIgnores(ctx, o.Repo, files); err != nil {
+			return nil, err
+		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, nil
