@@ -218,25 +218,36 @@ func readZ(br *bufio.Reader) ([]byte, error) {
 type patchParser struct {
 	br      *bufio.Reader
 	h       DiffHandler
-	pending []byte // a line read ahead and not yet consumed
+	pending []byte // a line read ahead and not yet consumed (a copy)
+	scratch []byte // holds a line longer than the read buffer
 	history bool   // the stream holds several commits (ParseCommits)
 }
 
 // next returns the next line including its '\n' (absent on the last line).
+// The slice is only valid until the next read: lines are not copied, since
+// a huge commit is mostly lines that are looked at once.
 func (p *patchParser) next() ([]byte, error) {
 	if p.pending != nil {
 		line := p.pending
 		p.pending = nil
 		return line, nil
 	}
-	line, err := p.br.ReadBytes('\n')
+	line, err := p.br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		p.scratch = append(p.scratch[:0], line...)
+		for errors.Is(err, bufio.ErrBufferFull) {
+			line, err = p.br.ReadSlice('\n')
+			p.scratch = append(p.scratch, line...)
+		}
+		line = p.scratch
+	}
 	if errors.Is(err, io.EOF) && len(line) > 0 {
 		return line, nil
 	}
 	return line, err
 }
 
-func (p *patchParser) unread(line []byte) { p.pending = line }
+func (p *patchParser) unread(line []byte) { p.pending = append([]byte{}, line...) }
 
 var (
 	diffHeader   = []byte("diff --git ")

@@ -243,3 +243,20 @@ func TestParseDiffSplitsHugeRuns(t *testing.T) {
 		t.Fatalf("lost bytes: %d of %d", total, n*len(line))
 	}
 }
+
+// TestParseDiffLongLines: lines longer than the read buffer arrive whole.
+func TestParseDiffLongLines(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	in := ":000000 100644 0 1 A\x00min.js\x00\x00diff --git a/min.js b/min.js\n@@ -0,0 +1,3 @@\n+" + long + "\n+short\n+" + long
+	var got []byte
+	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
+		got = append(got, f.Text...)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := long + "\nshort\n" + long; string(got) != want {
+		t.Fatalf("got %d bytes, want %d", len(got), len(want))
+	}
+}
