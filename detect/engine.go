@@ -2,11 +2,17 @@
 // findings out. It runs no git, reads no files and prints nothing, so it can
 // be fuzzed and benchmarked alone.
 //
-// A scan lowercases the text once, runs one Aho-Corasick automaton holding
-// every rule's keywords over it, and runs a rule's regex only on the lines
-// where one of its keywords occurs. Matches then pass the inline allow
-// comments, an entropy floor and a placeholder filter. Secrets are redacted
-// whenever they are printed or serialised (see Secret).
+// A scan runs one Aho-Corasick automaton holding every rule's keywords over
+// the text (lowercased a chunk at a time), and runs a rule's regex only on
+// the lines where one of its keywords occurs; there, a byte test rejects
+// most lines before any regex runs, and a regex that starts with its
+// keyword is tried only at the keyword (see analyze.go). Matches then pass
+// the inline allow comments, an entropy floor and a placeholder filter.
+// Secrets are redacted whenever they are printed or serialised (see Secret).
+//
+// Start-up costs almost nothing: the built-in catalogue is a generated Go
+// literal (catalogue_gen.go, from rules/*.yaml), and the automaton and each
+// rule's regex are built on first use.
 package detect
 
 import (
@@ -15,15 +21,9 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
-
-	// coregx/ahocorasick: compiles a flat DFA (fastest of the candidates we
-	// measured: 566 MB/s vs 482 for BobuSumisu and 258 for petar-dambovaliev
-	// on 4 MB of code with our keywords), reports overlapping matches with a
-	// pattern id, has no dependencies and is actively released (v0.3.1, 2026).
-	"github.com/coregx/ahocorasick"
 )
 
 // multiLineWindow is how many lines, starting at a keyword's line, a rule
@@ -49,11 +49,11 @@ type Options struct {
 // Engine scans text with a fixed set of rules. It is immutable after New
 // and safe for concurrent use.
 type Engine struct {
-	rules     []*Rule                // enabled rules, catalogue order
-	ac        *ahocorasick.Automaton // all keywords; nil when no rule has one
-	byKeyword [][]int                // automaton pattern id -> indexes into rules
-	allow     []*regexp.Regexp       // Options.AllowSecrets, compiled
-	stopWords []string               // Options.StopWords, lowercased
+	rules     []*Rule          // enabled rules, catalogue order
+	allow     []*regexp.Regexp // Options.AllowSecrets, compiled
+	stopWords []string         // Options.StopWords, lowercased
+	prefilter                  // keyword automaton, built on first scan
+	scratch   sync.Pool        // *scratch, per-scan buffers
 }
 
 // Finding is one secret found in the scanned text.
@@ -78,11 +78,7 @@ type Finding struct {
 // naming the rule; built-in rules compile on first use, so start-up does not
 // pay for rules the input never triggers.
 func New(opts Options) (*Engine, error) {
-	builtin, err := loadBuiltin()
-	if err != nil {
-		return nil, fmt.Errorf("detect: built-in catalogue: %w", err)
-	}
-	return newEngine(builtin, opts)
+	return newEngine(builtinRules, opts)
 }
 
 // newEngine is New with the built-in rules given, for tests.
@@ -91,8 +87,11 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 	for _, id := range opts.Disabled {
 		disabled[id] = true
 	}
-	seen := make(map[string]bool)
-	e := &Engine{}
+	seen := make(map[string]bool, len(builtin)+len(opts.Extra))
+	e := &Engine{rules: make([]*Rule, 0, len(builtin)+len(opts.Extra))}
+	// One allocation for all rules; the array never grows, so pointers into
+	// it stay valid.
+	store := make([]Rule, len(builtin)+len(opts.Extra))
 	add := func(s *RuleSpec, n int, user bool) error {
 		name := s.ID
 		if name == "" {
@@ -108,7 +107,8 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		if disabled[s.ID] {
 			return nil
 		}
-		r := newRule(s, len(e.rules))
+		r := &store[len(e.rules)]
+		initRule(r, s, len(e.rules), !user)
 		if user {
 			if err := r.compile(); err != nil {
 				return fmt.Errorf("detect: rule %q: %w", s.ID, err)
@@ -156,39 +156,9 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		}
 		e.stopWords = append(e.stopWords, strings.ToLower(w))
 	}
-	if err := e.buildPrefilter(); err != nil {
-		return nil, err
-	}
+	rules := len(e.rules)
+	e.scratch.New = func() any { return &scratch{hits: make([][]int, rules)} }
 	return e, nil
-}
-
-// buildPrefilter puts every distinct keyword into one automaton.
-func (e *Engine) buildPrefilter() error {
-	ids := make(map[string]int)
-	var patterns []string
-	for ri, r := range e.rules {
-		for _, k := range r.keywords {
-			id, ok := ids[k]
-			if !ok {
-				id = len(patterns)
-				ids[k] = id
-				patterns = append(patterns, k)
-				e.byKeyword = append(e.byKeyword, nil)
-			}
-			if rs := e.byKeyword[id]; len(rs) == 0 || rs[len(rs)-1] != ri {
-				e.byKeyword[id] = append(rs, ri)
-			}
-		}
-	}
-	if len(patterns) == 0 {
-		return nil
-	}
-	ac, err := ahocorasick.NewBuilder().AddStrings(patterns).Build()
-	if err != nil {
-		return fmt.Errorf("detect: build keyword prefilter: %w", err)
-	}
-	e.ac = ac
-	return nil
 }
 
 // Rules returns the enabled rules in catalogue order.
@@ -225,106 +195,131 @@ func (e *Engine) scan(text []byte, generic bool) []Finding {
 	if len(text) == 0 {
 		return nil
 	}
-	lines := newLineIndex(text)
-	hits := e.keywordLines(text, lines)
-	var cands []candidate
+	sc := e.getScratch()
+	defer e.putScratch(sc)
+	e.findKeywords(text, sc)
+	cands := sc.cands[:0]
 	for ri, r := range e.rules {
 		if r.generic && !generic {
 			continue
 		}
-		var regions []span
 		if len(r.keywords) == 0 {
 			// No keyword to wait for: such a (user) rule runs on everything.
-			regions = []span{{0, len(text)}}
-		} else if len(hits[ri]) > 0 {
-			regions = r.regions(hits[ri], lines)
-		} else {
+			cands = e.searchRegion(r, ri, text, span{0, len(text)}, nil, cands)
 			continue
 		}
-		cands = e.match(r, text, regions, lines, ri, cands)
-	}
-	return e.findings(text, lines, dedupe(cands))
-}
-
-// keywordLines runs the prefilter and returns, per rule, the sorted 0-based
-// lines on which one of its keywords occurs.
-func (e *Engine) keywordLines(text []byte, lines *lineIndex) [][]int {
-	hits := make([][]int, len(e.rules))
-	if e.ac == nil {
-		return hits
-	}
-	lower := lowerASCII(text)
-	for _, m := range e.ac.FindAllOverlapping(lower) {
-		ln := lines.of(m.Start)
-		for _, ri := range e.byKeyword[m.PatternID] {
-			if h := hits[ri]; len(h) == 0 || h[len(h)-1] != ln {
-				hits[ri] = append(h, ln)
-			}
+		if hits := sc.hits[ri]; len(hits) > 0 {
+			cands = e.matchHits(r, ri, text, hits, cands)
 		}
 	}
-	for ri := range hits {
-		// Overlapping matches come in end order, so starts can step back.
-		slices.Sort(hits[ri])
-		hits[ri] = slices.Compact(hits[ri])
-	}
-	return hits
+	out := e.findings(text, dedupe(cands))
+	sc.cands = cands[:0]
+	return out
 }
 
-// regions turns keyword lines into merged byte ranges to search: the line
-// itself, or multiLineWindow lines from it for a multi-line rule.
-func (r *Rule) regions(hitLines []int, lines *lineIndex) []span {
-	r.compiled() // multiLine is known only after compiling
-	extra := 0
+// matchHits searches the regions around a rule's keyword hits (byte
+// offsets): each hit's line, or multiLineWindow lines from it for a rule
+// whose regex can match a newline, merged where they touch.
+func (e *Engine) matchHits(r *Rule, ri int, text []byte, hits []int, out []candidate) []candidate {
+	r.mustPrepare()
+	// Overlapping keyword matches come in end order, so starts can step back.
+	slices.Sort(hits)
+	hits = slices.Compact(hits)
+	window := 1
 	if r.multiLine {
-		extra = multiLineWindow - 1
+		window = multiLineWindow
 	}
-	var out []span
-	for _, ln := range hitLines {
-		s := span{lines.start(ln), lines.start(min(ln+extra+1, lines.count()))}
-		if n := len(out); n > 0 && s.start <= out[n-1].end {
-			out[n-1].end = max(out[n-1].end, s.end)
-			continue
+	for i := 0; i < len(hits); {
+		start := lineStart(text, hits[i])
+		end := linesEnd(text, start, window)
+		j, last := i+1, start
+		for ; j < len(hits); j++ {
+			p := hits[j]
+			if p < end && window == 1 {
+				continue // on a line the region already holds
+			}
+			// end is a line start, so p's line starts after it exactly
+			// when a newline lies between them.
+			if p >= end && bytes.IndexByte(text[end:p], '\n') >= 0 {
+				break
+			}
+			if window > 1 {
+				if ls := lineStart(text, p); ls != last {
+					end, last = max(end, linesEnd(text, ls, window)), ls
+				}
+			} else {
+				end = linesEnd(text, end, 1) // p is on the line starting at end
+			}
 		}
-		out = append(out, s)
+		out = e.searchRegion(r, ri, text, span{start, end}, hits[i:j], out)
+		i = j
 	}
 	return out
 }
 
-// match runs the rule's regex over regions and appends the matches that
-// survive the allow comment, entropy, placeholder, validation and allowlist
-// filters.
-func (e *Engine) match(r *Rule, text []byte, regions []span, lines *lineIndex, ri int, out []candidate) []candidate {
-	re := r.compiled()
-	for _, reg := range regions {
-		for _, m := range re.FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
-			start, end := m[2*r.group], m[2*r.group+1]
-			if start < 0 || start == end {
-				continue // the secret group did not take part
-			}
-			start, end = start+reg.start, end+reg.start
-			// The line where the match starts decides, even for a
-			// multi-line match, since that is where a comment can go.
-			line := lines.line(lines.of(m[0] + reg.start))
-			if hasAllowMarker(line) || (r.generic && len(line) > maxGenericLine) {
+// searchRegion runs the rule's regex over text[reg.start:reg.end] as if it
+// were the whole text, and appends the matches that survive the filters.
+// hits are the rule's keyword offsets inside reg, sorted. When every match
+// of the regex starts with one of its keywords, the regex is tried only
+// there, anchored; the matches are the same as a search of the whole region
+// finds, since that search, too, takes the leftmost match after the previous.
+func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
+	b := text[reg.start:reg.end]
+	if r.need.n > 0 && !r.need.in(b) {
+		return out // lacks the run of key characters every match holds
+	}
+	if r.anchor.ok && hits != nil && (!r.anchor.fold || isASCIIBytes(b)) {
+		re := r.anchoredRegexp()
+		next := reg.start // where a search of the whole region would resume
+		for _, p := range hits {
+			if p < next {
 				continue
 			}
-			secret := string(text[start:end])
-			if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
-				continue
+			if r.anchor.wordStart && p > reg.start && isWordByte(text[p-1]) {
+				continue // the leading \b fails between two word bytes
 			}
-			if isPlaceholder(secret) {
-				continue
+			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
+				out = e.accept(r, ri, text, p, m, out)
+				next = p + m[1]
 			}
-			if r.validate != nil && !r.validate(secret) {
-				continue
-			}
-			if e.allowed(secret) {
-				continue
-			}
-			out = append(out, candidate{rule: ri, start: start, end: end})
 		}
+		return out
+	}
+	for _, m := range r.compiled().FindAllSubmatchIndex(b, -1) {
+		out = e.accept(r, ri, text, reg.start, m, out)
 	}
 	return out
+}
+
+// accept appends the match m (submatch offsets relative to base) if it
+// survives the allow comment, entropy, placeholder, validation and
+// allowlist filters.
+func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []candidate) []candidate {
+	start, end := m[2*r.group], m[2*r.group+1]
+	if start < 0 || start == end {
+		return out // the secret group did not take part
+	}
+	start, end = start+base, end+base
+	// The line where the match starts decides, even for a multi-line
+	// match, since that is where a comment can go.
+	line := lineAt(text, m[0]+base)
+	if hasAllowMarker(line) || (r.generic && len(line) > maxGenericLine) {
+		return out
+	}
+	secret := string(text[start:end])
+	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
+		return out
+	}
+	if isPlaceholder(secret) {
+		return out
+	}
+	if r.validate != nil && !r.validate(secret) {
+		return out
+	}
+	if e.allowed(secret) {
+		return out
+	}
+	return append(out, candidate{rule: ri, start: start, end: end})
 }
 
 // allowed reports whether the user's configuration allows this secret.
@@ -363,15 +358,18 @@ func dedupe(cands []candidate) []candidate {
 	return kept
 }
 
-// findings converts candidates into positioned, sorted findings.
-func (e *Engine) findings(text []byte, lines *lineIndex, cands []candidate) []Finding {
+// findings converts candidates, sorted by start, into positioned, sorted
+// findings.
+func (e *Engine) findings(text []byte, cands []candidate) []Finding {
 	if len(cands) == 0 {
 		return nil
 	}
 	out := make([]Finding, 0, len(cands))
+	ln, counted := 0, 0 // ln is the 0-based line of offset counted
 	for _, c := range cands {
-		ln := lines.of(c.start)
-		col := utf8.RuneCount(text[lines.start(ln):c.start]) + 1
+		ln += bytes.Count(text[counted:c.start], []byte{'\n'})
+		counted = c.start
+		col := utf8.RuneCount(text[lineStart(text, c.start):c.start]) + 1
 		firstEnd := c.end
 		if i := bytes.IndexByte(text[c.start:c.end], '\n'); i >= 0 {
 			firstEnd = c.start + i
@@ -395,61 +393,46 @@ func (e *Engine) findings(text []byte, lines *lineIndex, cands []candidate) []Fi
 	return out
 }
 
-// lineIndex maps byte offsets to 0-based lines.
-type lineIndex struct {
-	text   []byte
-	starts []int // byte offset where each line begins
+// lineStart returns the offset where the line holding off begins.
+func lineStart(text []byte, off int) int {
+	return bytes.LastIndexByte(text[:off], '\n') + 1
 }
 
-func newLineIndex(text []byte) *lineIndex {
-	starts := make([]int, 1, 1+bytes.Count(text, []byte{'\n'}))
-	for i := 0; ; {
-		j := bytes.IndexByte(text[i:], '\n')
-		if j < 0 {
-			break
+// linesEnd returns the offset just after the n-th "\n" from start, or
+// len(text): the end of n lines, their last newline included.
+func linesEnd(text []byte, start, n int) int {
+	for ; n > 0; n-- {
+		i := bytes.IndexByte(text[start:], '\n')
+		if i < 0 {
+			return len(text)
 		}
-		i += j + 1
-		starts = append(starts, i)
+		start += i + 1
 	}
-	return &lineIndex{text: text, starts: starts}
+	return start
 }
 
-// count is the number of lines (a final "\n" starts an empty last line).
-func (l *lineIndex) count() int { return len(l.starts) }
-
-// start returns the offset where line n begins, or len(text) for n == count.
-func (l *lineIndex) start(n int) int {
-	if n >= len(l.starts) {
-		return len(l.text)
+// lineAt returns the line holding off, without its "\n".
+func lineAt(text []byte, off int) []byte {
+	end := len(text)
+	if i := bytes.IndexByte(text[off:], '\n'); i >= 0 {
+		end = off + i
 	}
-	return l.starts[n]
-}
-
-// of returns the line holding byte offset off.
-func (l *lineIndex) of(off int) int {
-	return sort.SearchInts(l.starts, off+1) - 1
-}
-
-// line returns the bytes of line n without its "\n".
-func (l *lineIndex) line(n int) []byte {
-	end := l.start(n + 1)
-	if end > l.starts[n] && l.text[end-1] == '\n' {
-		end--
-	}
-	return l.text[l.starts[n]:end]
+	return text[lineStart(text, off):end]
 }
 
 // lowerASCII returns a lowercased copy of b. Only ASCII letters fold, so
 // offsets in the copy are offsets in b (unicode.ToLower can change lengths).
 func lowerASCII(b []byte) []byte {
-	out := make([]byte, len(b))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	return lowerInto(nil, b)
+}
+
+func isASCIIBytes(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
 		}
-		out[i] = c
 	}
-	return out
+	return true
 }
 
 func boolInt(b bool) int {

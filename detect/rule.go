@@ -1,56 +1,19 @@
 package detect
 
 import (
-	"bytes"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"regexp"
 	"regexp/syntax"
-	"slices"
 	"strings"
 	"sync"
-
-	"gopkg.in/yaml.v3"
 )
 
-// builtinFS holds the rule catalogue shipped in the binary, one file per
-// family (see rules/README.md).
+// The built-in catalogue lives in rules/*.yaml, with examples the tests
+// check; catalogue_gen.go holds the same rules without examples as a Go
+// literal, so start-up decodes nothing.
 //
-//go:embed rules/*.yaml
-var builtinFS embed.FS
-
-// loadBuiltin parses every family file in name order and tags each rule with
-// its family.
-func loadBuiltin() ([]RuleSpec, error) {
-	names, err := fs.Glob(builtinFS, "rules/*.yaml")
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(names)
-	var all []RuleSpec
-	for _, name := range names {
-		data, err := builtinFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		specs, err := parseCatalogue(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		family := strings.TrimSuffix(path.Base(name), ".yaml")
-		if _, rest, ok := strings.Cut(family, "-"); ok {
-			family = rest
-		}
-		for i := range specs {
-			specs[i].family = family
-		}
-		all = append(all, specs...)
-	}
-	return all, nil
-}
+//go:generate go run ./internal/gencatalogue
 
 // RuleSpec is the YAML schema of one rule: the embedded catalogue and user
 // rules in .keyguard.yaml both use it. It is raw data; New validates and
@@ -85,23 +48,6 @@ type Examples struct {
 	NoMatch []string `yaml:"nomatch"`
 }
 
-// catalogue is the top level of rules.yaml.
-type catalogue struct {
-	Rules []RuleSpec `yaml:"rules"`
-}
-
-// parseCatalogue decodes a rules document strictly: an unknown field is an
-// error, because a misspelt "secretgroup" would otherwise silently become 0.
-func parseCatalogue(data []byte) ([]RuleSpec, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	var c catalogue
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("decode rules: %w", err)
-	}
-	return c.Rules, nil
-}
-
 // Rule is a validated rule, ready to scan. Its regex compiles on first use
 // for built-in rules and in New for user rules.
 type Rule struct {
@@ -120,10 +66,18 @@ type Rule struct {
 	group    int
 	entropy  float64
 
-	once      sync.Once
-	re        *regexp.Regexp
-	multiLine bool // the regex can match a newline, so a match may span lines
-	err       error
+	// Derived from the regex on first use (see analyze.go).
+	prepOnce  sync.Once
+	multiLine bool       // the regex can match a newline, so a match may span lines
+	need      run        // a run of bytes every match holds; n == 0: none
+	anchor    anchorInfo // whether the regex need only be tried at keyword hits
+	prepErr   error
+
+	once     sync.Once
+	re       *regexp.Regexp
+	err      error
+	anchOnce sync.Once
+	anchored *regexp.Regexp // "^(?:" + pattern + ")", for tries at keyword hits
 }
 
 // validateSpec checks what can be checked without compiling the regex.
@@ -149,13 +103,18 @@ func validateSpec(s *RuleSpec) error {
 	return nil
 }
 
-// newRule builds a Rule from a validated spec; the regex is not compiled yet.
-func newRule(s *RuleSpec, index int) *Rule {
-	kws := make([]string, len(s.Keywords))
-	for i, k := range s.Keywords {
-		kws[i] = string(lowerASCII([]byte(k)))
+// initRule fills r from a validated spec; the regex is not compiled yet.
+// The built-in catalogue's keywords (lower case, never modified) are shared
+// rather than copied; a caller's are copied, since the caller may reuse them.
+func initRule(r *Rule, s *RuleSpec, index int, builtin bool) {
+	kws := s.Keywords
+	if !builtin { // built-in keywords are lower case (TestCatalogueMetadata)
+		kws = make([]string, len(s.Keywords))
+		for i, k := range s.Keywords {
+			kws[i] = string(lowerASCII([]byte(k)))
+		}
 	}
-	return &Rule{
+	*r = Rule{
 		ID:          s.ID,
 		Description: s.Description,
 		Provider:    s.Provider,
@@ -172,10 +131,38 @@ func newRule(s *RuleSpec, index int) *Rule {
 	}
 }
 
+// prepare parses the regex once and derives what scans use to skip it:
+// whether it spans lines, the run of bytes it needs, and whether it starts
+// with a keyword. Parsing costs a fraction of compiling, and a rule whose
+// keyword occurs only on lines it cannot match is never compiled at all.
+func (r *Rule) prepare() error {
+	r.prepOnce.Do(func() {
+		tree, err := syntax.Parse(r.pattern, syntax.Perl)
+		if err != nil {
+			r.prepErr = fmt.Errorf("compile regex: %w", err)
+			return
+		}
+		r.multiLine = matchesNewline(tree)
+		r.need = requiredRun(tree)
+		r.anchor = anchorable(tree, r.keywords)
+	})
+	return r.prepErr
+}
+
+// mustPrepare is prepare for a rule that New has validated.
+func (r *Rule) mustPrepare() {
+	if err := r.prepare(); err != nil {
+		panic(fmt.Sprintf("detect: built-in rule %q: %v", r.ID, err))
+	}
+}
+
 // compile compiles the regex once; safe for concurrent use.
 func (r *Rule) compile() error {
+	if err := r.prepare(); err != nil {
+		return err
+	}
 	r.once.Do(func() {
-		r.re, r.multiLine, r.err = compilePattern(r.pattern, r.group)
+		r.re, r.err = compilePattern(r.pattern, r.group)
 	})
 	return r.err
 }
@@ -190,22 +177,29 @@ func (r *Rule) compiled() *regexp.Regexp {
 	return r.re
 }
 
-// compilePattern compiles pattern, checks that group exists, and reports
-// whether the pattern can match a newline.
-func compilePattern(pattern string, group int) (*regexp.Regexp, bool, error) {
+// anchoredRegexp returns the regex anchored at the start of its input, for
+// rules whose matches start at a keyword.
+func (r *Rule) anchoredRegexp() *regexp.Regexp {
+	r.anchOnce.Do(func() {
+		re, err := compilePattern("^(?:"+r.pattern+")", r.group)
+		if err != nil {
+			panic(fmt.Sprintf("detect: rule %q: anchored regex: %v", r.ID, err))
+		}
+		r.anchored = re
+	})
+	return r.anchored
+}
+
+// compilePattern compiles pattern and checks that group exists.
+func compilePattern(pattern string, group int) (*regexp.Regexp, error) {
 	re, err := regexp.Compile(pattern)
 	if err != nil {
-		return nil, false, fmt.Errorf("compile regex: %w", err)
+		return nil, fmt.Errorf("compile regex: %w", err)
 	}
 	if group > re.NumSubexp() {
-		return nil, false, fmt.Errorf("secretGroup %d out of range: regex has %d groups", group, re.NumSubexp())
+		return nil, fmt.Errorf("secretGroup %d out of range: regex has %d groups", group, re.NumSubexp())
 	}
-	// Parsing again is cheap and the only way to inspect the syntax tree.
-	tree, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return nil, false, fmt.Errorf("parse regex: %w", err)
-	}
-	return re, matchesNewline(tree), nil
+	return re, nil
 }
 
 // matchesNewline reports whether any part of re can consume '\n'. Such rules

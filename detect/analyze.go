@@ -1,0 +1,396 @@
+package detect
+
+import (
+	"math"
+	mathbits "math/bits"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file derives, from a rule's regex, two cheap tests that let a scan
+// skip most regex runs without changing what the regex finds:
+//
+//   - a required run: every match holds n consecutive bytes from one byte
+//     set (a 40-character key body, say), so a region without such a run
+//     cannot match and a table lookup per byte rejects it;
+//   - literal starts: every match begins with a literal that starts with one
+//     of the rule's keywords, so the regex need only be tried, anchored, at
+//     the keyword hits instead of at every byte of the line.
+
+// byteSet is a set of bytes, one bit each.
+type byteSet [4]uint64
+
+func (s *byteSet) add(b byte)       { s[b>>6] |= 1 << (b & 63) }
+func (s *byteSet) has(b byte) bool  { return s[b>>6]&(1<<(b&63)) != 0 }
+func (s *byteSet) union(o *byteSet) { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o[3] }
+func (s *byteSet) addRange(lo, hi byte) {
+	for b := int(lo); b <= int(hi); b++ {
+		s.add(byte(b))
+	}
+}
+
+// addRune adds the bytes that can encode r: r itself if ASCII, otherwise
+// every non-ASCII byte, since any byte of a multi-byte UTF-8 sequence is.
+func (s *byteSet) addRune(r rune) {
+	if r < utf8.RuneSelf {
+		s.add(byte(r))
+	} else {
+		s.addRange(0x80, 0xff)
+	}
+}
+
+// addRuneRange adds the bytes of every rune in lo..hi.
+func (s *byteSet) addRuneRange(lo, hi rune) {
+	if lo < utf8.RuneSelf {
+		s.addRange(byte(lo), byte(min(hi, utf8.RuneSelf-1)))
+	}
+	if hi >= utf8.RuneSelf {
+		s.addRange(0x80, 0xff)
+	}
+}
+
+// run says that every match holds n consecutive bytes from set. A run made
+// only of literal text (lit) is useless as a test: the keyword that let the
+// regex run is that text.
+type run struct {
+	set byteSet
+	n   int
+	lit bool
+}
+
+// codeByteFreq is a rough share of each byte in source code, used only to
+// choose the most selective of several required runs.
+var codeByteFreq = func() (f [256]float64) {
+	for b := range 256 {
+		switch {
+		case b == ' ':
+			f[b] = 0.15
+		case b == '\t':
+			f[b] = 0.02
+		case 'a' <= b && b <= 'z':
+			f[b] = 0.5 / 26
+		case 'A' <= b && b <= 'Z':
+			f[b] = 0.08 / 26
+		case '0' <= b && b <= '9':
+			f[b] = 0.04 / 10
+		case b > ' ' && b < 0x7f:
+			f[b] = 0.2 / 32
+		case b >= 0x80:
+			f[b] = 0.01 / 128
+		}
+	}
+	return f
+}()
+
+// score estimates how strongly a run rejects lines of code: -log of the odds
+// that n given bytes all fall in the set. Higher is better.
+func (r run) score() float64 {
+	p := 0.0
+	for w, bits := range r.set {
+		for ; bits != 0; bits &= bits - 1 {
+			p += codeByteFreq[w<<6|mathbits.TrailingZeros64(bits)]
+		}
+	}
+	if r.n == 0 || p >= 1 {
+		return 0
+	}
+	if p == 0 {
+		return math.Inf(1) // no byte can match: nothing passes
+	}
+	return -float64(r.n) * math.Log(p)
+}
+
+// in reports whether b holds n consecutive bytes from the set.
+func (r *run) in(b []byte) bool {
+	if len(b) < r.n {
+		return false
+	}
+	k := 0
+	for _, c := range b {
+		if r.set[c>>6]&(1<<(c&63)) == 0 {
+			k = 0
+			continue
+		}
+		if k++; k >= r.n {
+			return true
+		}
+	}
+	return false
+}
+
+// whole describes re when every string it matches is made only of bytes
+// from set and is at least n bytes long; ok is false when re can match a
+// byte that is not tracked (or has no useful shape).
+func whole(re *syntax.Regexp) (r run, ok bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return run{}, true
+	case syntax.OpLiteral:
+		for _, c := range re.Rune {
+			r.set.addRune(c)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+					r.set.addRune(f)
+				}
+			}
+		}
+		r.n = len(re.Rune)
+		r.lit = true
+		return r, true
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return run{}, false // matches nothing
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			r.set.addRuneRange(re.Rune[i], re.Rune[i+1])
+		}
+		r.n = 1
+		return r, true
+	case syntax.OpAnyCharNotNL:
+		r.set.addRange(0, 0xff)
+		r.set[0] &^= 1 << '\n'
+		r.n = 1
+		return r, true
+	case syntax.OpAnyChar:
+		r.set.addRange(0, 0xff)
+		r.n = 1
+		return r, true
+	case syntax.OpCapture:
+		return whole(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		sub, ok := whole(re.Sub[0])
+		if !ok {
+			return run{}, false
+		}
+		switch re.Op {
+		case syntax.OpStar, syntax.OpQuest:
+			sub.n = 0
+		case syntax.OpRepeat:
+			sub.n *= re.Min
+		}
+		return sub, true
+	case syntax.OpConcat, syntax.OpAlternate:
+		r.lit = true
+		if re.Op == syntax.OpAlternate {
+			r.n = math.MaxInt
+		}
+		for _, s := range re.Sub {
+			w, ok := whole(s)
+			if !ok {
+				return run{}, false
+			}
+			r.set.union(&w.set)
+			r.lit = r.lit && (w.lit || w.n == 0)
+			if re.Op == syntax.OpConcat {
+				r.n += w.n
+			} else {
+				r.n = min(r.n, w.n)
+			}
+		}
+		return r, true
+	}
+	return run{}, false
+}
+
+// requiredRun returns the most selective run that every match of re holds;
+// n is 0 when there is none.
+func requiredRun(re *syntax.Regexp) run {
+	best, bestScore := run{}, 0.0
+	better := func(c run) {
+		if c.n == 0 || c.lit {
+			return
+		}
+		if sc := c.score(); sc > bestScore {
+			best, bestScore = c, sc
+		}
+	}
+	switch re.Op {
+	case syntax.OpCapture:
+		return requiredRun(re.Sub[0])
+	case syntax.OpPlus:
+		better(requiredRun(re.Sub[0]))
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			better(requiredRun(re.Sub[0]))
+		}
+	case syntax.OpConcat:
+		// Each part's own run, and every stretch of consecutive parts whose
+		// whole shape is known, merged into one run.
+		shapes := make([]run, len(re.Sub))
+		known := make([]bool, len(re.Sub))
+		for i, s := range re.Sub {
+			better(requiredRun(s))
+			shapes[i], known[i] = whole(s)
+		}
+		for i := range re.Sub {
+			var m run
+			m.lit = true
+			for j := i; j < len(re.Sub) && known[j]; j++ {
+				m.set.union(&shapes[j].set)
+				m.n += shapes[j].n
+				m.lit = m.lit && (shapes[j].lit || shapes[j].n == 0)
+				better(m)
+			}
+		}
+	case syntax.OpAlternate:
+		// Every branch needs its run: together they need the union of the
+		// sets, at the shortest length.
+		alt := run{n: math.MaxInt}
+		for _, s := range re.Sub {
+			b := requiredRun(s)
+			if b.n == 0 {
+				alt.n = 0
+				break
+			}
+			alt.set.union(&b.set)
+			alt.n = min(alt.n, b.n)
+		}
+		better(alt)
+	}
+	if w, ok := whole(re); ok {
+		better(w)
+	}
+	return best
+}
+
+// maxStarts bounds how many literal starts the analysis tracks.
+const maxStarts = 64
+
+// literal is a string a match may start with; fold means any case.
+type literal struct {
+	s    string
+	fold bool
+}
+
+// starts returns literals one of which begins every match of re, and
+// whether each match is exactly one of them (so that what follows can
+// extend them). It returns nil when re can start with anything else, or
+// with an assertion whose context would lie before the match.
+func starts(re *syntax.Regexp) (lits []literal, exact bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []literal{{string(re.Rune), re.Flags&syntax.FoldCase != 0}}, true
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+			if n > 8 {
+				return nil, false
+			}
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+				lits = append(lits, literal{s: string(c)})
+			}
+		}
+		return lits, len(lits) > 0
+	case syntax.OpCapture:
+		return starts(re.Sub[0])
+	case syntax.OpPlus:
+		lits, _ = starts(re.Sub[0])
+		return lits, false
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		lits, exact = starts(re.Sub[0])
+		return lits, exact && re.Min == 1 && re.Max == 1
+	case syntax.OpAlternate:
+		exact = true
+		for _, s := range re.Sub {
+			l, e := starts(s)
+			if l == nil || len(lits)+len(l) > maxStarts {
+				return nil, false
+			}
+			lits = append(lits, l...)
+			exact = exact && e
+		}
+		return lits, exact
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return nil, false
+		}
+		lits, exact = starts(re.Sub[0])
+		for _, s := range re.Sub[1:] {
+			if lits == nil || !exact {
+				break
+			}
+			next, e := starts(s)
+			if next == nil || len(lits)*len(next) > maxStarts {
+				return lits, false
+			}
+			var joined []literal
+			for _, a := range lits {
+				for _, b := range next {
+					joined = append(joined, literal{a.s + b.s, a.fold || b.fold})
+				}
+			}
+			lits, exact = joined, e
+		}
+		return lits, exact
+	}
+	return nil, false
+}
+
+// anchorInfo says whether a rule's regex can be tried only at keyword hits.
+type anchorInfo struct {
+	ok bool
+	// wordStart: the regex opens with \b and every literal start begins with
+	// a word byte, so a hit preceded by a word byte cannot start a match.
+	wordStart bool
+	// fold: some literal start matches in any case; Unicode folds such as
+	// the Kelvin sign for k are not ASCII, so regions with non-ASCII bytes
+	// take the unanchored search.
+	fold bool
+}
+
+// anchorable reports whether every match of re begins, after an optional
+// leading \b, with a literal that starts with one of keywords (lowercase):
+// then the keyword prefilter sees every place a match can start.
+func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
+	var a anchorInfo
+	if re.Op == syntax.OpConcat && len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary {
+		a.wordStart = true
+		re = &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: re.Sub[1:]}
+	}
+	lits, _ := starts(re)
+	if len(lits) == 0 {
+		return anchorInfo{}
+	}
+	for _, l := range lits {
+		if l.s == "" || a.wordStart && !isWordByte(l.s[0]) || l.fold && !isASCII(l.s) {
+			return anchorInfo{}
+		}
+		lower := string(lowerASCII([]byte(l.s)))
+		found := false
+		for _, k := range keywords {
+			if strings.HasPrefix(lower, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return anchorInfo{}
+		}
+		a.fold = a.fold || l.fold
+	}
+	a.ok = true
+	return a
+}
+
+// isWordByte matches Go's ASCII \b notion of a word character.
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,68 @@
+package detect
+
+import (
+	"bytes"
+	"regexp/syntax"
+	"testing"
+)
+
+func TestAnalyze(t *testing.T) {
+	tests := []struct {
+		name, regex string
+		keywords    []string
+		anchored    bool
+		wordStart   bool
+		fold        bool
+		need        int    // length of the required run; 0 = none
+		in, out     string // a line that holds the run and one that does not
+	}{
+		{"prefix after \\b", `\b(hf_[A-Za-z]{34})\b`, []string{"hf_"}, true, true, false, 37, "hf_" + stringOf('a', 34), "self.hf_model_id"},
+		{"factored alternation", `\b((?:sk|rk)_live_[A-Za-z0-9]{20,247})\b`, []string{"sk_live_", "rk_live_"}, true, true, false, 28, "rk_live_" + stringOf('x', 20), "sk_live_short"},
+		{"case-insensitive prefix", `(?i)\bkelvin_[a-z0-9]{16}\b`, []string{"kelvin_"}, true, true, true, 23, "KELVIN_" + stringOf('k', 16), "kelvin_" + stringOf('k', 15)},
+		{"keyword not at the start", `[a-z]{2}_corp_([a-z0-9]{20})`, []string{"corp"}, false, false, false, 28, "ab_corp_" + stringOf('z', 20), "ab_corp_ " + stringOf('z', 20)},
+		{"a prefix no keyword covers", `\b(sk-[A-Za-z0-9]{20})`, []string{"sk-proj-"}, false, false, false, 23, "sk-" + stringOf('Q', 20), "sk-" + stringOf('Q', 19)},
+		{"optional start", `(?:x_)?tok_[0-9]{12}`, []string{"tok_"}, false, false, false, 12, "012345678901", "tok_0123"},
+		{"leading \\b before a non-word byte", `\b-tok-[0-9]{12}`, []string{"-tok-"}, false, true, false, 12, "012345678901", "-tok-"},
+		{"literal only", `\bsecret\b`, []string{"secret"}, true, true, false, 0, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tree, err := syntax.Parse(tt.regex, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := anchorable(tree, tt.keywords)
+			if a.ok != tt.anchored || a.ok && (a.wordStart != tt.wordStart || a.fold != tt.fold) {
+				t.Errorf("anchorable = %+v, want ok=%v wordStart=%v fold=%v", a, tt.anchored, tt.wordStart, tt.fold)
+			}
+			r := requiredRun(tree)
+			if r.n != tt.need {
+				t.Fatalf("required run of %d bytes, want %d", r.n, tt.need)
+			}
+			if r.n > 0 && (!r.in([]byte("x = "+tt.in+";")) || r.in([]byte("x = "+tt.out+";"))) {
+				t.Errorf("run test: in(%q) = %v, in(%q) = %v", tt.in, r.in([]byte(tt.in)), tt.out, r.in([]byte(tt.out)))
+			}
+		})
+	}
+}
+
+func stringOf(c byte, n int) string { return string(bytes.Repeat([]byte{c}, n)) }
+
+func TestLowerInto(t *testing.T) {
+	var all []byte
+	for i := range 256 {
+		all = append(all, byte(i))
+	}
+	for _, in := range [][]byte{nil, []byte("A"), []byte("Hello, WORLD! @[`{ AZaz 09"), all, append(all, all[:13]...)} {
+		want := make([]byte, len(in))
+		for i, c := range in {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			want[i] = c
+		}
+		if got := lowerInto(make([]byte, 3), in); !bytes.Equal(got, want) {
+			t.Errorf("lowerInto(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

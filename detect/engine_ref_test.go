@@ -1,0 +1,245 @@
+package detect
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/coregx/ahocorasick"
+	"github.com/keyguard/keyguard/internal/fakekey"
+)
+
+// This file keeps the scan as it was before the prefilter learnt to skip
+// regex runs (required runs, anchored tries at keyword hits): every rule's
+// whole regex over every line a keyword touched. Scan must give exactly the
+// same findings, which TestScanMatchesReference and FuzzScanMatchesReference
+// check.
+
+// refScan is Scan done the simple way.
+func (e *Engine) refScan(text []byte) []Finding {
+	if len(text) == 0 {
+		return nil
+	}
+	lines := newLineIndex(text)
+	hits := make([][]int, len(e.rules))
+	if e.automaton() != nil {
+		lower := lowerASCII(text)
+		for _, m := range refAutomaton(e).FindAllOverlapping(lower) {
+			ln := lines.of(m.Start)
+			for _, ri := range e.byKeyword[m.PatternID] {
+				if h := hits[ri]; len(h) == 0 || h[len(h)-1] != ln {
+					hits[ri] = append(h, ln)
+				}
+			}
+		}
+	}
+	var cands []candidate
+	for ri, r := range e.rules {
+		var regions []span
+		switch {
+		case len(r.keywords) == 0:
+			regions = []span{{0, len(text)}}
+		case len(hits[ri]) > 0:
+			slices.Sort(hits[ri])
+			regions = r.refRegions(slices.Compact(hits[ri]), lines)
+		default:
+			continue
+		}
+		for _, reg := range regions {
+			for _, m := range r.compiled().FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
+				cands = e.accept(r, ri, text, reg.start, m, cands)
+			}
+		}
+	}
+	return e.findings(text, dedupe(cands))
+}
+
+var refAutomata sync.Map // *Engine -> *ahocorasick.Automaton
+
+// refAutomaton returns an automaton of e's whole keywords (not stems), with
+// keyword ids as pattern ids.
+func refAutomaton(e *Engine) *ahocorasick.Automaton {
+	if ac, ok := refAutomata.Load(e); ok {
+		return ac.(*ahocorasick.Automaton)
+	}
+	ac, err := ahocorasick.NewBuilder().AddStrings(e.keywords).Build()
+	if err != nil {
+		panic(err)
+	}
+	refAutomata.Store(e, ac)
+	return ac
+}
+
+// refRegions turns keyword lines into merged byte ranges to search: the line
+// itself, or multiLineWindow lines from it for a multi-line rule.
+func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
+	r.compiled()
+	extra := 0
+	if r.multiLine {
+		extra = multiLineWindow - 1
+	}
+	var out []span
+	for _, ln := range hitLines {
+		s := span{lines.start(ln), lines.start(min(ln+extra+1, lines.count()))}
+		if n := len(out); n > 0 && s.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, s.end)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// lineIndex maps byte offsets to 0-based lines.
+type lineIndex struct {
+	text   []byte
+	starts []int // byte offset where each line begins
+}
+
+func newLineIndex(text []byte) *lineIndex {
+	starts := []int{0}
+	for i, c := range text {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return &lineIndex{text: text, starts: starts}
+}
+
+// count is the number of lines (a final "\n" starts an empty last line).
+func (l *lineIndex) count() int { return len(l.starts) }
+
+// start returns the offset where line n begins, or len(text) for n == count.
+func (l *lineIndex) start(n int) int {
+	if n >= len(l.starts) {
+		return len(l.text)
+	}
+	return l.starts[n]
+}
+
+// of returns the line holding byte offset off.
+func (l *lineIndex) of(off int) int {
+	return sort.SearchInts(l.starts, off+1) - 1
+}
+
+// sameFindings reports the first difference between two scans, without
+// printing secrets.
+func sameFindings(got, want []Finding) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("%d findings, reference has %d", len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.Rule != w.Rule || g.Line != w.Line || g.Column != w.Column || g.EndColumn != w.EndColumn || g.Fingerprint != w.Fingerprint {
+			return fmt.Errorf("finding %d: %s at %d:%d-%d, reference has %s at %d:%d-%d",
+				i, g.Rule.ID, g.Line, g.Column, g.EndColumn, w.Rule.ID, w.Line, w.Column, w.EndColumn)
+		}
+	}
+	return nil
+}
+
+// equivalenceTexts are inputs on which Scan must agree with refScan: every
+// catalogue example alone and all of them joined (so rules meet each other's
+// lines), the benchmark text, this package's sources, and the corpus.
+func equivalenceTexts(t *testing.T) map[string][]byte {
+	texts := map[string][]byte{}
+	var all bytes.Buffer
+	for _, s := range builtinSpecs(t) {
+		for i, tmpl := range append(slices.Clone(s.Examples.Match), s.Examples.NoMatch...) {
+			text := fakekey.Expand(tmpl)
+			texts[fmt.Sprintf("%s example %d", s.ID, i)] = []byte(text)
+			all.WriteString(text)
+			all.WriteString("\n")
+		}
+	}
+	texts["all examples"] = all.Bytes()
+	texts["all examples, CRLF"] = bytes.ReplaceAll(all.Bytes(), []byte("\n"), []byte("\r\n"))
+	texts["all examples, no newlines"] = bytes.ReplaceAll(all.Bytes(), []byte("\n"), []byte(" "))
+	texts["benchmark text"] = benchText(1 << 20)
+	files, _ := filepath.Glob("*.go")
+	more, _ := filepath.Glob("rules/*.yaml")
+	for _, name := range append(files, more...) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts[name] = data
+	}
+	for i, p := range loadPositives(t) {
+		if i%3 == 0 { // every seed repeats the contexts; one in three covers them
+			texts[fmt.Sprintf("positive %d", i)] = p.text
+		}
+	}
+	for _, n := range loadNegatives(t) {
+		texts["negative "+n.archive+"/"+n.path] = []byte(fakekey.ExpandSeed(n.tmpl, 1))
+	}
+	return texts
+}
+
+// equivalenceEngines are the built-in catalogue alone and with user rules
+// that take the other paths: no keyword (whole text), a keyword that is not
+// where matches start, case-insensitive literal starts (the Kelvin sign
+// folds to k), a leading \b before a non-word byte, and multi-line matches.
+func equivalenceEngines(t testing.TB) map[string]*Engine {
+	extra := []RuleSpec{
+		{ID: "user-no-keyword", Regex: `\bkg-[0-9a-f]{24}\b`},
+		{ID: "user-mid-keyword", Keywords: []string{"corp"}, Regex: `[a-z]{2}_corp_([a-z0-9]{20})`, SecretGroup: 1},
+		{ID: "user-fold", Keywords: []string{"kelvin_"}, Regex: `(?i)\bkelvin_[a-z0-9]{16}\b`},
+		{ID: "user-dash", Keywords: []string{"-tok-"}, Regex: `\b-tok-[0-9]{12}`},
+		{ID: "user-multiline", Keywords: []string{"begin blob"}, Regex: `BEGIN BLOB\n([A-Za-z0-9]{20,}\n)+END`},
+	}
+	engines := map[string]*Engine{"built-in": newTestEngine(t)}
+	e, err := New(Options{Extra: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines["with user rules"] = e
+	return engines
+}
+
+func TestScanMatchesReference(t *testing.T) {
+	texts := equivalenceTexts(t)
+	texts["user rules"] = []byte("kg-0123456789abcdef01234567 x\nab_corp_q8r7s6t5u4v3w2x1y0z9 ab_CORP_q8r7s6t5u4v3w2x1y0z9\n" +
+		"KELVIN_Q8R7S6T5U4V3W2X1 \u212aelvin_q8r7s6t5u4v3w2x1 kelvin_q8r7s6t5u4v3w2x1\n" +
+		"a-tok-012345678901 -tok-012345678901 x-tok-012345678901\nBEGIN BLOB\nabcdefghijklmnopqrstuvwxyz\nEND\n")
+	for name, e := range equivalenceEngines(t) {
+		found := 0
+		for what, text := range texts {
+			got, want := e.Scan(text), e.refScan(text)
+			found += len(want)
+			if err := sameFindings(got, want); err != nil {
+				t.Errorf("%s, %s: %v", name, what, err)
+			}
+		}
+		if found == 0 {
+			t.Errorf("%s: no findings at all; the comparison proves nothing", name)
+		}
+	}
+}
+
+// FuzzScanMatchesReference mutates the same inputs.
+func FuzzScanMatchesReference(f *testing.F) {
+	seeds := 0
+	for _, s := range builtinSpecs(f) {
+		for _, tmpl := range append(slices.Clone(s.Examples.Match), s.Examples.NoMatch...) {
+			f.Add([]byte(fakekey.Expand(tmpl)))
+			seeds++
+		}
+	}
+	if seeds == 0 {
+		f.Fatal("empty seed corpus: the catalogue has no examples")
+	}
+	engines := equivalenceEngines(f)
+	f.Fuzz(func(t *testing.T, text []byte) {
+		for name, e := range engines {
+			if err := sameFindings(e.Scan(text), e.refScan(text)); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	})
+}
