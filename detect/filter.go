@@ -304,6 +304,7 @@ func isLiteralValue(v string) bool {
 	case isPasswordHash(v): // a stored hash is not the secret
 	case strings.HasPrefix(v, "eyJ") && strings.Contains(v, ".") && !validJWT(v): // JWT-shaped docs text
 	case strings.Contains(v, "://"): // a URL; credentials in URLs have their own rule
+	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
