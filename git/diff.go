@@ -44,6 +44,9 @@ const maxFragment = 4 << 20
 type DiffHandler struct {
 	Change   func(*Change) error
 	Fragment func(Fragment) error
+	// Buffer, when set, supplies an empty slice to collect a fragment in, so
+	// the receiver can recycle fragments' memory; nil allocates afresh.
+	Buffer func() []byte
 }
 
 // StagedDiff streams what the next commit would add compared with HEAD (or
@@ -345,6 +348,9 @@ func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 				start = lineNo
 			}
 			if scan {
+				if buf == nil && p.h.Buffer != nil {
+					buf = p.h.Buffer()
+				}
 				buf = append(buf, line[1:]...)
 			}
 			lineNo++

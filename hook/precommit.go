@@ -72,6 +72,7 @@ func PreCommit(ctx context.Context, o Options) error {
 			pool.Submit(scan.Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text})
 			return nil
 		},
+		Buffer: pool.Buffer,
 	})
 	findings = append(findings, pool.Wait()...)
 	if err != nil {

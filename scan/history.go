@@ -72,7 +72,7 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 				bytes.Add(int64(len(f.Text)))
 				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text, Commit: current})
 				return nil
-			}})
+			}, Buffer: pool.Buffer})
 			if err != nil {
 				errs[w] = err
 				cancel()

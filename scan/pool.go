@@ -25,6 +25,20 @@ type Pool struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	found  []report.Finding
+	bufs   sync.Pool // *[]byte: scanned jobs' text, reused for new fragments
+}
+
+// maxRecycled is the largest buffer kept for reuse; rarer, larger ones go to
+// the garbage collector rather than pin memory.
+const maxRecycled = 8 << 20
+
+// Buffer returns an empty slice for the next job's text, reusing the memory
+// of jobs already scanned (fit for git.DiffHandler.Buffer).
+func (p *Pool) Buffer() []byte {
+	if b, ok := p.bufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 64<<10)
 }
 
 // NewPool starts one worker per CPU.
@@ -61,6 +75,11 @@ func (p *Pool) work() {
 			local = append(local, report.Finding{
 				Path: j.Path, Line: j.StartLine + f.Line - 1, Column: f.Column, Secret: &f, Commit: j.Commit,
 			})
+		}
+		// Findings hold copies of their secrets, so the text can be reused.
+		if cap(j.Text) <= maxRecycled {
+			b := j.Text[:0]
+			p.bufs.Put(&b)
 		}
 	}
 	p.mu.Lock()
