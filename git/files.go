@@ -10,17 +10,18 @@ import (
 
 // Listing is what git says about the files in the work tree.
 type Listing struct {
-	Tracked   []string // every path in the index; callers filter
-	Untracked []string // present, not in the index, not ignored, matching the pathspecs
+	Tracked   []string // every path in the index
+	Untracked []string // every file present, not in the index and not ignored
 }
 
-// ListFiles lists every tracked path and the untracked, not ignored files
-// that match the pathspecs, with two git processes run side by side.
-// Tracked paths are listed whole and filtered by the caller: matching a
-// hundred thousand index entries against dozens of glob pathspecs costs git
-// far more (0.3 s) than listing them (0.02 s). Untracked files are found by
-// git's directory walk, which pathspecs restrict without extra cost.
-func (r *Repo) ListFiles(ctx context.Context, pathspecs []string) (Listing, error) {
+// ListFiles lists every tracked path and every untracked, not ignored file,
+// with two git processes run side by side; callers classify the paths.
+// Measured on git 2.39: matching a hundred thousand index entries against
+// the dozens of glob pathspecs that describe secret files costs git 0.3 s
+// against 0.02 s to list them, and the same pathspecs slow the untracked
+// walk of a 3,000-file repository from 7 to 11 ms, while classifying the
+// listed paths in Go takes 0.1 us each.
+func (r *Repo) ListFiles(ctx context.Context) (Listing, error) {
 	var l Listing
 	var trackedErr error
 	done := make(chan struct{})
@@ -33,17 +34,12 @@ func (r *Repo) ListFiles(ctx context.Context, pathspecs []string) (Listing, erro
 		}
 		l.Tracked = splitZ(out)
 	}()
-	if len(pathspecs) > 0 {
-		args := append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, pathspecs...)
-		out, err := r.output(ctx, nil, args...)
-		<-done
-		if err != nil {
-			return l, err
-		}
-		l.Untracked = splitZ(out)
-	} else {
-		<-done
+	out, err := r.output(ctx, nil, "ls-files", "-z", "--others", "--exclude-standard")
+	<-done
+	if err != nil {
+		return l, err
 	}
+	l.Untracked = splitZ(out)
 	return l, trackedErr
 }
 

@@ -46,7 +46,7 @@ func PreCommit(ctx context.Context, o Options) error {
 	}
 	listing := make(chan listed, 1)
 	go func() {
-		l, err := o.Repo.ListFiles(ctx, cat.Pathspecs())
+		l, err := o.Repo.ListFiles(ctx)
 		listing <- listed{l, err}
 	}()
 

@@ -86,7 +86,7 @@ const maxContent = 8 << 20
 func Inventory(ctx context.Context, o Options) ([]File, error) {
 	specs := o.Catalogue.Pathspecs()
 	if o.Listing == nil {
-		listing, err := o.Repo.ListFiles(ctx, specs)
+		listing, err := o.Repo.ListFiles(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("list sensitive files: %w", err)
 		}
