@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // Change is one staged file, as git's raw diff describes it.
@@ -33,11 +34,23 @@ type Fragment struct {
 	Change    *Change
 	StartLine int    // 1-based line number of the first line in the staged file
 	Text      []byte // the added lines, each ending in '\n' except possibly the last
+	// StartColumn is the 1-based column, in characters, where Text begins
+	// on StartLine: 1, except for the later pieces of a line too long to
+	// hold at once (a minified bundle).
+	StartColumn int
+	// Overlap is how many bytes at the start of Text repeat the end of the
+	// previous piece of the same long line, so that a secret cut by the
+	// split is still seen whole; 0 otherwise.
+	Overlap int
 }
 
 // maxFragment bounds the memory held for one run of added lines: longer runs
-// are handed over in pieces, split at line boundaries.
+// are handed over in pieces, split at line boundaries, and a single longer
+// line in pieces that overlap by lineOverlap bytes.
 const maxFragment = 4 << 20
+
+// lineOverlap is longer than any single-line secret.
+const lineOverlap = 16 << 10
 
 // DiffHandler receives a parsed staged diff: Change once per file, before
 // that file's fragments. Returning an error stops the parse.
@@ -311,60 +324,49 @@ func (p *patchParser) section(c *Change) error {
 }
 
 // hunk reads one -U0 hunk: exactly the number of removed and added lines its
-// header announces, so content can never be mistaken for structure.
+// header announces, so content can never be mistaken for structure. Lines
+// are read in pieces and added lines copied straight into the fragment, so
+// memory stays bounded even for a gigabyte-long line.
 func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 	oldCount, newStart, newCount, err := parseHunkHeader(header)
 	if err != nil {
 		return err
 	}
-	var buf []byte
-	start, lineNo := newStart, newStart
-	flush := func() error {
-		if len(buf) == 0 || !scan || p.h.Fragment == nil {
-			buf = buf[:0]
-			return nil
-		}
-		err := p.h.Fragment(Fragment{Change: c, StartLine: start, Text: buf})
-		buf = nil
-		return err
-	}
+	f := fragmenter{p: p, c: c, scan: scan && p.h.Fragment != nil, start: newStart, lineNo: newStart, col: 1}
 	for oldCount > 0 || newCount > 0 {
-		line, err := p.next()
+		piece, full, err := p.piece()
 		if err != nil {
 			return fmt.Errorf("hunk ends early: %w", err)
 		}
-		if len(line) == 0 {
+		if len(piece) == 0 {
 			return fmt.Errorf("hunk ends early")
 		}
-		switch line[0] {
+		switch piece[0] {
 		case '-':
 			oldCount--
+			if err := p.skipLine(full); err != nil {
+				return err
+			}
 		case '+':
 			newCount--
-			if len(buf)+len(line) > maxFragment && len(buf) > 0 {
-				if err := flush(); err != nil {
-					return err
-				}
-				start = lineNo
+			if err := f.addLine(piece[1:], full); err != nil {
+				return err
 			}
-			if scan {
-				if buf == nil && p.h.Buffer != nil {
-					buf = p.h.Buffer()
-				}
-				buf = append(buf, line[1:]...)
-			}
-			lineNo++
 		case ' ':
 			oldCount--
 			newCount--
+			if err := p.skipLine(full); err != nil {
+				return err
+			}
 		case '\\':
 			// "\ No newline at end of file": drop the newline we kept.
-			if n := len(buf); n > 0 && buf[n-1] == '\n' {
-				buf = buf[:n-1]
+			f.trimNewline()
+			if err := p.skipLine(full); err != nil {
+				return err
 			}
 		default:
 			// Never quote the line: hunk content may be a secret.
-			return fmt.Errorf("unexpected line in hunk starting with byte %#x", line[0])
+			return fmt.Errorf("unexpected line in hunk starting with byte %#x", piece[0])
 		}
 		if oldCount < 0 || newCount < 0 {
 			return fmt.Errorf("hunk longer than its header says")
@@ -373,21 +375,160 @@ func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 	// A "\ No newline" marker may follow the hunk's last line.
 	if p.history {
 		if _, ok := p.commitStart(); ok {
-			return flush()
+			return f.flush()
 		}
 	}
 	if line, err := p.next(); err == nil {
 		if len(line) > 0 && line[0] == '\\' {
-			if n := len(buf); n > 0 && buf[n-1] == '\n' {
-				buf = buf[:n-1]
-			}
+			f.trimNewline()
 		} else {
 			p.unread(line)
 		}
 	} else if !errors.Is(err, io.EOF) {
 		return fmt.Errorf("read diff: %w", err)
 	}
-	return flush()
+	return f.flush()
+}
+
+// piece returns the next line, or its first part when it is longer than the
+// read buffer (full is false then; skipLine or more piece calls follow).
+func (p *patchParser) piece() (piece []byte, full bool, err error) {
+	if p.pending != nil {
+		line := p.pending
+		p.pending = nil
+		return line, true, nil
+	}
+	piece, err = p.br.ReadSlice('\n')
+	switch {
+	case errors.Is(err, bufio.ErrBufferFull):
+		return piece, false, nil
+	case errors.Is(err, io.EOF) && len(piece) > 0:
+		return piece, true, nil
+	}
+	return piece, true, err
+}
+
+// skipLine discards the rest of a line whose first piece was not full.
+func (p *patchParser) skipLine(full bool) error {
+	for !full {
+		var err error
+		if _, full, err = p.piece(); err != nil {
+			return fmt.Errorf("read diff: %w", err)
+		}
+	}
+	return nil
+}
+
+// fragmenter gathers a hunk's added lines into fragments of at most
+// maxFragment bytes.
+type fragmenter struct {
+	p      *patchParser
+	c      *Change
+	scan   bool
+	buf    []byte
+	start  int // line of buf's first byte
+	col    int // column of buf's first byte on that line
+	over   int // overlap bytes at buf's start
+	lineNo int // line being added
+	inLine int // offset in buf where the line being added starts
+}
+
+// addLine adds one added line, given as its first piece and, if that was
+// not the whole line, the pieces still to be read.
+func (f *fragmenter) addLine(first []byte, full bool) error {
+	f.inLine = len(f.buf)
+	data := first
+	for {
+		if f.scan {
+			if err := f.append(data); err != nil {
+				return err
+			}
+		}
+		if full {
+			break
+		}
+		var err error
+		if data, full, err = f.p.piece(); err != nil {
+			return fmt.Errorf("hunk ends early: %w", err)
+		}
+	}
+	f.lineNo++
+	return nil
+}
+
+// append copies data into the fragment, handing over full fragments.
+func (f *fragmenter) append(data []byte) error {
+	for len(data) > 0 {
+		if len(f.buf) >= maxFragment {
+			if err := f.split(); err != nil {
+				return err
+			}
+		}
+		if f.buf == nil && f.p.h.Buffer != nil {
+			f.buf = f.p.h.Buffer()
+		}
+		n := min(maxFragment-len(f.buf), len(data))
+		f.buf = append(f.buf, data[:n]...)
+		data = data[n:]
+	}
+	return nil
+}
+
+// split hands over a full fragment: the complete lines before the line
+// being added if there are any, else a piece of that (long) line, keeping
+// its last lineOverlap bytes to start the next piece.
+func (f *fragmenter) split() error {
+	if f.inLine > 0 {
+		rest := append([]byte(nil), f.buf[f.inLine:]...)
+		f.buf = f.buf[:f.inLine]
+		if err := f.flush(); err != nil {
+			return err
+		}
+		f.buf, f.start, f.col, f.over, f.inLine = rest, f.lineNo, 1, 0, 0
+		return nil
+	}
+	// Never split a character: the piece ends before an incomplete last
+	// one, and the next starts on a character boundary.
+	end := len(f.buf)
+	last := end - 1
+	for last > 0 && end-last < utf8.UTFMax && !utf8.RuneStart(f.buf[last]) {
+		last--
+	}
+	if !utf8.FullRune(f.buf[last:end]) {
+		end = last
+	}
+	keep := end - lineOverlap
+	for keep > 0 && !utf8.RuneStart(f.buf[keep]) {
+		keep--
+	}
+	rest := append([]byte(nil), f.buf[keep:]...)
+	col := f.col + utf8.RuneCount(f.buf[:keep])
+	f.buf = f.buf[:end]
+	if err := f.flush(); err != nil {
+		return err
+	}
+	f.buf, f.start, f.col, f.over = rest, f.lineNo, col, end-keep
+	return nil
+}
+
+// trimNewline drops the newline of the last added line ("\ No newline at
+// end of file").
+func (f *fragmenter) trimNewline() {
+	if n := len(f.buf); n > 0 && f.buf[n-1] == '\n' {
+		f.buf = f.buf[:n-1]
+	}
+}
+
+// flush hands over what is gathered and starts an empty fragment at the
+// next line.
+func (f *fragmenter) flush() error {
+	if len(f.buf) == 0 || !f.scan {
+		f.buf = f.buf[:0]
+		return nil
+	}
+	err := f.p.h.Fragment(Fragment{Change: f.c, StartLine: f.start, Text: f.buf, StartColumn: f.col, Overlap: f.over})
+	f.buf, f.start, f.col, f.over, f.inLine = nil, f.lineNo, 1, 0, 0
+	return err
 }
 
 // parseHunkHeader reads "@@ -a[,b] +c[,d] @@...".

@@ -128,4 +128,3 @@ func isSubsequence(sub, seq []string) bool {
 	}
 	return true
 }
-

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/keyguard/keyguard/internal/gittest"
 )
@@ -259,4 +260,54 @@ func TestParseDiffLongLines(t *testing.T) {
 	if want := long + "\nshort\n" + long; string(got) != want {
 		t.Fatalf("got %d bytes, want %d", len(got), len(want))
 	}
+}
+
+// TestParseDiffSplitsHugeLine: one line longer than a fragment arrives in
+// overlapping pieces with their columns; together they rebuild the line.
+func TestParseDiffSplitsHugeLine(t *testing.T) {
+	line := strings.Repeat("ab€", (maxFragment*5/2)/5) // 2.5 fragments, multi-byte runes
+	in := ":000000 100644 0 1 A\x00min.js\x00\x00diff --git a/min.js b/min.js\n@@ -0,0 +1,2 @@\n+" + line + "\n+next\n"
+	var frags []Fragment
+	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
+		f.Text = append([]byte(nil), f.Text...)
+		frags = append(frags, f)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(frags) < 3 {
+		t.Fatalf("%d fragments, want at least 3", len(frags))
+	}
+	var rebuilt []byte
+	col := 1
+	for i, f := range frags {
+		if f.StartLine != 1 && i < len(frags)-1 {
+			t.Fatalf("fragment %d starts at line %d", i, f.StartLine)
+		}
+		if !utf8.Valid(f.Text[:f.Overlap]) || !utf8.Valid(f.Text) {
+			t.Fatalf("fragment %d splits a character", i)
+		}
+		if f.StartLine == 1 {
+			if f.StartColumn != col {
+				t.Fatalf("fragment %d: column %d, want %d", i, f.StartColumn, col)
+			}
+			col = f.StartColumn + utf8.RuneCount(f.Text[:len(f.Text)-lineOverlapOrZero(f, frags, i)])
+		}
+		rebuilt = append(rebuilt, f.Text[f.Overlap:]...)
+		if len(f.Text) > maxFragment {
+			t.Fatalf("fragment %d holds %d bytes", i, len(f.Text))
+		}
+	}
+	if string(rebuilt) != line+"\nnext\n" {
+		t.Fatalf("rebuilt %d bytes, want %d", len(rebuilt), len(line)+6)
+	}
+}
+
+// lineOverlapOrZero is how many bytes of fragment i the next one repeats.
+func lineOverlapOrZero(f Fragment, frags []Fragment, i int) int {
+	if i+1 < len(frags) {
+		return frags[i+1].Overlap
+	}
+	return 0
 }

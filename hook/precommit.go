@@ -69,7 +69,8 @@ func PreCommit(ctx context.Context, o Options) error {
 		},
 		Fragment: func(f git.Fragment) error {
 			sum.Lines += countLines(f.Text)
-			pool.Submit(scan.Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text})
+			pool.Submit(scan.Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+				StartColumn: f.StartColumn, Overlap: f.Overlap})
 			return nil
 		},
 		Buffer: pool.Buffer,

@@ -70,7 +70,8 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 				return nil
 			}, git.DiffHandler{Fragment: func(f git.Fragment) error {
 				bytes.Add(int64(len(f.Text)))
-				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text, Commit: current})
+				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
 				return nil
 			}, Buffer: pool.Buffer})
 			if err != nil {

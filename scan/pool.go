@@ -3,6 +3,7 @@ package scan
 import (
 	"runtime"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/keyguard/keyguard/report"
 )
@@ -14,6 +15,10 @@ type Job struct {
 	StartLine int
 	Text      []byte
 	Commit    *report.Commit // set in history scans
+	// StartColumn and Overlap place a piece of a very long line (see
+	// git.Fragment); zero values mean a whole-line fragment.
+	StartColumn int
+	Overlap     int
 }
 
 // Pool scans jobs on every core while the caller keeps producing them (git
@@ -67,7 +72,17 @@ func (p *Pool) work() {
 	engine := p.policy.Engine()
 	var local []report.Finding
 	for j := range p.jobs {
+		overlapRunes := utf8.RuneCount(j.Text[:min(j.Overlap, len(j.Text))])
 		for _, f := range engine.ScanFile(j.Path, j.Text) {
+			if f.Line == 1 {
+				if f.EndColumn-1 <= overlapRunes {
+					continue // wholly in the overlap: the previous piece reported it
+				}
+				if j.StartColumn > 1 {
+					f.Column += j.StartColumn - 1
+					f.EndColumn += j.StartColumn - 1
+				}
+			}
 			if !p.policy.Keep(j.Path, f) {
 				continue
 			}
