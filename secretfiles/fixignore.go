@@ -14,6 +14,7 @@ import (
 	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/internal/atomicfile"
+	"github.com/keyguard/keyguard/internal/filelock"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -31,6 +32,8 @@ type FixOptions struct {
 	Out       io.Writer
 	Skip      func(rel string) bool                   // paths the configuration allows
 	Keep      func(rel string, f detect.Finding) bool // keys the configuration allows
+
+	afterRead func() // tests widen the read-modify-write window with it
 }
 
 // plan is what fix-ignore will do.
@@ -63,10 +66,20 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 	if err != nil {
 		return err
 	}
+	// Two runs at once must not both append the same entries: the read,
+	// the append and the write happen under a lock in the git directory.
+	unlock, err := filelock.Lock(filepath.Join(o.Repo.GitDir, "keyguard-fix-ignore.lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	gitignore := filepath.Join(o.Repo.Top, ".gitignore")
 	old, err := os.ReadFile(gitignore)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("read .gitignore: %w", err)
+	}
+	if o.afterRead != nil {
+		o.afterRead()
 	}
 	updated, added := coverage.Append(old, p.lines)
 

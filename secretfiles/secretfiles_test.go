@@ -3,10 +3,13 @@ package secretfiles
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyguard/keyguard/coverage"
 	"github.com/keyguard/keyguard/detect"
@@ -152,5 +155,62 @@ func TestFixIgnore(t *testing.T) {
 				t.Errorf(".gitignore:\n%q\nwant\n%q", got, tt.gitignore)
 			}
 		})
+	}
+}
+
+// TestFixIgnoreConcurrentRuns: runs at once, each adding different entries,
+// leave every entry exactly once: no run's update is lost.
+func TestFixIgnoreConcurrentRuns(t *testing.T) {
+	s := newSetup(t, func(g *gittest.Repo) {
+		g.Write(".gitignore", "*.log")
+		g.Write(".env", "A=1")
+		g.Write("id_rsa", "x")
+		g.Write("prod.tfvars", "x")
+		g.Write(".netrc", "x")
+	})
+	// Each run knows only some kinds of secret file, as runs with different
+	// configurations would.
+	trims := [][]string{
+		{"ssh-private-key", "terraform-vars", "netrc"},
+		{"env", "terraform-vars", "netrc"},
+		{"env", "ssh-private-key", "netrc"},
+		{"env", "ssh-private-key", "terraform-vars"},
+	}
+	var wg sync.WaitGroup
+	for _, trim := range trims {
+		cat, err := coverage.Default().With(nil, trim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slow := func() { time.Sleep(30 * time.Millisecond) } // hold the window open
+			o := FixOptions{Repo: s.repo, Catalogue: cat, Engine: s.engine, Out: io.Discard, afterRead: slow}
+			if err := FixIgnore(context.Background(), o); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	got, err := os.ReadFile(filepath.Join(s.g.Dir, ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, l := range strings.Split(string(got), "\n") {
+		if l != "" {
+			seen[l]++
+		}
+	}
+	for l, n := range seen {
+		if n != 1 {
+			t.Errorf("%q appears %d times", l, n)
+		}
+	}
+	for _, want := range []string{"*.log", ".env", "id_rsa", "*.tfvars", ".netrc"} {
+		if seen[want] != 1 {
+			t.Errorf("%q is missing: a concurrent update was lost\n%s", want, got)
+		}
 	}
 }
