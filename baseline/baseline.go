@@ -64,7 +64,11 @@ func (s *Set) Len() int {
 
 // Load reads top/.keyguard-baseline.json; a missing file is an empty set.
 func Load(top string) (*Set, error) {
-	data, err := os.ReadFile(filepath.Join(top, FileName))
+	path := filepath.Join(top, FileName)
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (a symlink or directory)", FileName)
+	}
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Set{}, nil
 	}

@@ -60,3 +60,13 @@ func TestLoadMissingAndBroken(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink("/etc/hostname", filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("got %v", err)
+	}
+}

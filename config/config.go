@@ -86,6 +86,11 @@ func (e *Error) Error() string {
 // file it returns the built-in defaults.
 func Load(top string) (*Config, error) {
 	path := filepath.Join(top, FileName)
+	// A config is the repository's own file: one that is a symlink could make
+	// keyguard read (and quote in errors) a file outside the repository.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, &Error{Path: FileName, Msg: "not a regular file (a symlink or directory); keyguard reads only the repository's own file"}
+	}
 	fh, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Compile("", nil)

@@ -146,3 +146,20 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// TestLoadRefusesSymlink: a cloned repository cannot point its config at a
+// file elsewhere on the machine.
+func TestLoadRefusesSymlink(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte("password: hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(dir)
+	if err == nil || !strings.Contains(err.Error(), "not a regular file") || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("got %v", err)
+	}
+}

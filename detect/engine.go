@@ -31,6 +31,10 @@ import (
 // and is ample for a private key block (a 4096-bit RSA key is 51 lines).
 const multiLineWindow = 200
 
+// maxSecret bounds one finding's secret; the largest real ones, private key
+// blocks, are about 12 KB.
+const maxSecret = 64 << 10
+
 // maxGenericLine is the longest line generic rules look at: longer lines are
 // minified or generated code, where "key = value" shapes are noise.
 const maxGenericLine = 1000
@@ -306,6 +310,9 @@ func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []c
 	if hasAllowMarker(line) || (r.generic && len(line) > maxGenericLine) {
 		return out
 	}
+	// A runaway match (a user regex such as "(.+)") is reported, not
+	// dropped, but holds at most maxSecret bytes.
+	end = min(end, start+maxSecret)
 	secret := string(text[start:end])
 	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
 		return out

@@ -88,3 +88,15 @@ func TestScanFileSkipsGenericRulesInGeneratedFiles(t *testing.T) {
 		t.Errorf("long line: %d findings, want 1", n)
 	}
 }
+
+func TestRunawayMatchIsCapped(t *testing.T) {
+	e, err := New(Options{Extra: []RuleSpec{{ID: "greedy", Regex: `BEGIN(.+)`, SecretGroup: 1, Keywords: []string{"begin"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := []byte("BEGIN" + fakekey.Expand("{{alnum 100000}}"))
+	f := e.Scan(text)
+	if len(f) != 1 || len(f[0].Secret.Reveal()) != maxSecret {
+		t.Fatalf("got %d findings, want one capped at %d bytes", len(f), maxSecret)
+	}
+}
