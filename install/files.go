@@ -128,6 +128,29 @@ type state struct {
 	Format   int          `json:"format"`   // 1
 	Keyguard string       `json:"keyguard"` // version of the keyguard that wrote it
 	Hooks    []hookRecord `json:"hooks"`
+	// Skipped lists the hooks the last install left out on request
+	// (--no-pre-push), so status does not call them missing.
+	Skipped []string `json:"skipped,omitempty"`
+}
+
+// skipped reports whether the last install left hook name out on request.
+func (st state) skipped(name string) bool {
+	for _, s := range st.Skipped {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// installed returns a record of hook name, if keyguard wrote it anywhere.
+func (st state) installed(name string) (hookRecord, bool) {
+	for _, r := range st.Hooks {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return hookRecord{}, false
 }
 
 // hookRecord is one place keyguard wrote a hook into.

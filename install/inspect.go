@@ -43,6 +43,14 @@ type HookStatus struct {
 	BinaryVersion string // the version that binary reports, "" when missing or silent
 
 	Problems []Problem // what is wrong, each with its fix
+
+	// FromTemplate is set when the hook is the one git copied from keyguard's
+	// template (install --template): it runs the per-user binary.
+	FromTemplate bool
+
+	// OptedOut is set when the last install left this hook out on request
+	// (--no-pre-push): it is not installed, and that is not a problem.
+	OptedOut bool
 }
 
 // Installed reports whether keyguard's script or block is present.
@@ -71,6 +79,10 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := loadState(r.binDir)
+	if err != nil {
+		return nil, err
+	}
 	version := binaryVersion(ctx, r.Repo.Top, r.binary)
 	var all []HookStatus
 	for _, h := range managedHooks() {
@@ -81,12 +93,15 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 			Binary: r.binary, BinaryVersion: version,
 		}
 		if t.layout == layoutScript {
-			err = r.inspectScript(t, &s)
+			err = r.inspectScript(ctx, t, &s)
 		} else {
 			err = r.inspectBlock(ctx, t, &s)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if s.Wiring == WiringNone && st.skipped(h.Name) {
+			s.OptedOut, s.Problems = true, nil
 		}
 		r.binaryProblems(t, &s)
 		if p, ok := staleHook(r.Repo, t); ok {
@@ -101,7 +116,7 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 }
 
 // inspectScript fills in s for a hook slot outside the work tree.
-func (r *run) inspectScript(t target, s *HookStatus) error {
+func (r *run) inspectScript(ctx context.Context, t target, s *HookStatus) error {
 	names, err := keptHooks(t.dir, t.hook.Name)
 	if err != nil {
 		return err
@@ -154,6 +169,13 @@ func (r *run) inspectScript(t target, s *HookStatus) error {
 		names = append([]string{t.hook.Name + chainedSuffix}, names...)
 	}
 	s.Current = string(content) == hookScript(t.hook, r.binary, names)
+	if d, err := dataDir(); err == nil && !s.Current {
+		// A hook git copied from keyguard's template runs the per-user binary.
+		if tb := filepath.Join(d, "keyguard"); string(content) == hookScript(t.hook, tb, names) {
+			s.Binary, s.BinaryVersion = tb, binaryVersion(ctx, r.Repo.Top, tb)
+			s.FromTemplate = true
+		}
+	}
 	s.GitRuns = s.Executable
 	if !s.Executable {
 		s.Problems = append(s.Problems, Problem{
@@ -161,7 +183,12 @@ func (r *run) inspectScript(t target, s *HookStatus) error {
 			Fix:     "keyguard install --force",
 		})
 	}
-	if !s.Current {
+	if s.FromTemplate {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("keyguard's hook %s came from keyguard's git template and runs the per-user keyguard", r.show(t.slot)),
+			Fix:     "keyguard install (gives this repository its own copy of keyguard)",
+		})
+	} else if !s.Current {
 		s.Problems = append(s.Problems, Problem{
 			Problem: fmt.Sprintf("keyguard's hook %s differs from what keyguard %s writes", r.show(t.slot), r.Version),
 			Fix:     "keyguard install (updates it in place)",
@@ -178,7 +205,14 @@ func (r *run) inspectBlock(ctx context.Context, t target, s *HookStatus) error {
 		return fmt.Errorf("read %s: %w", t.script, err)
 	}
 	sp, ok := findBlock(content, t.hook)
-	if !ok {
+	switch {
+	case !ok && !t.hook.Create && !lexists(t.script):
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("%s does not exist, so keyguard does not check %s", r.show(t.script), t.hook.events()),
+			Fix:     createScriptFix(r.Repo, t),
+		})
+		return nil
+	case !ok:
 		s.Problems = append(s.Problems, Problem{
 			Problem: fmt.Sprintf("%s does not run keyguard", r.show(t.script)),
 			Fix:     "keyguard install (adds keyguard's block to it)",
@@ -199,7 +233,7 @@ func (r *run) inspectBlock(ctx context.Context, t target, s *HookStatus) error {
 	if rel, ok := r.Repo.Rel(t.script); ok {
 		if tracked, err := r.Repo.Tracked(ctx, rel); err == nil && len(tracked) == 0 {
 			s.Problems = append(s.Problems, Problem{
-				Problem: fmt.Sprintf("%s is not committed, so teammates' commits are not checked", rel),
+				Problem: fmt.Sprintf("%s is not committed, so teammates' %s are not checked", rel, t.hook.events()),
 				Fix:     "git add " + shWord(rel) + " && git commit",
 			})
 		}
@@ -213,18 +247,18 @@ func (r *run) binaryProblems(t target, s *HookStatus) {
 		return
 	}
 	switch {
-	case !isExecutable(r.binary):
+	case !isExecutable(s.Binary):
 		effect := "commits are refused"
 		if s.Wiring == WiringBlock {
 			effect = "commits are not checked"
 		}
 		s.Problems = append(s.Problems, Problem{
-			Problem: fmt.Sprintf("the keyguard binary %s is missing, so %s", r.show(r.binary), effect),
+			Problem: fmt.Sprintf("the keyguard binary %s is missing, so %s", r.show(s.Binary), effect),
 			Fix:     "keyguard install",
 		})
 	case s.BinaryVersion == "":
 		s.Problems = append(s.Problems, Problem{
-			Problem: fmt.Sprintf("%s does not report a keyguard version", r.show(r.binary)),
+			Problem: fmt.Sprintf("%s does not report a keyguard version", r.show(s.Binary)),
 			Fix:     "keyguard install --force",
 		})
 	case s.BinaryVersion != r.Version:

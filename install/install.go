@@ -41,7 +41,20 @@ type Options struct {
 	// sits in the slot and a kept hook already exists, the foreign one is kept
 	// too (as <hook>.keyguard-chained.2, .3, ...) and every kept hook runs.
 	Force bool
-	Out   io.Writer
+	// Skip names managed hooks not to install (install --no-pre-push); a
+	// skipped hook keyguard installed earlier is left as it is.
+	Skip []string
+	Out  io.Writer
+}
+
+// skips reports whether this install leaves hook name out.
+func (o Options) skips(name string) bool {
+	for _, s := range o.Skip {
+		if s == name {
+			return true
+		}
+	}
+	return false
 }
 
 // run is one install or uninstall in progress: the options and the places
@@ -50,6 +63,10 @@ type run struct {
 	Options
 	binDir string // <common dir>/keyguard
 	binary string // <common dir>/keyguard/keyguard
+	// createdDirs are the script directories this run created, so a second
+	// hook's script there records them as created too, and uninstall removes
+	// the directory with whichever script goes last.
+	createdDirs map[string]bool
 }
 
 func newRun(o Options) (*run, error) {
@@ -60,7 +77,7 @@ func newRun(o Options) (*run, error) {
 		o.Out = io.Discard
 	}
 	binDir := filepath.Join(o.Repo.CommonDir, "keyguard")
-	return &run{Options: o, binDir: binDir, binary: filepath.Join(binDir, "keyguard")}, nil
+	return &run{Options: o, binDir: binDir, binary: filepath.Join(binDir, "keyguard"), createdDirs: map[string]bool{}}, nil
 }
 
 func (r *run) say(format string, args ...any) {
@@ -151,8 +168,21 @@ func Install(ctx context.Context, o Options) error {
 		return err
 	}
 	var targets []target
+	next := state{Format: 1, Keyguard: r.Version}
 	for _, h := range managedHooks() {
-		targets = append(targets, resolve(r.Repo, h))
+		if r.skips(h.Name) {
+			if _, ok := old.installed(h.Name); !ok {
+				next.Skipped = append(next.Skipped, h.Name)
+			}
+			continue
+		}
+		t := resolve(r.Repo, h)
+		if t.layout == layoutBlock && !h.Create && !lexists(t.script) {
+			r.say("%s does not exist, so keyguard does not check %s", r.show(t.script), h.events())
+			r.hint("to check %s too: %s", h.events(), createScriptFix(r.Repo, t))
+			continue
+		}
+		targets = append(targets, t)
 	}
 	// Refuse before writing anything, so a refusal leaves no half install.
 	for _, t := range targets {
@@ -175,7 +205,6 @@ func Install(ctx context.Context, o Options) error {
 		r.say("rewrote the keyguard binary at %s", r.show(r.binary))
 	}
 
-	next := state{Format: 1, Keyguard: r.Version}
 	for _, t := range targets {
 		var rec hookRecord
 		var c bool
@@ -316,7 +345,7 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 	case ours:
 		r.say("updated keyguard's %s hook at %s", t.hook.Name, r.show(t.slot))
 	default:
-		r.say("installed the %s hook at %s: every commit runs keyguard %s", t.hook.Name, r.show(t.slot), r.Version)
+		r.say("installed the %s hook at %s: every %s runs keyguard %s", t.hook.Name, r.show(t.slot), t.hook.Event, r.Version)
 	}
 	if kept != "" {
 		if isExecutable(kept) {
@@ -392,7 +421,8 @@ func (r *run) installBlock(ctx context.Context, t target, prev hookRecord) (hook
 	}
 	if missing {
 		dir := filepath.Dir(t.script)
-		createdDir := !lexists(dir)
+		createdDir := !lexists(dir) || r.createdDirs[dir]
+		r.createdDirs[dir] = createdDir
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return rec, false, fmt.Errorf("create %s: %w", dir, err)
 		}
@@ -400,7 +430,7 @@ func (r *run) installBlock(ctx context.Context, t target, prev hookRecord) (hook
 			return rec, false, err
 		}
 		rec.Created, rec.CreatedDir, rec.AddedNewline = true, createdDir, false
-		r.say("created %s, which runs keyguard on every commit", r.show(t.script))
+		r.say("created %s, which runs keyguard on every %s", r.show(t.script), t.hook.Event)
 		r.afterBlock(ctx, t)
 		return rec, true, nil
 	}
@@ -440,6 +470,20 @@ func (r *run) installBlock(ctx context.Context, t target, prev hookRecord) (hook
 	return rec, true, nil
 }
 
+// createScriptFix is the step that lets keyguard guard hook t when its user
+// script does not exist and keyguard will not create it.
+func createScriptFix(repo *git.Repo, t target) string {
+	rel, ok := repo.Rel(t.script)
+	if !ok {
+		rel = t.script
+	}
+	mode := " && chmod +x " + shWord(rel)
+	if t.husky {
+		mode = "" // husky runs its scripts with sh
+	}
+	return fmt.Sprintf("printf '#!/bin/sh\\n' > %s%s && keyguard install, then commit it", shWord(rel), mode)
+}
+
 // createdScript is the whole hook script keyguard creates when the user had
 // none: a shebang and the block.
 func createdScript(h hookDef) string { return "#!/bin/sh\n" + blockText(h, "\n") }
@@ -457,8 +501,8 @@ func (r *run) afterBlock(ctx context.Context, t target) {
 	if err == nil && len(tracked) == 0 {
 		verb = "add and commit"
 	}
-	r.say("%s %s so your teammates' commits are checked too; clones without keyguard installed skip the check with a note", verb, r.show(t.script))
-	r.hint("git add %s && git commit -m 'run keyguard before each commit'", shWord(rel))
+	r.say("%s %s so your teammates' %s are checked too; clones without keyguard installed skip the check with a note", verb, r.show(t.script), t.hook.events())
+	r.hint("git add %s && git commit -m 'run keyguard before each %s'", shWord(rel), t.hook.Event)
 }
 
 // blockProblems lists what stops git from running a block-layout hook; show

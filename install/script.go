@@ -13,6 +13,20 @@ type hookDef struct {
 	Name   string // git's name for the hook, e.g. "pre-commit"
 	Stdin  bool   // git feeds the hook data on stdin, which the kept hook and keyguard both need
 	Bypass string // the command that skips git's hooks once, for the fail-closed message
+	Event  string // what the hook guards, for messages: "commit", "push"
+	// Create says whether install creates the user's script for this hook in
+	// a hooks directory inside the work tree (husky, .githooks) when there is
+	// none. Only pre-commit does: a new pre-push script is a new hook for
+	// every teammate, so keyguard adds its block only to one the user has.
+	Create bool
+}
+
+// events is Event in the plural, for messages: "commits", "pushes".
+func (h hookDef) events() string {
+	if strings.HasSuffix(h.Event, "sh") {
+		return h.Event + "es"
+	}
+	return h.Event + "s"
 }
 
 // managedHooks lists the hooks keyguard installs; each runs
@@ -20,7 +34,11 @@ type hookDef struct {
 // change the table at run time.
 func managedHooks() []hookDef {
 	return []hookDef{
-		{Name: "pre-commit", Bypass: "git commit --no-verify"},
+		{Name: "pre-commit", Bypass: "git commit --no-verify", Event: "commit", Create: true},
+		// git feeds pre-push the refs it updates on stdin; keyguard scans the
+		// commits that are not on the remote yet, so a commit made with
+		// --no-verify is still stopped before it leaves the machine.
+		{Name: "pre-push", Stdin: true, Bypass: "git push --no-verify", Event: "push"},
 	}
 }
 
