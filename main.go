@@ -2,15 +2,21 @@
 //
 // Usage:
 //
-//	keyguard install [--force]     guard this repository's commits (once per clone)
-//	keyguard uninstall             remove the guard, restore the hook it kept
+//	keyguard install [--force] [--no-pre-push]  guard this repository's commits and pushes (once per clone)
+//	keyguard install --template    guard every repository git init or git clone creates from now on
+//	keyguard uninstall [--template] remove the guard, restore the hooks it kept (or init.templateDir)
 //	keyguard status                is the guard installed; which secret files exist and are they ignored
 //	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
-//	keyguard scan [--format text|json] [PATH...]  scan files and directories
+//	keyguard fix [--dry-run] [PATH...]  move keys from the code into .env; the code reads the environment
+//	keyguard scan [--format text|json|sarif] [--output FILE] [PATH...]  scan files and directories
 //	keyguard scan --history [--since REV] [RANGE...]  scan what every commit added
 //	keyguard baseline [PATH...]    accept the current findings; only new ones block
 //	keyguard hook pre-commit       what the installed hook runs on every commit
+//	keyguard hook pre-push REMOTE URL  what the installed hook runs on every push (ref lines on stdin)
 //	keyguard version               print the version
+//	keyguard completion bash|zsh|fish  print the shell completion script
+//
+// Global flag: --quiet (-q, or KEYGUARD_QUIET=1) prints only findings and errors.
 //
 // Exit status: 0 clean, 1 blocked (findings), 2 usage or operational error.
 package main
@@ -27,9 +33,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/keyguard/keyguard/fix"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/hook"
 	"github.com/keyguard/keyguard/install"
+	"github.com/keyguard/keyguard/internal/term"
+	"github.com/keyguard/keyguard/report"
 	"github.com/keyguard/keyguard/secretfiles"
 )
 
@@ -58,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitClean
-	case errors.Is(err, hook.ErrBlocked), errors.Is(err, secretfiles.ErrUnresolved):
+	case errors.Is(err, hook.ErrBlocked), errors.Is(err, secretfiles.ErrUnresolved), errors.Is(err, fix.ErrManual):
 		return exitBlocked
 	default:
 		fmt.Fprintf(stderr, "keyguard: %v\n", err)
@@ -83,6 +92,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 
 func commands(stdout, stderr io.Writer) *cli.App {
 	dryRun := &cli.BoolFlag{Name: "dry-run", Usage: "show what would change, change nothing"}
+	out, errOut := streams(stdout, stderr)
 	return &cli.App{
 		Name:           "keyguard",
 		Usage:          "stop API keys and secret files from being committed",
@@ -93,20 +103,40 @@ func commands(stdout, stderr io.Writer) *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {}, // run decides exit codes
 		OnUsageError:   usageError,
 		Action:         noCommand,
+		// Completion candidates come from the binary itself (see completion.go).
+		EnableBashCompletion: true,
+		Flags:                []cli.Flag{quietFlag()},
+		Before: func(c *cli.Context) error {
+			setQuiet(c, out, errOut)
+			return nil
+		},
 		Commands: []*cli.Command{
 			{
 				Name:      "install",
-				Usage:     "guard this repository: run keyguard on every git commit",
+				Usage:     "guard this repository: run keyguard on every git commit and push",
 				ArgsUsage: " ",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "force", Usage: "rewrite keyguard's hook and binary even when they look current"},
+					&cli.BoolFlag{Name: "no-pre-push", Usage: "install only the pre-commit hook, not the pre-push hook"},
+					&cli.BoolFlag{Name: "template", Usage: "guard every repository that git init or git clone creates from now on (init.templateDir)"},
 				},
 				Action: func(c *cli.Context) error {
+					if c.Bool("template") {
+						o, err := templateOptions(c)
+						if err != nil {
+							return err
+						}
+						o.Force = c.Bool("force")
+						return install.InstallTemplate(c.Context, o)
+					}
 					o, err := installOptions(c)
 					if err != nil {
 						return err
 					}
 					o.Force = c.Bool("force")
+					if c.Bool("no-pre-push") {
+						o.Skip = []string{"pre-push"}
+					}
 					return install.Install(c.Context, o)
 				},
 			},
@@ -114,7 +144,17 @@ func commands(stdout, stderr io.Writer) *cli.App {
 				Name:      "uninstall",
 				Usage:     "remove keyguard's hooks and restore the hooks it kept",
 				ArgsUsage: " ",
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "template", Usage: "stop guarding new repositories: restore init.templateDir as it was"},
+				},
 				Action: func(c *cli.Context) error {
+					if c.Bool("template") {
+						o, err := templateOptions(c)
+						if err != nil {
+							return err
+						}
+						return install.UninstallTemplate(c.Context, o)
+					}
 					o, err := installOptions(c)
 					if err != nil {
 						return err
@@ -148,20 +188,43 @@ func commands(stdout, stderr io.Writer) *cli.App {
 				},
 			},
 			{
+				Name:      "fix",
+				Usage:     "move keys from source files into .env and make the code read them from the environment",
+				ArgsUsage: "[PATH...]",
+				Flags:     []cli.Flag{dryRun},
+				Action: func(c *cli.Context) error {
+					repo, err := git.Open(c.Context, ".")
+					if err != nil {
+						return err
+					}
+					return hook.Fix(c.Context, hook.FixOptions{Repo: repo, Paths: c.Args().Slice(), DryRun: c.Bool("dry-run"), Out: stdout})
+				},
+			},
+			{
 				Name:      "scan",
 				Usage:     "scan files and directories, or with --history every commit, for secrets",
 				ArgsUsage: "[PATH...] | --history [REVISION-RANGE...]",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)"},
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; the summary goes to stderr"},
+					quietFlag(),
 					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
 					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
 				},
 				Action: func(c *cli.Context) error {
 					format := c.String("format")
-					if format != "text" && format != "json" {
-						return usageErrorf("--format must be text or json, not %q", format)
+					if format != "text" && format != "json" && format != "sarif" {
+						return usageErrorf("--format must be text or json (or sarif, for code scanning), not %q", format)
 					}
-					o := hook.ScanOptions{Format: format, Stdout: stdout, History: c.Bool("history")}
+					setQuiet(c, out, errOut)
+					o := hook.ScanOptions{Format: format, Stdout: out, Stderr: errOut, OutputFile: c.String("output"),
+						History: c.Bool("history"), Version: version}
+					if c.IsSet("output") && o.OutputFile == "" {
+						return usageErrorf("--output needs a file name")
+					}
+					if term.IsTerminal(stderr) {
+						o.Progress = errOut
+					}
 					switch {
 					case !o.History && c.IsSet("since"):
 						return usageErrorf("--since needs --history")
@@ -192,16 +255,34 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						Name:      "pre-commit",
 						Usage:     "check what is staged; exit 1 to refuse the commit",
 						ArgsUsage: " ",
+						Flags:     []cli.Flag{quietFlag()},
 						Action: func(c *cli.Context) error {
+							setQuiet(c, out, errOut)
 							repo, err := openRepo(c)
 							if err != nil {
 								return err
 							}
-							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: stderr})
+							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: errOut})
+						},
+					},
+					{
+						Name:      "pre-push",
+						Usage:     "check the commits a push sends (git's ref lines on stdin); exit 1 to refuse the push",
+						ArgsUsage: "REMOTE-NAME REMOTE-URL",
+						Action: func(c *cli.Context) error {
+							if c.NArg() != 2 {
+								return usageErrorf("hook pre-push takes the remote's name and URL, as git passes them (got %d arguments)", c.NArg())
+							}
+							repo, err := git.Open(c.Context, ".")
+							if err != nil {
+								return err
+							}
+							return hook.PrePush(c.Context, hook.PrePushOptions{Repo: repo, Remote: c.Args().First(), Stdin: c.App.Reader, Stderr: stderr})
 						},
 					},
 				},
 			},
+			completionCommand(stdout),
 			{
 				Name:      "version",
 				Usage:     "print keyguard's version",
@@ -224,6 +305,22 @@ func openRepo(c *cli.Context) (*git.Repo, error) {
 	return git.Open(c.Context, ".")
 }
 
+// templateOptions gathers what install --template and uninstall --template
+// need: the binary to copy, and no repository.
+func templateOptions(c *cli.Context) (install.TemplateOptions, error) {
+	if c.Args().Present() {
+		return install.TemplateOptions{}, usageErrorf("%s takes no arguments (got %q)", c.Command.FullName(), c.Args().First())
+	}
+	if c.Bool("no-pre-push") {
+		return install.TemplateOptions{}, usageErrorf("--no-pre-push does not combine with --template")
+	}
+	self, err := selfPath()
+	if err != nil {
+		return install.TemplateOptions{}, err
+	}
+	return install.TemplateOptions{Self: self, Version: version, Out: c.App.Writer}, nil
+}
+
 // installOptions gathers what install, uninstall and status need: the
 // repository and the binary that the hook will run.
 func installOptions(c *cli.Context) (install.Options, error) {
@@ -231,14 +328,48 @@ func installOptions(c *cli.Context) (install.Options, error) {
 	if err != nil {
 		return install.Options{}, err
 	}
+	self, err := selfPath()
+	if err != nil {
+		return install.Options{}, err
+	}
+	return install.Options{Repo: repo, Self: self, Version: version, Out: c.App.Writer}, nil
+}
+
+// selfPath is the running keyguard binary, symlinks resolved: what install
+// copies.
+func selfPath() (string, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return install.Options{}, fmt.Errorf("locate the keyguard binary: %w", err)
+		return "", fmt.Errorf("locate the keyguard binary: %w", err)
 	}
 	if resolved, err := filepath.EvalSymlinks(self); err == nil {
 		self = resolved
 	}
-	return install.Options{Repo: repo, Self: self, Version: version, Out: c.App.Writer}, nil
+	return self, nil
+}
+
+// streams wraps stdout and stderr with how keyguard may write to each:
+// colour only on a terminal and never with NO_COLOR. This is the one place
+// that decides; --quiet is added once the flags are parsed (setQuiet).
+func streams(stdout, stderr io.Writer) (out, errOut *report.Output) {
+	return &report.Output{W: stdout, Color: term.Color(stdout, os.Getenv)},
+		&report.Output{W: stderr, Color: term.Color(stderr, os.Getenv)}
+}
+
+// quietFlag is --quiet, accepted before the command and by the commands
+// that report (scan, hook pre-commit).
+func quietFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"KEYGUARD_QUIET"},
+		Usage: "print only findings and errors: no clean line, summary, hints or progress"}
+}
+
+// setQuiet makes both streams quiet when c's --quiet is set.
+func setQuiet(c *cli.Context, outs ...*report.Output) {
+	if c.Bool("quiet") {
+		for _, o := range outs {
+			o.Quiet = true
+		}
+	}
 }
 
 func usageErrorf(format string, args ...any) error {

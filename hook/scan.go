@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/keyguard/keyguard/baseline"
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/internal/atomicfile"
 	"github.com/keyguard/keyguard/report"
 	"github.com/keyguard/keyguard/scan"
 )
@@ -22,8 +24,20 @@ type ScanOptions struct {
 	Paths   []string // files and directories; none means "."
 	History bool     // scan the lines every commit added instead of files
 	Revs    []string // with History: revisions and ranges; none means all refs
-	Format  string   // "text" or "json"
-	Stdout  io.Writer
+	Format  string   // "text", "json" or "sarif"
+	// Stdout gets the report, unless OutputFile names a file. A
+	// *report.Output carries colour and quiet.
+	Stdout io.Writer
+	// Stderr gets the summary line when the report is for machines (JSON,
+	// SARIF) or goes to a file, so stdout stays parseable; nil: none.
+	Stderr io.Writer
+	// OutputFile, when set, receives the report instead of Stdout, written
+	// atomically and without colour.
+	OutputFile string
+	// Progress, when set, is the terminal where a history scan draws its
+	// progress bar; main sets it only when stderr is a terminal.
+	Progress io.Writer
+	Version  string // keyguard's version, for SARIF
 }
 
 // Scan scans paths with the configuration of the repository around the
@@ -41,7 +55,16 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		if env.repo == nil {
 			return git.ErrNotRepo
 		}
-		res, err := scan.History(ctx, scan.HistoryOptions{Policy: env.policy, Repo: env.repo, Revs: o.Revs})
+		ho := scan.HistoryOptions{Policy: env.policy, Repo: env.repo, Revs: o.Revs}
+		var bar *report.Progress
+		if o.Progress != nil {
+			bar = report.NewProgress(o.Progress)
+		}
+		if bar != nil {
+			ho.Progress = bar.Update
+		}
+		res, err := scan.History(ctx, ho)
+		bar.Done()
 		if err != nil {
 			return err
 		}
@@ -57,15 +80,49 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		sum = report.ScanSummary{Files: res.Files, Bytes: res.Bytes, Binary: res.Binary, Large: res.Large}
 	}
 	sum.Elapsed = time.Since(start)
-	if o.Format == "json" {
-		if err := report.JSON(o.Stdout, findings); err != nil {
-			return err
-		}
-	} else {
-		report.ScanText(o.Stdout, findings, sum)
+	if err := writeScanReport(o, env, findings, sum); err != nil {
+		return err
 	}
 	if len(findings) > 0 {
 		return ErrBlocked
+	}
+	return nil
+}
+
+// writeScanReport renders the findings in the asked format to stdout or to
+// the output file, and the summary line to stderr when stdout is not where
+// people read it.
+func writeScanReport(o ScanOptions, env scanEnvironment, findings []report.Finding, sum report.ScanSummary) error {
+	var file bytes.Buffer
+	out := o.Stdout
+	if o.OutputFile != "" {
+		out = &file
+	}
+	switch o.Format {
+	case "json":
+		if err := report.JSON(out, findings); err != nil {
+			return err
+		}
+	case "sarif":
+		rel := env.rel
+		if o.History {
+			rel = nil // git's paths are relative to the top already
+		}
+		if err := report.SARIF(out, findings, report.SARIFOptions{Version: o.Version, Rel: rel}); err != nil {
+			return err
+		}
+	default:
+		report.ScanText(out, findings, sum)
+	}
+	if o.OutputFile != "" {
+		if err := atomicfile.Write(o.OutputFile, file.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("write the report: %w", err)
+		}
+	}
+	if (o.Format != "text" && o.Format != "") || o.OutputFile != "" {
+		if o.Stderr != nil {
+			report.ScanSummaryLine(o.Stderr, len(findings), sum)
+		}
 	}
 	return nil
 }
@@ -119,6 +176,9 @@ type scanEnvironment struct {
 	repo    *git.Repo // nil outside a repository
 	policy  *scan.Policy
 	display func(abs string) string
+	// rel maps a displayed path to a slash-separated path relative to the
+	// top of the work tree (the working directory outside a repository).
+	rel func(path string) (string, bool)
 }
 
 // scanEnv finds the repository around the working directory, if any, and
@@ -148,5 +208,30 @@ func scanEnv(ctx context.Context) (scanEnvironment, error) {
 		}
 		return abs
 	}
+	env.rel = func(p string) (string, bool) {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(wd, filepath.FromSlash(p))
+		}
+		if rel, ok := relInside(top, p); ok {
+			return rel, true
+		}
+		// The working directory may be reached through a symlink git resolved.
+		rp, err1 := filepath.EvalSymlinks(p)
+		rt, err2 := filepath.EvalSymlinks(top)
+		if err1 != nil || err2 != nil {
+			return "", false
+		}
+		return relInside(rt, rp)
+	}
 	return env, nil
+}
+
+// relInside returns path relative to top, slash-separated, when it lies
+// inside top.
+func relInside(top, path string) (string, bool) {
+	rel, err := filepath.Rel(top, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }

@@ -59,8 +59,10 @@ type Summary struct {
 }
 
 // Blocked writes the report for a refused commit: one block per finding,
-// then the hints that apply to all of them.
+// then the hints that apply to all of them. A quiet Output still gets all of
+// it: a refused commit must say why.
 func Blocked(w io.Writer, findings []Finding, sum Summary) {
+	p := painter(w)
 	keys, files := 0, 0
 	for _, f := range findings {
 		if f.Secret != nil {
@@ -69,7 +71,7 @@ func Blocked(w io.Writer, findings []Finding, sum Summary) {
 			files++
 		}
 	}
-	fmt.Fprintf(w, "keyguard: commit refused: %s\n", countPhrase(keys, files))
+	fmt.Fprintf(w, "keyguard: %s\n", p.alarm("commit refused: "+countPhrase(keys, files)))
 	for _, f := range findings {
 		fmt.Fprintln(w)
 		if f.Secret != nil {
@@ -81,62 +83,93 @@ func Blocked(w io.Writer, findings []Finding, sum Summary) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "keyguard: %s\n", summaryPhrase(sum))
 	if keys > 0 {
-		fmt.Fprintln(w, "hint: a false positive? add a comment containing keyguard:allow on that line")
+		fmt.Fprintf(w, "%s a false positive? add a comment containing keyguard:allow on that line\n", p.label("hint:"))
 	}
-	fmt.Fprintln(w, "hint: to commit anyway this once (not recommended): git commit --no-verify")
+	fmt.Fprintf(w, "%s to commit anyway this once (not recommended): git commit --no-verify\n", p.label("hint:"))
 }
 
 // Warnings writes findings that do not block the commit.
 func Warnings(w io.Writer, findings []Finding) {
+	p := painter(w)
 	for _, f := range findings {
 		switch f.FileState {
 		case Tracked:
-			fmt.Fprintf(w, "keyguard: warning: %s (%s) is already committed; ignoring it cannot remove it from git\n", DisplayPath(f.Path), f.FileKind)
-			fmt.Fprintf(w, "hint: git rm --cached -- %s   (stop tracking it; your copy stays), then revoke and rotate any key it held\n", ShellQuote(f.Path))
+			fmt.Fprintf(w, "keyguard: %s %s (%s) is already committed; ignoring it cannot remove it from git\n", p.warn("warning:"), DisplayPath(f.Path), f.FileKind)
+			fmt.Fprintf(w, "%s git rm --cached -- %s   (stop tracking it; your copy stays), then revoke and rotate any key it held\n", p.label("hint:"), ShellQuote(f.Path))
 		case LocalIgnored:
-			fmt.Fprintf(w, "keyguard: warning: %s (%s) is ignored only on this machine; teammates' clones do not ignore it\n", DisplayPath(f.Path), f.FileKind)
+			fmt.Fprintf(w, "keyguard: %s %s (%s) is ignored only on this machine; teammates' clones do not ignore it\n", p.warn("warning:"), DisplayPath(f.Path), f.FileKind)
 		}
 	}
 }
 
-// Clean writes the one line that says the commit was checked.
+// Clean writes the one line that says the commit was checked; a quiet
+// Output gets nothing.
 func Clean(w io.Writer, sum Summary) {
-	fmt.Fprintf(w, "keyguard: no secrets found; %s\n", summaryPhrase(sum))
+	if Quiet(w) {
+		return
+	}
+	fmt.Fprintf(w, "keyguard: %s; %s\n", painter(w).ok("no secrets found"), summaryPhrase(sum))
 }
 
-func writeKey(w io.Writer, f Finding) {
+// advice is what to do about a key: the fix lines, then how to rotate it.
+type advice struct {
+	fix    []string
+	rotate string
+}
+
+// keyAdvice says how to fix a key finding, in the file's language, and how
+// to rotate the key; the text and SARIF reports share it.
+func keyAdvice(f Finding) advice {
 	s := f.Secret
-	where := ""
-	if f.Commit != nil {
-		where = shortHash(f.Commit.Hash) + " "
-	}
-	fmt.Fprintf(w, "%s%s:%d:%d: %s (%s)\n", where, DisplayPath(f.Path), f.Line, f.Column, s.Rule.Description, s.Rule.ID)
-	if c := f.Commit; c != nil {
-		fmt.Fprintf(w, "    commit   %s by %s <%s> on %s\n", c.Hash, c.Author, c.Email, c.Date)
-	}
-	fmt.Fprintf(w, "    secret   %s, fingerprint %s\n", s.Secret, s.Fingerprint)
+	var a advice
 	name := s.Rule.EnvVar
 	if name == "" {
 		// A private key or the like has no variable of its own: it belongs in
 		// a file outside the repository or in a secret store.
-		fmt.Fprintf(w, "    fix      keep it out of the repository: store it outside the work tree or in a secret store, and load it by path\n")
+		a.fix = []string{"keep it out of the repository: store it outside the work tree or in a secret store, and load it by path"}
 	} else if read := EnvRead(f.Path, name); read != "" {
-		fmt.Fprintf(w, "    fix      read it from the environment instead: %s\n", read)
-		fmt.Fprintf(w, "             put %s=... in .env and run keyguard fix-ignore so .env is never committed\n", name)
+		a.fix = []string{
+			"read it from the environment instead: " + read,
+			fmt.Sprintf("put %s=... in .env and run keyguard fix-ignore so .env is never committed", name),
+		}
 	} else if isDotEnv(f.Path) {
-		fmt.Fprintf(w, "    fix      keep this file out of git: keyguard fix-ignore, then git rm --cached -- %s\n", ShellQuote(f.Path))
+		a.fix = []string{"keep this file out of git: keyguard fix-ignore, then git rm --cached -- " + ShellQuote(f.Path)}
 	} else {
-		fmt.Fprintf(w, "    fix      move the key out of this file into an environment variable (%s) or a secret store\n", name)
+		a.fix = []string{fmt.Sprintf("move the key out of this file into an environment variable (%s) or a secret store", name)}
 	}
 	revoke := "revoke it at the provider and create a new one"
 	if s.Rule.Revoke != "" {
 		revoke = "revoke it and create a new one at " + s.Rule.Revoke
 	}
 	if f.Commit != nil {
-		fmt.Fprintf(w, "    rotate   it is in git history, so deleting it is not enough: %s\n", revoke)
-		return
+		a.rotate = "it is in git history, so deleting it is not enough: " + revoke
+	} else {
+		a.rotate = "if this key was ever pushed or shared, " + revoke
 	}
-	fmt.Fprintf(w, "    rotate   if this key was ever pushed or shared, %s\n", revoke)
+	return a
+}
+
+func writeKey(w io.Writer, f Finding) {
+	p := painter(w)
+	s := f.Secret
+	where := ""
+	if f.Commit != nil {
+		where = shortHash(f.Commit.Hash) + " "
+	}
+	fmt.Fprintf(w, "%s: %s (%s)\n", p.bold(fmt.Sprintf("%s%s:%d:%d", where, DisplayPath(f.Path), f.Line, f.Column)), s.Rule.Description, s.Rule.ID)
+	if c := f.Commit; c != nil {
+		fmt.Fprintf(w, "    %s   %s by %s <%s> on %s\n", p.label("commit"), c.Hash, c.Author, c.Email, c.Date)
+	}
+	fmt.Fprintf(w, "    %s   %s, fingerprint %s\n", p.label("secret"), p.secret(s.Secret.String()), s.Fingerprint)
+	a := keyAdvice(f)
+	for i, line := range a.fix {
+		label := "   "
+		if i == 0 {
+			label = p.label("fix")
+		}
+		fmt.Fprintf(w, "    %s      %s\n", label, line)
+	}
+	fmt.Fprintf(w, "    %s   %s\n", p.label("rotate"), a.rotate)
 }
 
 func shortHash(h string) string {
@@ -147,12 +180,14 @@ func shortHash(h string) string {
 }
 
 func writeFile(w io.Writer, f Finding) {
-	p := DisplayPath(f.Path)
+	pt := painter(w)
+	p := pt.bold(DisplayPath(f.Path))
 	q := ShellQuote(f.Path)
+	fix := pt.label("fix")
 	switch f.FileState {
 	case Staged:
 		fmt.Fprintf(w, "%s: %s is staged for commit\n", p, f.FileKind)
-		fmt.Fprintf(w, "    fix      git rm --cached -- %s   (unstage it; your copy stays)\n", q)
+		fmt.Fprintf(w, "    %s      git rm --cached -- %s   (unstage it; your copy stays)\n", fix, q)
 		fmt.Fprintf(w, "             keyguard fix-ignore   (add it to .gitignore)\n")
 	case NotIgnored:
 		what := f.FileKind
@@ -160,7 +195,7 @@ func writeFile(w io.Writer, f Finding) {
 			what = fmt.Sprintf("%s holding %s", f.FileKind, plural(f.HoldsKeys, "key"))
 		}
 		fmt.Fprintf(w, "%s: %s is not ignored by git (git add . would commit it)\n", p, what)
-		fmt.Fprintf(w, "    fix      keyguard fix-ignore   (add it to .gitignore)\n")
+		fmt.Fprintf(w, "    %s      keyguard fix-ignore   (add it to .gitignore)\n", fix)
 	default:
 		fmt.Fprintf(w, "%s: %s\n", p, f.FileKind)
 	}

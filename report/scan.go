@@ -18,13 +18,25 @@ type ScanSummary struct {
 	Elapsed time.Duration // wall time of the scan
 }
 
-// ScanText writes scan findings for people: one block per key, then a
-// summary line that says what was covered.
+// ScanText writes scan findings for people: one block per key, then the
+// summary (see ScanSummaryLine).
 func ScanText(w io.Writer, findings []Finding, sum ScanSummary) {
 	for _, f := range findings {
 		writeKey(w, f)
 		fmt.Fprintln(w)
 	}
+	ScanSummaryLine(w, len(findings), sum)
+}
+
+// ScanSummaryLine writes the line that ends every scan: what it covered
+// (files or commits, bytes, time) and how many secrets it found, then the
+// hints when it found some. A quiet Output gets nothing. JSON and SARIF runs
+// write it on stderr so that stdout stays machine-readable.
+func ScanSummaryLine(w io.Writer, found int, sum ScanSummary) {
+	if Quiet(w) {
+		return
+	}
+	p := painter(w)
 	cover := fmt.Sprintf("%s scanned (%s)", plural(sum.Files, "file"), byteSize(sum.Bytes))
 	if sum.History {
 		cover = fmt.Sprintf("%s scanned (%s of added lines)", plural(sum.Commits, "commit"), byteSize(sum.Bytes))
@@ -36,16 +48,17 @@ func ScanText(w io.Writer, findings []Finding, sum ScanSummary) {
 		cover += fmt.Sprintf(", %s scanned only in part (too large)", plural(sum.Large, "file"))
 	}
 	cover += fmt.Sprintf(" in %.2fs", sum.Elapsed.Seconds())
-	if len(findings) == 0 {
-		fmt.Fprintf(w, "keyguard: no secrets found; %s\n", cover)
+	if found == 0 {
+		fmt.Fprintf(w, "keyguard: %s; %s\n", p.ok("no secrets found"), cover)
 		return
 	}
-	fmt.Fprintf(w, "keyguard: %s found; %s\n", plural(len(findings), "secret"), cover)
+	fmt.Fprintf(w, "keyguard: %s; %s\n", p.alarm(plural(found, "secret")+" found"), cover)
+	hint := p.label("hint:")
 	if sum.History {
-		fmt.Fprintln(w, "hint: a key in history stays readable in every clone: revoke and rotate it; deleting it from the code is not enough")
+		fmt.Fprintf(w, "%s a key in history stays readable in every clone: revoke and rotate it; deleting it from the code is not enough\n", hint)
 	}
-	fmt.Fprintln(w, "hint: a false positive? add a comment containing keyguard:allow on that line, or allow it in .keyguard.yaml")
-	fmt.Fprintln(w, "hint: keys you cannot remove yet: keyguard baseline records them so only new ones block")
+	fmt.Fprintf(w, "%s a false positive? add a comment containing keyguard:allow on that line, or allow it in .keyguard.yaml\n", hint)
+	fmt.Fprintf(w, "%s keys you cannot remove yet: keyguard baseline records them so only new ones block\n", hint)
 }
 
 // JSONFinding is one finding in `--format json` output. The secret itself is
