@@ -202,12 +202,13 @@ func commands(stdout, stderr io.Writer) *cli.App {
 			},
 			{
 				Name:      "scan",
-				Usage:     "scan files and directories, or with --history every commit, for secrets",
-				ArgsUsage: "[PATH...] | --history [REVISION-RANGE...]",
+				Usage:     "scan files and directories, what is staged (--staged), or every commit (--history) for secrets",
+				ArgsUsage: "[PATH...] | --staged | --history [REVISION-RANGE...]",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)"},
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; the summary goes to stderr"},
 					quietFlag(),
+					&cli.BoolFlag{Name: "staged", Usage: "scan the lines the next commit would add, as the pre-commit hook does"},
 					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
 					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
 				},
@@ -225,9 +226,13 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if term.IsTerminal(stderr) {
 						o.Progress = errOut
 					}
+					o.Staged = c.Bool("staged")
 					switch {
 					case !o.History && c.IsSet("since"):
 						return usageErrorf("--since needs --history")
+					case o.Staged && (o.History || c.Args().Present()):
+						return usageErrorf("--staged takes no paths and cannot be combined with --history")
+					case o.Staged:
 					case o.History:
 						o.Revs = c.Args().Slice()
 						if since := c.String("since"); since != "" {

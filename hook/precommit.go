@@ -4,7 +4,6 @@
 package hook
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -50,34 +49,19 @@ func PreCommit(ctx context.Context, o Options) error {
 		listing <- listed{l, err}
 	}()
 
-	var findings []report.Finding
-	var sum report.Summary
-	staged := map[string]bool{}
 	// Fragments are scanned on every core while git streams the rest.
-	pool := scan.NewPool(policy)
-	err = o.Repo.StagedDiff(ctx, git.DiffHandler{
-		Change: func(c *git.Change) error {
-			sum.Files++
-			staged[c.Path] = true
-			if c.Binary {
-				sum.Binary++
-			}
-			if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() && !policy.PathAllowed(c.Path) {
-				findings = append(findings, report.Finding{Path: c.Path, FileKind: e.Description, FileState: report.Staged})
-			}
-			return nil
-		},
-		Fragment: func(f git.Fragment) error {
-			sum.Lines += countLines(f.Text)
-			pool.Submit(scan.Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-				StartColumn: f.StartColumn, Overlap: f.Overlap})
-			return nil
-		},
-		Buffer: pool.Buffer,
-	})
-	findings = append(findings, pool.Wait()...)
+	res, err := scan.Staged(ctx, policy, o.Repo)
 	if err != nil {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
+	}
+	findings := res.Findings
+	sum := report.Summary{Files: len(res.Changes), Lines: res.Lines, Binary: res.Binary}
+	staged := make(map[string]bool, len(res.Changes))
+	for _, c := range res.Changes {
+		staged[c.Path] = true
+		if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() && !policy.PathAllowed(c.Path) {
+			findings = append(findings, report.Finding{Path: c.Path, FileKind: e.Description, FileState: report.Staged})
+		}
 	}
 
 	ls := <-listing
@@ -121,12 +105,4 @@ func PreCommit(ctx context.Context, o Options) error {
 	}
 	report.Clean(o.Stderr, sum)
 	return nil
-}
-
-func countLines(text []byte) int {
-	n := bytes.Count(text, []byte{'\n'})
-	if len(text) > 0 && text[len(text)-1] != '\n' {
-		n++
-	}
-	return n
 }

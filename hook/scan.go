@@ -23,6 +23,7 @@ import (
 type ScanOptions struct {
 	Paths   []string // files and directories; none means "."
 	History bool     // scan the lines every commit added instead of files
+	Staged  bool     // scan the added lines of what is staged instead of files
 	Revs    []string // with History: revisions and ranges; none means all refs
 	Format  string   // "text", "json" or "sarif"
 	// Stdout gets the report, unless OutputFile names a file. A
@@ -51,7 +52,21 @@ func Scan(ctx context.Context, o ScanOptions) error {
 	var findings []report.Finding
 	var sum report.ScanSummary
 	start := time.Now()
-	if o.History {
+	switch {
+	case o.Staged:
+		if env.repo == nil {
+			return git.ErrNotRepo
+		}
+		res, err := scan.Staged(ctx, env.policy, env.repo)
+		if err != nil {
+			return err
+		}
+		findings = res.Findings // paths from the top of the repository, as in the hook
+		slices.SortFunc(findings, func(a, b report.Finding) int {
+			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+		})
+		sum = report.ScanSummary{Files: len(res.Changes), Bytes: res.Bytes, Binary: res.Binary}
+	case o.History:
 		if env.repo == nil {
 			return git.ErrNotRepo
 		}
@@ -71,7 +86,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		findings = res.Findings
 		sortHistory(findings)
 		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true}
-	} else {
+	default:
 		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, Display: env.display})
 		if err != nil {
 			return err
