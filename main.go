@@ -274,6 +274,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						Name:      "pre-push",
 						Usage:     "check the commits a push sends (git's ref lines on stdin); exit 1 to refuse the push",
 						ArgsUsage: "REMOTE-NAME REMOTE-URL",
+						Flags:     []cli.Flag{quietFlag()},
 						Action: func(c *cli.Context) error {
 							if c.NArg() != 2 {
 								return usageErrorf("hook pre-push takes the remote's name and URL, as git passes them (got %d arguments)", c.NArg())
@@ -282,7 +283,8 @@ func commands(stdout, stderr io.Writer) *cli.App {
 							if err != nil {
 								return err
 							}
-							return hook.PrePush(c.Context, hook.PrePushOptions{Repo: repo, Remote: c.Args().First(), Stdin: c.App.Reader, Stderr: stderr})
+							setQuiet(c, out, errOut)
+							return hook.PrePush(c.Context, hook.PrePushOptions{Repo: repo, Remote: c.Args().First(), Stdin: c.App.Reader, Stderr: errOut})
 						},
 					},
 				},

@@ -59,7 +59,9 @@ func PrePush(ctx context.Context, o PrePushOptions) error {
 		g.tips = append(g.tips, r[0])
 	}
 	if len(groups) == 0 {
-		fmt.Fprintf(o.Stderr, "keyguard: this push to %s sends no commits, nothing to check\n", where)
+		if !report.Quiet(o.Stderr) {
+			fmt.Fprintf(o.Stderr, "keyguard: this push to %s sends no commits, nothing to check\n", where)
+		}
 		return nil
 	}
 
@@ -85,7 +87,9 @@ func PrePush(ctx context.Context, o PrePushOptions) error {
 	}
 	sum := report.ScanSummary{History: true, Commits: commits, Bytes: bytes}
 	if len(findings) == 0 {
-		fmt.Fprintf(o.Stderr, "keyguard: no secrets found; checked %s to push to %s\n", pluralCount(commits, "commit", "commits"), where)
+		if !report.Quiet(o.Stderr) {
+			fmt.Fprintf(o.Stderr, "keyguard: no secrets found; checked %s to push to %s\n", pluralCount(commits, "commit", "commits"), where)
+		}
 		return nil
 	}
 
