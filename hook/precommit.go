@@ -70,7 +70,7 @@ func PreCommit(ctx context.Context, o Options) error {
 	}
 	files, err := secretfiles.Inventory(ctx, secretfiles.Options{
 		Repo: o.Repo, Catalogue: cat, Engine: engine, Staged: staged, Listing: &ls.l,
-		Skip: policy.PathAllowed, Keep: policy.Keep,
+		Skip: policy.PathAllowed, Keep: policy.Keep, UntrackedContentOnly: true,
 	})
 	if err != nil {
 		return fmt.Errorf("cannot check secret files, so the commit is refused: %w", err)

@@ -74,6 +74,10 @@ type Options struct {
 	// Keep, when set, filters the keys found in files sensitive by content
 	// (allowlists, baseline).
 	Keep func(rel string, f detect.Finding) bool
+	// UntrackedContentOnly skips reading tracked files that are sensitive
+	// only by content: the hook would only warn about them, and reading every
+	// committed config file on every commit is not worth a warning.
+	UntrackedContentOnly bool
 }
 
 // maxContent bounds how much of a working-tree file is read to decide
@@ -111,6 +115,9 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 			return nil
 		}
 		f := File{Path: path, Entry: entry, State: state}
+		if entry.Kind == coverage.ByContent && o.UntrackedContentOnly && state != Untracked {
+			return nil
+		}
 		if entry.Kind == coverage.ByContent {
 			keys, err := ScanFile(o.Repo, o.Engine, path)
 			if err != nil {
