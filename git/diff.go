@@ -75,19 +75,26 @@ func (r *Repo) StagedDiff(ctx context.Context, h DiffHandler) error {
 	args := []string{"diff-index", "--cached", "--raw", "-p", "-z", "-M", "--diff-filter=d",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--src-prefix=a/", "--dst-prefix=b/", base, "--"}
+	return r.stream(ctx, nil, args, func(out io.Reader) error { return ParseDiff(out, h) })
+}
+
+// stream runs git, hands its stdout to parse as it is written, and returns
+// parse's error or git's (naming the command, with its stderr). If parse
+// stops early, git is killed first: it may be blocked writing a large diff.
+func (r *Repo) stream(ctx context.Context, stdin io.Reader, args []string, parse func(io.Reader) error) error {
 	cmd := r.command(ctx, args...)
+	cmd.Stdin = stdin
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return fmt.Errorf("git diff-index: %w", err)
+		return fmt.Errorf("git %s: %w", args[0], err)
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("git diff-index: %w", err)
+		return fmt.Errorf("git %s: %w", args[0], err)
 	}
-	parseErr := ParseDiff(stdout, h)
+	parseErr := parse(stdout)
 	if parseErr != nil {
-		// Stop git before waiting: it may be blocked writing a large diff.
 		_ = cmd.Process.Kill()
 		_, _ = io.Copy(io.Discard, stdout)
 	}

@@ -55,33 +55,10 @@ func (r *Repo) CommitDiffs(ctx context.Context, hashes []string, commit func(has
 	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-p", "-z", "-M", "--diff-filter=d",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--src-prefix=a/", "--dst-prefix=b/"}
-	cmd := r.command(ctx, args...)
 	var stdin bytes.Buffer
 	for _, hash := range hashes {
 		stdin.WriteString(hash)
 		stdin.WriteByte('\n')
 	}
-	cmd.Stdin = &stdin
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("git diff-tree: %w", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("git diff-tree: %w", err)
-	}
-	parseErr := ParseCommits(stdout, commit, h)
-	if parseErr != nil {
-		_ = cmd.Process.Kill()
-		_, _ = io.Copy(io.Discard, stdout)
-	}
-	waitErr := cmd.Wait()
-	if parseErr != nil {
-		return parseErr
-	}
-	if waitErr != nil {
-		return commandError(args, waitErr, stderr.Bytes())
-	}
-	return nil
+	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
 }
