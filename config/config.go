@@ -17,7 +17,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"regexp/syntax"
 	"strings"
+	"unicode"
 
 	ignore "github.com/sabhiram/go-gitignore"
 	"gopkg.in/yaml.v3"
@@ -110,8 +113,18 @@ func Load(top string) (*Config, error) {
 }
 
 // Compile validates config data (named name in errors) and builds the
-// engine and catalogue it describes. Empty data means defaults.
+// engine and catalogue it describes. Empty data means defaults. Its errors
+// never quote a key: see redact.
 func Compile(name string, data []byte) (*Config, error) {
+	c, err := compile(name, data)
+	var ce *Error
+	if errors.As(err, &ce) {
+		ce.Msg = redact(ce.Msg)
+	}
+	return c, err
+}
+
+func compile(name string, data []byte) (*Config, error) {
 	var f File
 	var root yaml.Node
 	if len(bytes.TrimSpace(data)) > 0 {
@@ -132,15 +145,25 @@ func Compile(name string, data []byte) (*Config, error) {
 		return 0
 	}
 	for i, r := range f.Rules {
+		if err := checkPrintable(r); err != nil {
+			return nil, &Error{Path: name, Line: locate("rules", i), Msg: fmt.Sprintf("rule #%d: %v", i+1, err)}
+		}
 		if _, err := detect.New(detect.Options{Extra: []detect.RuleSpec{r}}); err != nil {
-			return nil, &Error{Path: name, Line: locate("rules", i), Msg: strings.TrimPrefix(err.Error(), "detect: ")}
+			return nil, &Error{Path: name, Line: locate("rules", i), Msg: safeMsg(err)}
+		}
+	}
+	for i, pat := range f.Allow.Secrets {
+		// Checked here so the error has a line and never quotes the
+		// pattern, which may be the very key the user means to allow.
+		if _, err := regexp.Compile(pat); err != nil {
+			return nil, &Error{Path: name, Line: locate("allow.secrets", i), Msg: fmt.Sprintf("allow.secrets: pattern #%d: %s", i+1, safeMsg(err))}
 		}
 	}
 	engine, err := detect.New(detect.Options{
 		Extra: f.Rules, Disabled: f.Disable, AllowSecrets: f.Allow.Secrets, StopWords: f.Allow.StopWords,
 	})
 	if err != nil {
-		return nil, &Error{Path: name, Msg: strings.TrimPrefix(err.Error(), "detect: ")}
+		return nil, &Error{Path: name, Msg: safeMsg(err)}
 	}
 	cat, err := coverage.Default().With(f.Sensitive.Add, f.Sensitive.Remove)
 	if err != nil {
@@ -216,15 +239,72 @@ func ruleLines(root *yaml.Node) map[string][]int {
 			out["sensitive"] = []int{key.Line}
 		case "allow":
 			for j := 0; j+1 < len(val.Content); j += 2 {
-				if val.Content[j].Value == "paths" {
+				if k := val.Content[j].Value; k == "paths" || k == "secrets" {
 					for _, item := range val.Content[j+1].Content {
-						out["allow.paths"] = append(out["allow.paths"], item.Line)
+						out["allow."+k] = append(out["allow."+k], item.Line)
 					}
 				}
 			}
 		}
 	}
 	return out
+}
+
+// envName is what a rule's env may be: it is written as NAME=value into
+// .env, which shells source, so anything else could run a command there.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkPrintable rejects rule fields that could do harm when printed or
+// written: control characters (terminal escape sequences in a cloned
+// repository's config could rewrite what the user sees), an env that is
+// not a variable name, and a revoke link that is not a web URL. It never
+// quotes the value.
+func checkPrintable(r detect.RuleSpec) error {
+	fields := []struct{ name, value string }{
+		{"id", r.ID}, {"description", r.Description}, {"provider", r.Provider},
+		{"env", r.EnvVar}, {"revoke", r.Revoke}, {"validate", r.Validate},
+	}
+	for _, k := range r.Keywords {
+		fields = append(fields, struct{ name, value string }{"keywords", k})
+	}
+	for _, f := range fields {
+		if strings.ContainsFunc(f.value, unicode.IsControl) {
+			return fmt.Errorf("%s holds a control character", f.name)
+		}
+	}
+	switch {
+	case r.EnvVar != "" && !envName.MatchString(r.EnvVar):
+		return errors.New("env must be a variable name: letters, digits and _, not starting with a digit")
+	case r.Revoke != "" && (!strings.HasPrefix(r.Revoke, "https://") && !strings.HasPrefix(r.Revoke, "http://") || strings.ContainsFunc(r.Revoke, unicode.IsSpace)):
+		return errors.New("revoke must be an http(s) URL without spaces")
+	}
+	return nil
+}
+
+// safeMsg is a compile error fit to print: a regex syntax error says what is
+// wrong but not the fragment of the pattern, which may hold a key (a pattern
+// for a team's own token format, or a key pasted in by mistake).
+func safeMsg(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "detect: ")
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		msg = strings.Replace(msg, se.Error(), "error parsing regexp: "+string(se.Code)+" (the pattern is not shown: it may hold a key)", 1)
+	}
+	return msg
+}
+
+// redact replaces every key the built-in rules find in an error message
+// with its redacted form: yaml.v3 and the checks above quote field names
+// and values, and a config must never make keyguard print a key.
+func redact(msg string) string {
+	engine, err := detect.New(detect.Options{})
+	if err != nil {
+		return msg
+	}
+	for _, f := range engine.Scan([]byte(msg)) {
+		msg = strings.ReplaceAll(msg, f.Secret.Reveal(), f.Secret.String())
+	}
+	return msg
 }
 
 // yamlError turns a yaml.v3 error ("yaml: line 3: ...") into an Error with

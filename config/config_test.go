@@ -23,7 +23,7 @@ func TestCompileErrors(t *testing.T) {
 		{"bad user regex", "rules:\n  - id: acme\n    regex: 'acme_[a-z'\n    keywords: [acme_]\n", 2, `rule "acme"`},
 		{"duplicate builtin id", "rules:\n  - id: openai-api-key\n    regex: x\n    keywords: [x]\n", 2, "duplicate id"},
 		{"unknown disabled rule", "disable: [no-such-rule]\n", 0, "no-such-rule"},
-		{"bad secret regex", "allow:\n  secrets: ['(']\n", 0, "allowed secret pattern"},
+		{"bad secret regex", "allow:\n  secrets: ['(']\n", 2, "allow.secrets: pattern #1: error parsing regexp: missing closing )"},
 		{"empty stop word", "allow:\n  stopwords: ['']\n", 0, "empty stop word"},
 		{"negated allow path", "allow:\n  paths:\n    - docs/**\n    - '!docs/keep'\n", 4, "negations"},
 		{"regex char in allow path", "allow:\n  paths: ['a(b']\n", 2, "not supported"},
@@ -132,6 +132,9 @@ func FuzzCompile(f *testing.F) {
 	seeds := []string{
 		"", "rules: []\n", "disable: [private-key]\n", "allow:\n  paths: [a/**]\n  secrets: [x]\n",
 		"rules:\n  - id: a\n    regex: '('\n", "sensitive:\n  add: ['*.x']\n", ":\n- [", "allow: {paths: [\"[\"]}\n",
+	}
+	if len(seeds) == 0 {
+		f.Fatal("empty seed corpus")
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -19,31 +19,33 @@ const maxLinks = 40
 // the same directory, syncs it, gives it the existing file's permissions
 // (defaultPerm, less the umask, for a new file) and renames it over path. If
 // path is a symlink, the link's target is replaced and the link kept. On any
-// error the old file is untouched and the temporary file removed.
+// error the old file is untouched and the temporary file removed. The
+// temporary file is created with the final mode (never more open), so a
+// secret written to a 0600 file is never readable by others, even briefly.
 func Write(path string, data []byte, defaultPerm os.FileMode) error {
-	return write(path, data, defaultPerm, false, nil)
+	return write(path, data, defaultPerm, false, envFault(path))
 }
 
 // WriteMode is Write that gives the file exactly perm, whatever its mode was
 // and whatever the umask: for scripts that must stay executable.
 func WriteMode(path string, data []byte, perm os.FileMode) error {
-	return write(path, data, perm, true, nil)
+	return write(path, data, perm, true, envFault(path))
 }
 
 // TempInfix is in the name of every temporary file Write creates, so a
 // leftover one (after a crash) is recognisably keyguard's.
 const TempInfix = ".keyguard-tmp-"
 
-// write is Write with a hook run just before the rename, so tests can make
-// the last step fail even when running as root.
-func write(path string, data []byte, perm os.FileMode, exact bool, beforeRename func(tmp string) error) error {
-	if err := writeTarget(path, data, perm, exact, beforeRename); err != nil {
+// write is Write with a fault seam (see fault.go): a nil fault is a normal
+// write; tests use one to make any step fail, even when running as root.
+func write(path string, data []byte, perm os.FileMode, exact bool, fault fault) error {
+	if err := writeTarget(path, data, perm, exact, fault); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }
 
-func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, beforeRename func(string) error) (err error) {
+func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, fault fault) (err error) {
 	target, err := resolve(path)
 	if err != nil {
 		return err
@@ -62,6 +64,9 @@ func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, 
 	}
 
 	dir := filepath.Dir(target)
+	if err = fault.at(stageCreate, filepath.Join(dir, "."+filepath.Base(target)+TempInfix+"XXXXXXXXXXXX")); err != nil {
+		return err
+	}
 	f, tmp, err := createTemp(dir, filepath.Base(target), perm)
 	if err != nil {
 		return err
@@ -72,6 +77,17 @@ func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, 
 			os.Remove(tmp)
 		}
 	}()
+	if fault != nil {
+		// A fault while writing strikes half way, as a full disk does, so
+		// tests see a partly written temporary file cleaned up.
+		if _, err = f.Write(data[:len(data)/2]); err != nil {
+			return err
+		}
+		if err = fault.at(stageWrite, tmp); err != nil {
+			return err
+		}
+		data = data[len(data)/2:]
+	}
 	if _, err = f.Write(data); err != nil {
 		return err
 	}
@@ -85,13 +101,14 @@ func writeTarget(path string, data []byte, defaultPerm os.FileMode, exact bool, 
 	if err = f.Sync(); err != nil {
 		return err
 	}
+	if err = fault.at(stageSync, tmp); err != nil {
+		return err
+	}
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if beforeRename != nil {
-		if err = beforeRename(tmp); err != nil {
-			return err
-		}
+	if err = fault.at(stageRename, tmp); err != nil {
+		return err
 	}
 	if err = os.Rename(tmp, target); err != nil {
 		return err

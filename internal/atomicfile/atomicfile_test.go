@@ -16,7 +16,7 @@ func noTemps(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if strings.Contains(e.Name(), ".tmp-") {
+		if strings.Contains(e.Name(), TempInfix) {
 			t.Errorf("temporary file %s left behind", e.Name())
 		}
 	}
@@ -78,11 +78,12 @@ func ptr(s string) *string { return &s }
 func TestWriteFailureKeepsOldFile(t *testing.T) {
 	tests := []struct {
 		name  string
-		setup func(t *testing.T, dir, p string) func(string) error
+		setup func(t *testing.T, dir, p string) fault
+		want  string // in the error
 	}{
-		{name: "read-only directory", setup: func(t *testing.T, dir, p string) func(string) error {
+		{name: "read-only directory", want: "permission denied", setup: func(t *testing.T, dir, p string) fault {
 			if os.Geteuid() == 0 {
-				t.Skip("root writes to read-only directories; the rename failure case covers this")
+				t.Skip("root writes to read-only directories; the injected EACCES cases cover this")
 			}
 			if err := os.Chmod(dir, 0o555); err != nil {
 				t.Fatal(err)
@@ -90,14 +91,30 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 			t.Cleanup(func() { os.Chmod(dir, 0o755) })
 			return nil
 		}},
-		{name: "rename fails", setup: func(t *testing.T, dir, p string) func(string) error {
-			return func(tmp string) error {
+		{name: "rename fails", want: "injected failure", setup: func(t *testing.T, dir, p string) fault {
+			return func(stage, tmp string) error {
+				if stage != stageRename {
+					return nil
+				}
 				if _, err := os.Stat(tmp); err != nil {
 					t.Errorf("temporary file missing before rename: %v", err)
 				}
 				return errors.New("injected failure")
 			}
 		}},
+	}
+	for _, spec := range []string{"EACCES", "EPERM@create", "ENOSPC", "EDQUOT@write", "EIO@sync", "EROFS@rename"} {
+		tests = append(tests, struct {
+			name  string
+			setup func(t *testing.T, dir, p string) fault
+			want  string
+		}{name: spec, want: "", setup: func(t *testing.T, dir, p string) fault {
+			f, err := parseFault("ENOSPC:other,"+spec+":.git*", ".gitignore")
+			if err != nil || f == nil {
+				t.Fatalf("parseFault(%q) = %v, %v", spec, f != nil, err)
+			}
+			return f
+		}})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,18 +123,115 @@ func TestWriteFailureKeepsOldFile(t *testing.T) {
 			if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			hook := tt.setup(t, dir, p)
-			err := write(p, []byte("new\n"), 0o644, false, hook)
+			f := tt.setup(t, dir, p)
+			err := write(p, []byte("new content\n"), 0o644, false, f)
 			if err == nil {
 				t.Fatal("write succeeded; want an error")
 			}
-			if !strings.Contains(err.Error(), "write "+p+": ") {
-				t.Errorf("error %q does not name the file", err)
+			if !strings.Contains(err.Error(), "write "+p+": ") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not name the file and %q", err, tt.want)
 			}
 			if got := readFile(t, p); got != "old\n" {
 				t.Errorf("old file changed to %q", got)
 			}
 			noTemps(t, dir)
+			// The same write without the fault succeeds: the failure above
+			// was the fault's, not the fixture's.
+			if tt.name != "read-only directory" {
+				if err := write(p, []byte("new\n"), 0o644, false, nil); err != nil || readFile(t, p) != "new\n" {
+					t.Errorf("write without the fault: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestFaultEnv: the variable reaches Write and WriteMode in a test binary,
+// strikes only the files its glob names, and a malformed value fails every
+// write rather than passing silently.
+func TestFaultEnv(t *testing.T) {
+	dir := t.TempDir()
+	env := filepath.Join(dir, ".env")
+	src := filepath.Join(dir, "app.py")
+	for _, p := range []string{env, src} {
+		if err := os.WriteFile(p, []byte("old\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(FaultEnv, "ENOSPC:.env")
+	err := Write(env, []byte("A=1\n"), 0o600)
+	if err == nil || !strings.Contains(err.Error(), "write "+env+": ") || !strings.Contains(err.Error(), "no space left on device") {
+		t.Errorf("Write(.env) = %v; want a disk-full error naming the file", err)
+	}
+	if got := readFile(t, env); got != "old\n" {
+		t.Errorf(".env changed to %q", got)
+	}
+	if err := WriteMode(src, []byte("new\n"), 0o644); err != nil {
+		t.Errorf("a file the glob does not name failed: %v", err)
+	}
+	if got := readFile(t, src); got != "new\n" {
+		t.Errorf("app.py = %q; want the new content", got)
+	}
+	noTemps(t, dir)
+
+	for _, bad := range []string{"ENOSPC", "ENOPE:*", "ENOSPC@later:*", "ENOSPC:["} {
+		t.Setenv(FaultEnv, bad)
+		if err := Write(src, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), FaultEnv) {
+			t.Errorf("%s=%q: Write = %v; want an error about the variable", FaultEnv, bad, err)
+		}
+		noTemps(t, dir)
+	}
+}
+
+// TestTempFileMode: the temporary file already has the final mode when the
+// first byte is written, so a secret bound for a 0600 .env is never in a
+// file others can read, not even for a moment.
+func TestTempFileMode(t *testing.T) {
+	tests := []struct {
+		name     string
+		oldPerm  os.FileMode // 0: no file before
+		defPerm  os.FileMode
+		wantPerm os.FileMode
+	}{
+		{name: "new .env", defPerm: 0o600, wantPerm: 0o600},
+		{name: "existing private .env", oldPerm: 0o600, defPerm: 0o644, wantPerm: 0o600},
+		{name: "existing shared file", oldPerm: 0o640, defPerm: 0o600, wantPerm: 0o640},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, ".env")
+			if tt.oldPerm != 0 {
+				if err := os.WriteFile(p, []byte("old\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(p, tt.oldPerm); err != nil {
+					t.Fatal(err)
+				}
+			}
+			seen := map[string]os.FileMode{}
+			probe := func(stage, tmp string) error {
+				if stage == stageCreate {
+					return nil
+				}
+				fi, err := os.Stat(tmp)
+				if err != nil {
+					t.Fatalf("%s: %v", stage, err)
+				}
+				seen[stage] = fi.Mode().Perm()
+				return nil
+			}
+			if err := write(p, []byte("A=1\n"), tt.defPerm, false, probe); err != nil {
+				t.Fatal(err)
+			}
+			for _, stage := range []string{stageWrite, stageSync, stageRename} {
+				if got, ok := seen[stage]; !ok || got&^tt.wantPerm != 0 {
+					t.Errorf("temporary file at %s: mode %v; want no more than %v", stage, got, tt.wantPerm)
+				}
+			}
+			if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != tt.wantPerm {
+				t.Errorf("final mode = %v (%v); want %v", fi.Mode().Perm(), err, tt.wantPerm)
+			}
 		})
 	}
 }
