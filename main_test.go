@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,18 @@ func TestScripts(t *testing.T) {
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("KEYGUARD_UPDATE_SCRIPTS") == "1",
+		Condition:           scriptCondition,
 	})
+}
+
+// scriptCondition adds [env:NAME] to testscript's conditions: true when the
+// test process has NAME set non-empty, e.g. KEYGUARD_LONG_TESTS=1 for the
+// gigabyte-sized variants.
+func scriptCondition(cond string) (bool, error) {
+	if name, ok := strings.CutPrefix(cond, "env:"); ok {
+		return os.Getenv(name) != "", nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
 
 // setupGit gives each script a private git identity and configuration, so a

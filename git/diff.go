@@ -18,6 +18,8 @@ type Change struct {
 	OldPath string // source path of a rename or copy, else ""
 	SrcMode string // octal mode before ("000000" when added)
 	DstMode string // octal mode after
+	SrcBlob string // object name before (all zeros when added)
+	DstBlob string // object name of the staged content
 	Binary  bool   // git judged the content binary; its lines are not scanned
 }
 
@@ -213,7 +215,8 @@ func readRaw(br *bufio.Reader) ([]*Change, error) {
 		if len(fields) != 5 || len(fields[4]) == 0 {
 			return nil, fmt.Errorf("parse diff: malformed raw record %q", meta)
 		}
-		c := &Change{SrcMode: string(fields[0]), DstMode: string(fields[1]), Status: fields[4][0]}
+		c := &Change{SrcMode: string(fields[0]), DstMode: string(fields[1]), Status: fields[4][0],
+			SrcBlob: string(fields[2]), DstBlob: string(fields[3])}
 		path, err := readZ(br)
 		if err != nil {
 			return nil, err

@@ -19,6 +19,16 @@ type hookDef struct {
 	// none. Only pre-commit does: a new pre-push script is a new hook for
 	// every teammate, so keyguard adds its block only to one the user has.
 	Create bool
+	// Runs is the `keyguard hook` command the hook runs; "" means Name.
+	Runs string
+}
+
+// command is the `keyguard hook` subcommand behind h.
+func (h hookDef) command() string {
+	if h.Runs != "" {
+		return h.Runs
+	}
+	return h.Name
 }
 
 // events is Event in the plural, for messages: "commits", "pushes".
@@ -39,7 +49,19 @@ func managedHooks() []hookDef {
 		// commits that are not on the remote yet, so a commit made with
 		// --no-verify is still stopped before it leaves the machine.
 		{Name: "pre-push", Stdin: true, Bypass: "git push --no-verify", Event: "push"},
+		// git runs pre-merge-commit, not pre-commit, for a merge that needs no
+		// conflict resolution; it judges the merge result exactly as pre-commit
+		// judges a commit. A conflicted merge is committed through pre-commit.
+		{Name: "pre-merge-commit", Bypass: "git merge --no-verify", Event: "merge", Runs: "pre-commit"},
 	}
+}
+
+// joinAnd lists names for a message: "a", "a and b", "a, b and c".
+func joinAnd(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // marker is the exact second line of every hook script keyguard writes. It
@@ -124,15 +146,29 @@ func hookScript(h hookDef, binary string, chained []string) string {
 	line("\tkeyguard=\"$(git rev-parse --git-common-dir 2>/dev/null)/keyguard/keyguard\"")
 	line("fi")
 	line("if [ ! -x \"$keyguard\" ]; then")
+	line("\tfor found in %s \"$keyguard\"; do", shQuote(binary))
+	line("\t\tif [ -e \"$found\" ]; then")
+	line("\t\t\tprintf %s \"$found\" >&2", shQuote(notExecutableFormat(h)))
+	line("\t\t\texit 1")
+	line("\t\tfi")
+	line("\tdone")
 	line("\tprintf '%%s\\n' %s >&2", shQuote(missingBinaryLine(h, binary)))
 	line("\texit 1")
 	line("fi")
 	if h.Stdin {
-		line("printf '%%s' \"$input\" | \"$keyguard\" hook %s \"$@\"", h.Name)
+		line("printf '%%s' \"$input\" | \"$keyguard\" hook %s \"$@\"", h.command())
 	} else {
-		line("exec \"$keyguard\" hook %s \"$@\"", h.Name)
+		line("exec \"$keyguard\" hook %s \"$@\"", h.command())
 	}
 	return b.String()
+}
+
+// notExecutableFormat is the printf format (one %s: the binary's path) of
+// what a hook prints when keyguard's binary is there but cannot be run; it
+// then fails closed. install writes the binary back with its execute bit.
+func notExecutableFormat(h hookDef) string {
+	return "keyguard: the keyguard binary behind this hook is not executable (%s); run keyguard install again, or bypass once with " +
+		strings.ReplaceAll(h.Bypass, "%", "%%") + `\n`
 }
 
 // missingBinaryLine is what a hook prints when it cannot find keyguard; it
@@ -159,7 +195,7 @@ func blockLines(h hookDef) []string {
 		`if [ "${KEYGUARD-}" = 0 ]; then`,
 		"\tprintf '%s\\n' " + shQuote("keyguard: KEYGUARD=0 is set, "+h.Name+" check skipped") + " >&2",
 		"elif [ -x " + bin + " ]; then",
-		"\t" + bin + " hook " + h.Name + ` "$@" || exit $?`,
+		"\t" + bin + " hook " + h.command() + ` "$@" || exit $?`,
 		"else",
 		"\tprintf '%s\\n' " + shQuote("keyguard: keyguard is not installed in this clone, so the "+h.Name+" check did not run (run keyguard install)") + " >&2",
 		"fi",

@@ -161,7 +161,7 @@ func InstallTemplate(ctx context.Context, o TemplateOptions) error {
 	}
 	if len(wrote) > 0 {
 		changed = true
-		r.say("wrote keyguard's %s hooks to %s", strings.Join(wrote, " and "), hooksDir)
+		r.say("wrote keyguard's %s hooks to %s", joinAnd(wrote), hooksDir)
 	}
 
 	if !ours {

@@ -15,20 +15,28 @@ type StagedResult struct {
 	Lines    int              // added lines scanned
 	Bytes    int64            // bytes of added lines scanned
 	Binary   int              // binary files skipped
+	AsText   int              // files git calls binary that are text after all, scanned (not in Binary)
 }
 
 // Staged scans the added lines of what the next commit would contain (the
 // index against HEAD), on every core while git streams the diff. It is the
 // content half of the pre-commit check, and `keyguard scan --staged`.
+//
+// A file git calls binary is skipped and counted, unless its staged content
+// is text after all (UTF-16 with a byte order mark, decoded; or text that
+// git called binary for its old version or a .gitattributes setting): then
+// its lines that the old content does not hold are scanned.
 func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error) {
 	var res StagedResult
 	pool := NewPool(p)
 	open := false // the last fragment ended inside a line (see lines)
+	var binary []*git.Change
 	err := repo.StagedDiff(ctx, git.DiffHandler{
 		Change: func(c *git.Change) error {
 			res.Changes = append(res.Changes, c)
 			if c.Binary {
 				res.Binary++
+				binary = append(binary, c)
 			}
 			return nil
 		},
@@ -46,9 +54,81 @@ func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error
 		},
 		Buffer: pool.Buffer,
 	})
-	res.Findings = pool.Wait()
 	if open {
 		res.Lines++
 	}
+	if err == nil {
+		err = repo.StagedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+			res.Binary--
+			res.AsText++
+			lines, n := newLines(text, old, func(start int, run []byte) {
+				pool.Submit(Job{Path: c.Path, StartLine: start, Text: run})
+			})
+			res.Lines += lines
+			res.Bytes += n
+			return nil
+		})
+	}
+	res.Findings = pool.Wait()
 	return res, err
+}
+
+// maxDecodedJob bounds one job of decoded text, as git.Fragment's size is
+// bounded; a single longer line still goes whole.
+const maxDecodedJob = 4 << 20
+
+// newLines hands emit the lines of text that old does not hold, in runs of
+// consecutive lines (at most maxDecodedJob bytes unless one line is longer)
+// numbered as in text, and returns how many lines and bytes it handed over.
+// It compares line sets, not a real diff: a line that only moved, or that
+// repeats a line old has elsewhere, is not scanned. Line endings are not
+// part of the comparison.
+func newLines(text, old []byte, emit func(start int, run []byte)) (int, int64) {
+	seen := make(map[string]struct{})
+	for len(old) > 0 {
+		var line []byte
+		line, old = nextLine(old)
+		seen[string(bytes.TrimRight(line, "\r\n"))] = struct{}{}
+	}
+	var (
+		run         []byte
+		start       int
+		lines       int
+		total       int64
+		lineNo      int
+		previousNew bool
+	)
+	flush := func() {
+		if len(run) > 0 {
+			emit(start, run)
+		}
+		run = nil
+	}
+	for len(text) > 0 {
+		var line []byte
+		line, text = nextLine(text)
+		lineNo++
+		if _, ok := seen[string(bytes.TrimRight(line, "\r\n"))]; ok {
+			previousNew = false
+			continue
+		}
+		if !previousNew || len(run)+len(line) > maxDecodedJob {
+			flush()
+			start = lineNo
+		}
+		previousNew = true
+		run = append(run, line...)
+		lines++
+		total += int64(len(line))
+	}
+	flush()
+	return lines, total
+}
+
+// nextLine splits off b's first line, with its newline if it has one.
+func nextLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i+1], b[i+1:]
+	}
+	return b, nil
 }

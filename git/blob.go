@@ -1,0 +1,230 @@
+package git
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// blobReader reads blobs one at a time through a single long-running
+// `git cat-file --batch`, so any number of blobs costs one process.
+type blobReader struct {
+	stdin  io.WriteCloser
+	out    *bufio.Reader
+	wait   func() error
+	stderr *bytes.Buffer
+}
+
+// openBlobs starts `git cat-file --batch`.
+func (r *Repo) openBlobs(ctx context.Context) (*blobReader, error) {
+	cmd := r.command(ctx, "cat-file", "--batch")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	return &blobReader{stdin: stdin, out: bufio.NewReaderSize(stdout, 64<<10), wait: cmd.Wait, stderr: &stderr}, nil
+}
+
+// read asks for blob id and returns its content when want, shown the first
+// bytes (up to sniffLen), says yes; otherwise the content is read past unkept, so a
+// large binary costs no memory.
+func (b *blobReader) read(id string, want func(head []byte) bool) ([]byte, bool, error) {
+	if _, err := io.WriteString(b.stdin, id+"\n"); err != nil {
+		return nil, false, b.fail(fmt.Errorf("git cat-file: send %s: %w", id, err))
+	}
+	header, err := b.out.ReadString('\n')
+	if err != nil {
+		return nil, false, b.fail(fmt.Errorf("git cat-file: read the header of %s: %w", id, err))
+	}
+	// "<name> blob <size>\n", or "<name> missing\n".
+	fields := strings.Fields(header)
+	if len(fields) != 3 || fields[1] != "blob" {
+		return nil, false, b.fail(fmt.Errorf("git cat-file: object %s is not a readable blob (%q)", id, strings.TrimSpace(header)))
+	}
+	size, err := strconv.ParseInt(fields[2], 10, 64)
+	if err != nil || size < 0 {
+		return nil, false, b.fail(fmt.Errorf("git cat-file: bad size in %q", strings.TrimSpace(header)))
+	}
+	head, _ := b.out.Peek(int(min(size, sniffLen)))
+	var data []byte
+	keep := want(head)
+	if keep {
+		data = make([]byte, size)
+		_, err = io.ReadFull(b.out, data)
+	} else {
+		_, err = b.out.Discard(int(size))
+	}
+	if err == nil {
+		var nl byte
+		if nl, err = b.out.ReadByte(); err == nil && nl != '\n' {
+			err = errors.New("no newline after the content")
+		}
+	}
+	if err != nil {
+		return nil, false, b.fail(fmt.Errorf("git cat-file: read %s: %w", id, err))
+	}
+	return data, keep, nil
+}
+
+// fail stops git and returns err, with what git said if it said anything.
+func (b *blobReader) fail(err error) error {
+	_ = b.stdin.Close()
+	_, _ = io.Copy(io.Discard, b.out)
+	_ = b.wait()
+	if msg := strings.TrimSpace(b.stderr.String()); msg != "" {
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		return fmt.Errorf("%w (git said: %s)", err, msg)
+	}
+	return err
+}
+
+// close ends git cat-file and reports how it exited.
+func (b *blobReader) close() error {
+	_ = b.stdin.Close()
+	_, _ = io.Copy(io.Discard, b.out)
+	if err := b.wait(); err != nil {
+		return commandError([]string{"cat-file"}, err, b.stderr.Bytes())
+	}
+	return nil
+}
+
+// zeroID reports whether id is git's all-zeros object name: no object.
+func zeroID(id string) bool { return strings.Trim(id, "0") == "" }
+
+// regularFile reports whether mode is that of a plain or executable file.
+func regularFile(mode string) bool { return mode == "100644" || mode == "100755" }
+
+// sniffLen is how much of a file git looks at to call it binary: a NUL in
+// the first 8,000 bytes (xdiff's buffer_is_binary).
+const sniffLen = 8000
+
+// Text returns content as text: decoded to UTF-8 when it starts with a
+// UTF-16 byte order mark, as it is when git would call it text (no NUL in
+// its first 8,000 bytes); ok is false for binary content.
+func Text(content []byte) (text []byte, ok bool) {
+	if dec, ok := DecodeUTF16(content); ok {
+		return dec, true
+	}
+	if bytes.IndexByte(content[:min(len(content), sniffLen)], 0) >= 0 {
+		return nil, false
+	}
+	return content, true
+}
+
+// looksText reports, from a blob's first bytes, whether Text will take it.
+func looksText(head []byte) bool {
+	return utf16Order(head) != nil || bytes.IndexByte(head[:min(len(head), sniffLen)], 0) < 0
+}
+
+// StagedText looks again at the staged content of changes that git judged
+// binary, and calls fn for each one that is text after all: UTF-16 with a
+// byte order mark (as Windows tools write it), decoded to UTF-8; or content
+// that git itself would call text, when what made the diff binary was the
+// old version or a .gitattributes setting (binary, -diff). old is the
+// content it replaces, as text, or nil when there is none or it is binary.
+// Binary content is read past without being kept, and all blobs go through
+// one git process.
+func (r *Repo) StagedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
+	var todo []*Change
+	for _, c := range changes {
+		if c.Binary && regularFile(c.DstMode) && !zeroID(c.DstBlob) {
+			todo = append(todo, c)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	br, err := r.openBlobs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range todo {
+		raw, ok, err := br.read(c.DstBlob, looksText)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		text, _ := Text(raw)
+		var old []byte
+		if c.Status != 'A' && regularFile(c.SrcMode) && !zeroID(c.SrcBlob) {
+			prev, ok, err := br.read(c.SrcBlob, looksText)
+			if err != nil {
+				return err
+			}
+			if ok {
+				old, _ = Text(prev)
+			}
+		}
+		if err := fn(c, text, old); err != nil {
+			_ = br.fail(err)
+			return err
+		}
+	}
+	return br.close()
+}
+
+// utf16Order returns the byte order that b's UTF-16 byte order mark names,
+// or nil when b does not start with one.
+func utf16Order(b []byte) func(hi, lo byte) uint16 {
+	switch {
+	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
+		return func(first, second byte) uint16 { return uint16(second)<<8 | uint16(first) }
+	case len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF:
+		return func(first, second byte) uint16 { return uint16(first)<<8 | uint16(second) }
+	}
+	return nil
+}
+
+// DecodeUTF16 decodes content that starts with a UTF-16 byte order mark
+// (little- or big-endian) to UTF-8, without the mark. Unpaired surrogates
+// and a lone last byte become U+FFFD, so the result is always valid UTF-8.
+// ok is false, and nothing is decoded, when there is no mark.
+func DecodeUTF16(b []byte) (text []byte, ok bool) {
+	unit := utf16Order(b)
+	if unit == nil {
+		return nil, false
+	}
+	b = b[2:]
+	out := make([]byte, 0, len(b)/2+len(b)/8)
+	for i := 0; i+1 < len(b); i += 2 {
+		u := unit(b[i], b[i+1])
+		switch {
+		case utf16.IsSurrogate(rune(u)) && u < 0xDC00 && i+3 < len(b):
+			lo := unit(b[i+2], b[i+3])
+			if r := utf16.DecodeRune(rune(u), rune(lo)); r != utf8.RuneError {
+				out = utf8.AppendRune(out, r)
+				i += 2
+				continue
+			}
+			out = utf8.AppendRune(out, utf8.RuneError)
+		case utf16.IsSurrogate(rune(u)):
+			out = utf8.AppendRune(out, utf8.RuneError)
+		default:
+			out = utf8.AppendRune(out, rune(u))
+		}
+	}
+	if len(b)%2 == 1 {
+		out = utf8.AppendRune(out, utf8.RuneError)
+	}
+	return out, true
+}
