@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -53,8 +54,12 @@ func FuzzScan(f *testing.F) {
 			if !bytes.Contains(text, []byte(v)) {
 				t.Errorf("%s: secret %v is not in the input", fd.Rule.ID, fd.Secret)
 			}
-			if strings.Contains(Redact(v), v) || strings.Contains(fmt.Sprintf("%+v %#v", fd, fd), v) {
+			if strings.Contains(Redact(v), v) || strings.Contains(fmt.Sprintf("%+v %#v", fd, fd), v) ||
+				strings.Contains(fmt.Sprintf("%s %v %q %x", fd.Secret, fd.Secret, fd.Secret, fd.Secret), v) {
 				t.Errorf("%s: printed form reveals the secret", fd.Rule.ID)
+			}
+			if j, err := json.Marshal(fd); err == nil && bytes.Contains(j, []byte(v)) {
+				t.Errorf("%s: JSON form reveals the secret", fd.Rule.ID)
 			}
 		}
 	})

@@ -73,6 +73,10 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	if len(lines) < 7 {
 		return nil, commandError([]string{"rev-parse", "--show-toplevel"}, runErr, stderr.Bytes())
 	}
+	// rev-parse cannot quote paths: a newline in one would shift every field.
+	if len(lines) > 8 {
+		return nil, fmt.Errorf("git rev-parse: the repository path holds a newline, which keyguard cannot handle")
+	}
 	r := &Repo{
 		GitDir:       lines[2],
 		CommonDir:    lines[3],

@@ -301,6 +301,9 @@ func mustWrite(t *testing.T, name, content string, mode os.FileMode) {
 // FuzzShQuote checks that sh reads every quoted string back unchanged, and
 // that a hook script built around it still parses.
 func FuzzShQuote(f *testing.F) {
+	if len(nastyStrings) == 0 {
+		f.Fatal("empty seed corpus")
+	}
 	for _, s := range nastyStrings {
 		f.Add(s)
 	}

@@ -117,3 +117,47 @@ func TestHistoryAttributesCommits(t *testing.T) {
 		t.Fatalf("range: %d commits, %d findings, %v", res.Commits, len(res.Findings), err)
 	}
 }
+
+// TestStagedReadsTextThatGitCallsBinary: git reports a change as binary when
+// the old version was binary, or when .gitattributes says so; the text the
+// commit adds is still scanned.
+func TestStagedReadsTextThatGitCallsBinary(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(g *gittest.Repo)
+	}{
+		{"binary replaced by text", func(g *gittest.Repo) {
+			g.Write("data", "a\x00b\n")
+			g.Git("add", ".")
+			g.Git("commit", "-q", "-m", "binary")
+			g.Write("data", key())
+		}},
+		{"gitattributes -diff", func(g *gittest.Repo) {
+			g.Write(".gitattributes", "data -diff\n")
+			g.Git("add", ".")
+			g.Git("commit", "-q", "-m", "attrs")
+			g.Write("data", key())
+		}},
+		{"real binary stays skipped", func(g *gittest.Repo) {
+			g.Write("data", "\x00"+key())
+		}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gittest.New(t)
+			tt.prepare(g)
+			g.Git("add", ".")
+			res, err := Staged(context.Background(), policy(t, g.Dir), openRepo(t, g.Dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 1
+			if i == 2 {
+				want = 0
+			}
+			if len(res.Findings) != want {
+				t.Fatalf("%d findings, want %d", len(res.Findings), want)
+			}
+		})
+	}
+}
