@@ -165,3 +165,28 @@ func (r *Repo) ListAll(ctx context.Context, paths []string) ([]string, error) {
 	}
 	return splitZ(out), nil
 }
+
+// SharedIgnored reports which of paths the repository's own .gitignore
+// files ignore, leaving out .git/info/exclude and core.excludesFile: what
+// every clone sees. A local rule can hide a shared "!" rule (an excluded
+// parent directory cannot be re-included), so check-ignore on this machine
+// is not enough to promise a file is ignored for everyone.
+func (r *Repo) SharedIgnored(ctx context.Context, paths []string) (map[string]bool, error) {
+	ignored := make(map[string]bool, len(paths))
+	if len(paths) == 0 {
+		return ignored, nil
+	}
+	args := []string{"-c", "core.excludesFile=/dev/null", "ls-files", "-z", "--cached", "--others", "--ignored",
+		"--exclude-per-directory=.gitignore", "--"}
+	for _, p := range paths {
+		args = append(args, ":(top,literal)"+p)
+	}
+	out, err := r.output(ctx, nil, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range splitZ(out) {
+		ignored[p] = true
+	}
+	return ignored, nil
+}

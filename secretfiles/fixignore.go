@@ -172,11 +172,20 @@ func verify(ctx context.Context, o FixOptions, p plan) error {
 	if err != nil {
 		return fmt.Errorf("verify .gitignore: %w", err)
 	}
+	shared, err := o.Repo.SharedIgnored(ctx, paths)
+	if err != nil {
+		return fmt.Errorf("verify .gitignore: %w", err)
+	}
 	unresolved := false
 	var ok []string
 	for i, src := range sources {
 		f := p.targets[i]
 		switch {
+		case src.Ignored && !shared[f.Path]:
+			unresolved = true
+			fmt.Fprintf(o.Out, "keyguard: %s is ignored only on this machine (%s:%d %q): a .gitignore rule in the repository re-includes it for every clone\n",
+				report.DisplayPath(f.Path), src.File, src.Line, src.Pattern)
+			fmt.Fprintf(o.Out, "hint: find the \"!\" rule in a .gitignore above it (git check-ignore -v on a fresh clone names it), remove or narrow it, then run keyguard fix-ignore again\n")
 		case src.Ignored:
 			if f.State != Tracked && f.State != Staged {
 				ok = append(ok, f.Path)

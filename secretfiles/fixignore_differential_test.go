@@ -395,13 +395,9 @@ func describe(d *diffRepo, oldGitignore []byte) string {
 // fix-ignore reports it "now ignored", because check-ignore on this machine
 // still answers with the exclude rule. But app/.gitignore re-includes it
 // with "!*.key", so every clone without that exclude file commits it.
-// Verifying against .gitignore files alone (`git ls-files -o -i
-// --exclude-per-directory=.gitignore`) would catch it. Skipped until fixed;
-// KEYGUARD_KNOWN_GAPS=1 runs it.
+// fix-ignore verifies against the .gitignore files alone as well
+// (git.SharedIgnored), so it reports the file as still needing action.
 func TestFixIgnoreLocalRuleMasksSharedNegation(t *testing.T) {
-	if os.Getenv("KEYGUARD_KNOWN_GAPS") == "" {
-		t.Skip("known gap: a machine-local rule masks a shared negation; KEYGUARD_KNOWN_GAPS=1 runs this")
-	}
 	s := newSetup(t, func(g *gittest.Repo) {
 		g.Write(".git/info/exclude", "/app/\n")
 		g.Write("app/.gitignore", "!*.key\n")
