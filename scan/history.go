@@ -42,7 +42,16 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	}
 	res.Commits = len(commits)
 	info := make(map[string]*report.Commit, len(commits))
-	workers := max(1, min(runtime.GOMAXPROCS(0), (len(commits)+blockSize-1)/blockSize))
+	// One git process per core; on long histories one more: commits differ
+	// in cost (a root commit adds the whole tree) and a spare worker keeps
+	// every core busy to the end (3,000 commits: 3.6-3.8 s instead of
+	// 3.6-4.1 s, against 4.7 s for one git log -p), while on short ones its
+	// start-up costs more than it saves (600 commits: 0.50 s against 0.45 s).
+	procs := runtime.GOMAXPROCS(0)
+	if len(commits) >= 1000 {
+		procs++
+	}
+	workers := max(1, min(procs, (len(commits)+blockSize-1)/blockSize))
 	shares := make([][]string, workers)
 	for i, c := range commits {
 		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
