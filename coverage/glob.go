@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
 )
@@ -15,12 +16,37 @@ func wildmatch(pattern, text string, fold bool) bool {
 	if fold {
 		pattern, text = asciiLower(pattern), asciiLower(text)
 	}
+	pattern, text = bytesAsRunes(pattern), bytesAsRunes(text)
 	ds, ok := toDoublestar(pattern)
 	if !ok {
 		return false
 	}
 	matched, err := doublestar.Match(ds, text)
 	return err == nil && matched
+}
+
+// invalidByteBase maps each byte of an invalid UTF-8 sequence to its own
+// private-use rune: doublestar compares runes and would take every invalid
+// byte for the same U+FFFD, where git compares bytes.
+const invalidByteBase = 0xF700
+
+// bytesAsRunes returns s with every byte that is not part of valid UTF-8
+// replaced by a distinct private-use rune; valid strings come back as is.
+func bytesAsRunes(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(rune(invalidByteBase + int(s[i])))
+		} else {
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // toDoublestar rewrites a git glob for doublestar: braces are literal in git
