@@ -134,7 +134,7 @@ func looksText(head []byte) bool {
 	return utf16Order(head) != nil || bytes.IndexByte(head[:min(len(head), sniffLen)], 0) < 0
 }
 
-// StagedText looks again at the staged content of changes that git judged
+// ChangedText looks again at the new content of changes that git judged
 // binary, and calls fn for each one that is text after all: UTF-16 with a
 // byte order mark (as Windows tools write it), decoded to UTF-8; or content
 // that git itself would call text, when what made the diff binary was the
@@ -142,7 +142,7 @@ func looksText(head []byte) bool {
 // content it replaces, as text, or nil when there is none or it is binary.
 // Binary content is read past without being kept, and all blobs go through
 // one git process.
-func (r *Repo) StagedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
+func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
 	var todo []*Change
 	for _, c := range changes {
 		if c.Binary && regularFile(c.DstMode) && !zeroID(c.DstBlob) {

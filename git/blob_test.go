@@ -84,10 +84,10 @@ func FuzzDecodeUTF16(f *testing.F) {
 	})
 }
 
-// TestStagedText reads the staged blobs git calls binary that are text
+// TestChangedText reads the staged blobs git calls binary that are text
 // after all (UTF-16, an old binary version, a -diff attribute), with the
 // content they replace, through one git process.
-func TestStagedText(t *testing.T) {
+func TestChangedText(t *testing.T) {
 	g := gittest.New(t)
 	g.Write("old.txt", le("one\ntwo\n"))
 	g.Write("was-utf8.txt", "one\n")
@@ -114,7 +114,7 @@ func TestStagedText(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][2]string{}
-	err := r.StagedText(ctx, changes, func(c *Change, text, old []byte) error {
+	err := r.ChangedText(ctx, changes, func(c *Change, text, old []byte) error {
 		got[c.Path] = [2]string{string(text), string(old)}
 		return nil
 	})

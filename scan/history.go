@@ -71,18 +71,41 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		go func() {
 			defer wg.Done()
 			var current *report.Commit
+			// Changes git calls binary may be text after all (UTF-16, an
+			// old binary version, .gitattributes): read them afterwards.
+			var binary []*git.Change
+			commitOf := map[*git.Change]*report.Commit{}
 			err := o.Repo.CommitDiffs(ctx, shares[w], func(hash string) error {
 				current = info[hash]
 				if o.Progress != nil {
 					o.Progress(int(done.Add(1)), len(commits))
 				}
 				return nil
-			}, git.DiffHandler{Fragment: func(f git.Fragment) error {
-				bytes.Add(int64(len(f.Text)))
-				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
-				return nil
-			}, Buffer: pool.Buffer})
+			}, git.DiffHandler{
+				Change: func(c *git.Change) error {
+					if c.Binary {
+						binary = append(binary, c)
+						commitOf[c] = current
+					}
+					return nil
+				},
+				Fragment: func(f git.Fragment) error {
+					bytes.Add(int64(len(f.Text) - f.Overlap))
+					pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+						StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
+					return nil
+				},
+				Buffer: pool.Buffer,
+			})
+			if err == nil {
+				err = o.Repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+					_, n := newLines(text, old, func(start int, run []byte) {
+						pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
+					})
+					bytes.Add(n)
+					return nil
+				})
+			}
 			if err != nil {
 				errs[w] = err
 				cancel()

@@ -161,3 +161,30 @@ func TestStagedReadsTextThatGitCallsBinary(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryReadsTextThatGitCallsBinary: a key committed in a UTF-16 file
+// is found by history (and so pre-push) scans too, in its commit.
+func TestHistoryReadsTextThatGitCallsBinary(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "a\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "base")
+	utf16 := []byte{0xFF, 0xFE} // little-endian byte order mark
+	for _, r := range "note\r\n" + key() {
+		utf16 = append(utf16, byte(r), 0)
+	}
+	g.Write("notes.txt", string(utf16))
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "utf16")
+	keyCommit := g.Git("rev-parse", "HEAD")
+	res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: openRepo(t, g.Dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("%d findings, want 1", len(res.Findings))
+	}
+	if f := res.Findings[0]; f.Path != "notes.txt" || f.Line != 2 || f.Commit == nil || f.Commit.Hash+"\n" != keyCommit {
+		t.Fatalf("finding at %s:%d in %+v", f.Path, f.Line, f.Commit)
+	}
+}

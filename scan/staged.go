@@ -58,7 +58,7 @@ func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error
 		res.Lines++
 	}
 	if err == nil {
-		err = repo.StagedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+		err = repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
 			res.Binary--
 			res.AsText++
 			lines, n := newLines(text, old, func(start int, run []byte) {
