@@ -119,5 +119,5 @@ func Write(top string, entries []Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode baseline: %w", err)
 	}
-	return atomicfile.Write(filepath.Join(top, FileName), append(data, '\n'), 0o644)
+	return atomicfile.WriteWithin(top, filepath.Join(top, FileName), append(data, '\n'), 0o644)
 }

@@ -91,7 +91,7 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 		return describeDryRun(ctx, o, p, added)
 	}
 	if len(added) > 0 {
-		if err := atomicfile.Write(gitignore, updated, 0o644); err != nil {
+		if err := atomicfile.WriteWithin(o.Repo.Top, gitignore, updated, 0o644); err != nil {
 			return fmt.Errorf("update .gitignore: %w", err)
 		}
 		fmt.Fprintf(o.Out, "keyguard: added %d %s to .gitignore:\n", len(added), pluralWord(len(added), "entry", "entries"))

@@ -26,6 +26,46 @@ func Write(path string, data []byte, defaultPerm os.FileMode) error {
 	return write(path, data, defaultPerm, false, envFault(path))
 }
 
+// ErrOutside is returned by WriteWithin for a path that is, or leads
+// through a symlink to, a file outside the directory it must stay in.
+var ErrOutside = errors.New("resolves outside the repository (through a symlink); refusing to write there")
+
+// WriteWithin is Write for a file that must stay inside root (a repository's
+// work tree): if the path, or a directory on the way to it, is a symlink
+// that leads outside root, nothing is written. A cloned repository could
+// otherwise commit ".gitignore -> ~/.bashrc" and have keyguard append to it.
+func WriteWithin(root, path string, data []byte, defaultPerm os.FileMode) error {
+	if err := checkWithin(root, path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return write(path, data, defaultPerm, false, envFault(path))
+}
+
+// checkWithin resolves the directory path is in, and path itself when it is
+// a symlink, and checks both stay inside root.
+func checkWithin(root, path string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	target, err := resolve(filepath.Join(dir, filepath.Base(path)))
+	if err != nil {
+		return err
+	}
+	if t, err := filepath.EvalSymlinks(filepath.Dir(target)); err == nil {
+		target = filepath.Join(t, filepath.Base(target))
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	if err != nil || !filepath.IsLocal(rel) {
+		return ErrOutside
+	}
+	return nil
+}
+
 // WriteMode is Write that gives the file exactly perm, whatever its mode was
 // and whatever the umask: for scripts that must stay executable.
 func WriteMode(path string, data []byte, perm os.FileMode) error {

@@ -329,3 +329,51 @@ func TestWriteModeSetsExactMode(t *testing.T) {
 		t.Fatalf("new file mode %v, want 0755 despite the umask", fi.Mode().Perm())
 	}
 }
+
+func TestWriteWithinRefusesEscapes(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "rc")
+	if err := os.WriteFile(victim, []byte("original\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, filepath.Join(root, ".gitignore")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, ".streamlit")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../.gitignore", filepath.Join(root, "sub", "chain")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{".gitignore", ".streamlit/secrets.toml", "sub/chain"} {
+		err := WriteWithin(root, filepath.Join(root, p), []byte("pwned\n"), 0o644)
+		if !errors.Is(err, ErrOutside) {
+			t.Errorf("%s: got %v, want ErrOutside", p, err)
+		}
+	}
+	if got, _ := os.ReadFile(victim); string(got) != "original\n" {
+		t.Fatalf("the file outside was changed: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(outside, "secrets.toml")); err == nil {
+		t.Fatal("a file was created outside the root")
+	}
+	// Inside the root, including through an inside symlink, writes work.
+	if err := os.WriteFile(filepath.Join(root, "real"), []byte("a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real", filepath.Join(root, "link")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"new.txt", "link", "sub/new.txt"} {
+		if err := WriteWithin(root, filepath.Join(root, p), []byte("ok\n"), 0o644); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "real")); string(got) != "ok\n" {
+		t.Fatalf("write through an inside link: %q", got)
+	}
+}
