@@ -146,6 +146,10 @@ func ParseCommits(rd io.Reader, commit func(hash string) error, h DiffHandler) e
 		if _, err := p.br.Discard(len(hash) + 1); err != nil {
 			return fmt.Errorf("read history: %w", err)
 		}
+		// git log (used for merges) ends its commit line with a newline.
+		if b, err := p.br.Peek(1); err == nil && b[0] == '\n' {
+			_, _ = p.br.ReadByte()
+		}
 		if err := commit(hash); err != nil {
 			return err
 		}
@@ -157,6 +161,11 @@ func ParseCommits(rd io.Reader, commit func(hash string) error, h DiffHandler) e
 
 // diff parses one diff: raw records, then their patch sections.
 func (p *patchParser) diff() error {
+	if p.history {
+		if _, ok := p.commitStart(); ok {
+			return nil // a commit with nothing to show (a clean merge)
+		}
+	}
 	changes, err := readRaw(p.br)
 	if err != nil {
 		return err
@@ -289,7 +298,7 @@ func (p *patchParser) section(c *Change) error {
 		return fmt.Errorf("missing patch header: %w", err)
 	}
 	if !bytes.HasPrefix(line, diffHeader) {
-		return fmt.Errorf("expected a patch header, got %q", clip(line))
+		return fmt.Errorf("expected a patch header, got %s", clip(line))
 	}
 	announced := false
 	announce := func() error {
@@ -546,19 +555,19 @@ func parseHunkHeader(h []byte) (oldCount, newStart, newCount int, err error) {
 	rest := h[len(hunkHeader):]
 	oldRange, rest, ok := bytes.Cut(rest, []byte(" +"))
 	if !ok {
-		return 0, 0, 0, fmt.Errorf("malformed hunk header %q", clip(h))
+		return 0, 0, 0, fmt.Errorf("malformed hunk header %s", clip(h))
 	}
 	newRange, _, ok := bytes.Cut(rest, []byte(" @@"))
 	if !ok {
-		return 0, 0, 0, fmt.Errorf("malformed hunk header %q", clip(h))
+		return 0, 0, 0, fmt.Errorf("malformed hunk header %s", clip(h))
 	}
 	_, oldCount, err = parseRange(oldRange)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("malformed hunk header %q: %w", clip(h), err)
+		return 0, 0, 0, fmt.Errorf("malformed hunk header %s: %w", clip(h), err)
 	}
 	newStart, newCount, err = parseRange(newRange)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("malformed hunk header %q: %w", clip(h), err)
+		return 0, 0, 0, fmt.Errorf("malformed hunk header %s: %w", clip(h), err)
 	}
 	return oldCount, newStart, newCount, nil
 }
@@ -567,24 +576,33 @@ func parseRange(r []byte) (start, count int, err error) {
 	s, c, hasCount := bytes.Cut(r, []byte(","))
 	start, err = strconv.Atoi(string(s))
 	if err != nil || start < 0 {
-		return 0, 0, fmt.Errorf("bad line number %q", s)
+		return 0, 0, errors.New("bad line number")
 	}
 	count = 1
 	if hasCount {
 		count, err = strconv.Atoi(string(c))
 		if err != nil || count < 0 {
-			return 0, 0, fmt.Errorf("bad line count %q", c)
+			return 0, 0, errors.New("bad line count")
 		}
 	}
 	return start, count, nil
 }
 
-// clip shortens a line for an error message; diff lines may hold secrets, so
-// only a short, structural prefix is ever shown.
+// clip describes a diff line for an error message, quoted. Diff lines may
+// hold secrets: a header line shows at most its first 8 bytes (fewer than
+// any key), and hunk content, or what may be, only its length.
 func clip(b []byte) string {
-	const n = 24
-	if len(b) > n {
-		return string(b[:n]) + "…"
+	const n = 8
+	b = bytes.TrimRight(b, "\r\n")
+	if len(b) == 0 {
+		return `""`
 	}
-	return string(bytes.TrimRight(b, "\n"))
+	switch b[0] {
+	case '+', '-', ' ', '\\':
+		return fmt.Sprintf("a diff content line of %d bytes", len(b))
+	}
+	if len(b) > n {
+		return strconv.Quote(string(b[:n])) + "…"
+	}
+	return strconv.Quote(string(b))
 }

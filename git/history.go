@@ -14,14 +14,15 @@ type CommitInfo struct {
 	Author string
 	Email  string
 	Date   string // author date, strict ISO 8601
+	Merge  bool   // it has more than one parent
 }
 
-// Commits lists the non-merge commits reachable from revs (all refs when
-// revs is empty), newest first, with their authors, in one git process.
-// Merges are skipped: their own changes are conflict resolutions, and every
-// line they bring in was added by a commit that is scanned.
+// Commits lists the commits reachable from revs (all refs when revs is
+// empty), newest first, with their authors, in one git process. A merge's
+// own changes (what it adds beyond what its parents brought) are read with
+// MergeDiffs; every other line it brings in was added by a commit listed.
 func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error) {
-	args := []string{"log", "--no-merges", "-z", "--no-color", "--format=%H%x1f%an%x1f%ae%x1f%aI"}
+	args := []string{"log", "-z", "--no-color", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%P"}
 	if len(revs) == 0 {
 		args = append(args, "--all")
 	}
@@ -39,10 +40,11 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 	var commits []CommitInfo
 	for _, rec := range splitZ(out) {
 		f := strings.Split(rec, "\x1f")
-		if len(f) != 4 {
+		if len(f) != 5 {
 			return nil, fmt.Errorf("git log: unexpected record")
 		}
-		commits = append(commits, CommitInfo{Hash: f[0], Author: f[1], Email: f[2], Date: f[3]})
+		commits = append(commits, CommitInfo{Hash: f[0], Author: f[1], Email: f[2], Date: f[3],
+			Merge: strings.Contains(strings.TrimSpace(f[4]), " ")})
 	}
 	return commits, nil
 }
@@ -55,6 +57,23 @@ func (r *Repo) CommitDiffs(ctx context.Context, hashes []string, commit func(has
 	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-p", "-z", "-M", "--diff-filter=d",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--src-prefix=a/", "--dst-prefix=b/"}
+	var stdin bytes.Buffer
+	for _, hash := range hashes {
+		stdin.WriteString(hash)
+		stdin.WriteByte('\n')
+	}
+	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+}
+
+// MergeDiffs streams what each merge commit adds beyond a plain merge of its
+// parents: git recreates the automatic merge and diffs it against the
+// recorded result (--remerge-diff), so a key typed while resolving a
+// conflict, or slipped into an "evil merge", is an added line; what the
+// parents brought in is not repeated.
+func (r *Repo) MergeDiffs(ctx context.Context, hashes []string, commit func(hash string) error, h DiffHandler) error {
+	args := []string{"log", "--no-walk=unsorted", "--stdin", "--remerge-diff", "--raw", "-p", "-z", "-M",
+		"--diff-filter=d", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
+		"--no-abbrev", "--src-prefix=a/", "--dst-prefix=b/", "--format=%H"}
 	var stdin bytes.Buffer
 	for _, hash := range hashes {
 		stdin.WriteString(hash)

@@ -39,9 +39,10 @@ func TestCommitDiffs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(commits) != 6 { // the merge is skipped
-		t.Fatalf("%d commits, want 6", len(commits))
+	if len(commits) != 7 || !commits[0].Merge || commits[1].Merge {
+		t.Fatalf("%d commits (first a merge: %v), want 7 with the merge first", len(commits), len(commits) > 0 && commits[0].Merge)
 	}
+	commits = commits[1:] // the merge's own changes are MergeDiffs' job
 	if c := commits[0]; c.Author != "Keyguard Test" || c.Email != "test@keyguard.invalid" || !strings.Contains(c.Date, "T") {
 		t.Fatalf("metadata: %+v", c)
 	}

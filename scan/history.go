@@ -51,12 +51,20 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	if len(commits) >= 1000 {
 		procs++
 	}
-	workers := max(1, min(procs, (len(commits)+blockSize-1)/blockSize))
-	shares := make([][]string, workers)
-	for i, c := range commits {
+	var plain, merges []string
+	for _, c := range commits {
 		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
+		if c.Merge {
+			merges = append(merges, c.Hash)
+		} else {
+			plain = append(plain, c.Hash)
+		}
+	}
+	workers := max(1, min(procs, (len(plain)+blockSize-1)/blockSize))
+	shares := make([][]string, workers)
+	for i, hash := range plain {
 		w := (i / blockSize) % workers
-		shares[w] = append(shares[w], c.Hash)
+		shares[w] = append(shares[w], hash)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -65,60 +73,73 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	var bytes atomic.Int64
 	var done atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var current *report.Commit
-			// Changes git calls binary may be text after all (UTF-16, an
-			// old binary version, .gitattributes): read them afterwards.
-			var binary []*git.Change
-			commitOf := map[*git.Change]*report.Commit{}
-			err := o.Repo.CommitDiffs(ctx, shares[w], func(hash string) error {
-				current = info[hash]
-				if o.Progress != nil {
-					o.Progress(int(done.Add(1)), len(commits))
+	type differ func(ctx context.Context, hashes []string, commit func(string) error, h git.DiffHandler) error
+	var errMu sync.Mutex
+	var firstErr error
+	run := func(diff differ, hashes []string) {
+		defer wg.Done()
+		var current *report.Commit
+		// Changes git calls binary may be text after all (UTF-16, an old
+		// binary version, .gitattributes): read them afterwards.
+		var binary []*git.Change
+		commitOf := map[*git.Change]*report.Commit{}
+		err := diff(ctx, hashes, func(hash string) error {
+			current = info[hash]
+			if o.Progress != nil {
+				o.Progress(int(done.Add(1)), len(commits))
+			}
+			return nil
+		}, git.DiffHandler{
+			Change: func(c *git.Change) error {
+				if c.Binary {
+					binary = append(binary, c)
+					commitOf[c] = current
 				}
 				return nil
-			}, git.DiffHandler{
-				Change: func(c *git.Change) error {
-					if c.Binary {
-						binary = append(binary, c)
-						commitOf[c] = current
-					}
-					return nil
-				},
-				Fragment: func(f git.Fragment) error {
-					bytes.Add(int64(len(f.Text) - f.Overlap))
-					pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-						StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
-					return nil
-				},
-				Buffer: pool.Buffer,
-			})
-			if err == nil {
-				err = o.Repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
-					_, n := newLines(text, old, func(start int, run []byte) {
-						pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
-					})
-					bytes.Add(n)
-					return nil
+			},
+			Fragment: func(f git.Fragment) error {
+				bytes.Add(int64(len(f.Text) - f.Overlap))
+				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
+				return nil
+			},
+			Buffer: pool.Buffer,
+		})
+		if err == nil {
+			err = o.Repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+				_, n := newLines(text, old, func(start int, run []byte) {
+					pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
 				})
+				bytes.Add(n)
+				return nil
+			})
+		}
+		if err != nil {
+			errMu.Lock()
+			if firstErr == nil {
+				firstErr = err
 			}
-			if err != nil {
-				errs[w] = err
-				cancel()
-			}
-		}()
+			errMu.Unlock()
+			cancel()
+		}
+	}
+	for w := range workers {
+		if len(shares[w]) > 0 {
+			wg.Add(1)
+			go run(o.Repo.CommitDiffs, shares[w])
+		}
+	}
+	// A merge's own changes (conflict resolutions, "evil merges") come from
+	// git log --remerge-diff, in one more process; merges are few.
+	if len(merges) > 0 {
+		wg.Add(1)
+		go run(o.Repo.MergeDiffs, merges)
 	}
 	wg.Wait()
 	res.Findings = pool.Wait()
 	res.Bytes = bytes.Load()
-	for _, err := range errs {
-		if err != nil {
-			return res, err
-		}
+	if firstErr != nil {
+		return res, firstErr
 	}
 	if o.Progress != nil {
 		o.Progress(len(commits), len(commits))

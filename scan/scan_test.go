@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -76,6 +77,44 @@ func TestPathsOutsideRepository(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || filepath.Base(res.Findings[0].Path) != "a.txt" || res.Files != 2 {
 		t.Fatalf("got %d findings over %d files; want only a.txt (no .git, no symlink)", len(res.Findings), res.Files)
+	}
+}
+
+// TestPathsRefusesSpecialPaths: a symlink or device named on the command
+// line is an error, never a silent "0 files scanned"; a file beside it is
+// scanned.
+func TestPathsRefusesSpecialPaths(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(file, []byte(key()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.txt")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		path    string
+		wantErr string
+	}{
+		{"regular file", file, ""},
+		{"symlink", link, "scan " + link + ": not a regular file or directory (symlinks are not followed)"},
+		{"device", os.DevNull, "scan " + os.DevNull + ": not a regular file or directory (symlinks are not followed)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Paths(context.Background(), Options{Policy: policy(t, dir), Paths: []string{tt.path}})
+			if tt.wantErr == "" {
+				if err != nil || res.Files != 1 || len(res.Findings) != 1 {
+					t.Fatalf("got %d findings over %d files, err %v; want 1 over 1", len(res.Findings), res.Files, err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.wantErr {
+				t.Fatalf("got error %v, want %q", err, tt.wantErr)
+			}
+		})
 	}
 }
 
@@ -186,5 +225,54 @@ func TestHistoryReadsTextThatGitCallsBinary(t *testing.T) {
 	}
 	if f := res.Findings[0]; f.Path != "notes.txt" || f.Line != 2 || f.Commit == nil || f.Commit.Hash+"\n" != keyCommit {
 		t.Fatalf("finding at %s:%d in %+v", f.Path, f.Line, f.Commit)
+	}
+}
+
+// TestHistoryScansMergeResolutions: a key typed while resolving a conflict
+// (committed with --no-verify) is found in the merge commit; the lines the
+// merged branch brought in are not reported again.
+func TestHistoryScansMergeResolutions(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("app.py", "x = 1\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "base")
+	g.Git("checkout", "-q", "-b", "side")
+	g.Write("app.py", "x = 2\n")
+	g.Write("side.py", key())
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "side with a key")
+	g.Git("checkout", "-q", "main")
+	g.Write("app.py", "x = 3\n")
+	g.Git("commit", "-q", "-am", "main")
+	mergeFails(t, g)
+	g.Write("app.py", "x = 4\n"+fakekey.Expand(`STRIPE = "sk_live_{{alnum 40}}"`)+"\n")
+	g.Git("add", "app.py")
+	g.Git("commit", "-q", "--no-edit", "--no-verify")
+	merge := g.Git("rev-parse", "HEAD")
+
+	res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: openRepo(t, g.Dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPath := map[string]int{}
+	for _, f := range res.Findings {
+		byPath[f.Path]++
+		if f.Path == "app.py" && (f.Commit == nil || f.Commit.Hash+"\n" != merge || f.Line != 2) {
+			t.Errorf("resolution key at %s:%d in %+v, want line 2 of the merge", f.Path, f.Line, f.Commit)
+		}
+	}
+	if byPath["app.py"] != 1 || byPath["side.py"] != 1 {
+		t.Fatalf("findings per file %v, want the merge's key once and the side key once", byPath)
+	}
+}
+
+// mergeFails runs a merge that stops on a conflict.
+func mergeFails(t *testing.T, g *gittest.Repo) {
+	t.Helper()
+	cmd := exec.Command("git", "merge", "-q", "side")
+	cmd.Dir = g.Dir
+	cmd.Env = g.Env
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("the merge did not conflict:\n%s", out)
 	}
 }
