@@ -50,6 +50,9 @@ type Options struct {
 	// not write to it, e.g. because git tracks it; keys bound there are left
 	// to the user.
 	Blocked map[string]string
+	// Engine (the user's configured one; may be nil) finds, with the
+	// built-in catalogue, the keys a diff must redact besides the plan's.
+	Engine *detect.Engine
 }
 
 // Change is a new content for one file.
@@ -84,13 +87,24 @@ type Plan struct {
 	Manual  []Manual
 
 	stores  []*store
-	secrets []string // every value moved or seen, for redaction
+	secrets []string         // every value moved or seen, for redaction
+	engines []*detect.Engine // find the other keys a diff shows
 }
 
 // NewPlan decides, for every key, where its value goes and how its source
 // changes.
 func NewPlan(o Options) (*Plan, error) {
 	p := &Plan{Top: o.Top}
+	builtin, err := detect.New(detect.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("load the built-in rules: %w", err)
+	}
+	// The built-in catalogue too: rules or allowlists the user's
+	// configuration disables still hide keys in what keyguard prints.
+	p.engines = append(p.engines, builtin)
+	if o.Engine != nil {
+		p.engines = append(p.engines, o.Engine)
+	}
 	env, err := p.openStore(EnvFile, dotenv)
 	if err != nil {
 		return nil, err
@@ -456,7 +470,7 @@ func (p *Plan) Apply() error {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 			return fmt.Errorf("create %s: %w", path.Dir(s.path), err)
 		}
-		if err := atomicfile.Write(abs, p.Stores[i].New, 0o600); err != nil {
+		if err := atomicfile.WriteWithin(p.Top, abs, p.Stores[i].New, 0o600); err != nil {
 			return err
 		}
 		data, err := os.ReadFile(abs)
@@ -477,7 +491,7 @@ func (p *Plan) Apply() error {
 		if !bytes.Equal(cur, c.Old) {
 			return fmt.Errorf("%s changed while keyguard was fixing it; run keyguard fix again", c.Path)
 		}
-		if err := atomicfile.Write(p.abs(c.Path), c.New, 0o644); err != nil {
+		if err := atomicfile.WriteWithin(p.Top, p.abs(c.Path), c.New, 0o644); err != nil {
 			return err
 		}
 	}

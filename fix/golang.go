@@ -2,10 +2,12 @@ package fix
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"slices"
 	"strconv"
@@ -196,21 +198,32 @@ func finishGo(orig, edited []byte, needImport bool) ([]byte, error) {
 	if needImport {
 		g, err := parseGo(edited)
 		if err != nil {
-			return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+			return nil, notParsing(err)
 		}
 		edited = g.addOSImport(edited)
 	}
 	if formatted, err := format.Source(orig); err == nil && bytes.Equal(formatted, orig) {
 		if edited, err = format.Source(edited); err != nil {
-			return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+			return nil, notParsing(err)
 		}
 	} else if _, err := parseGo(edited); err != nil {
-		return nil, fmt.Errorf("the rewritten file does not parse: %w", err)
+		return nil, notParsing(err)
 	}
 	if crlf {
 		edited = bytes.ReplaceAll(edited, []byte("\n"), []byte("\r\n"))
 	}
 	return edited, nil
+}
+
+// notParsing is the reason for a rewrite that does not parse. go/parser's
+// messages quote the offending token, which may be the key itself, and the
+// reason is printed: only the position is kept.
+func notParsing(err error) error {
+	var list scanner.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		return fmt.Errorf("the rewritten file does not parse (line %d, column %d)", list[0].Pos.Line, list[0].Pos.Column)
+	}
+	return errors.New("the rewritten file does not parse")
 }
 
 // isAllCRLF reports whether every line of src ends in CRLF.

@@ -63,7 +63,7 @@ func Fix(ctx context.Context, o FixOptions) error {
 	for _, t := range tracked {
 		blocked[t] = "is tracked by git, so keyguard will not put keys in it (git rm --cached -- " + report.ShellQuote(t) + ", then run keyguard fix again)"
 	}
-	plan, err := fix.NewPlan(fix.Options{Top: o.Repo.Top, Keys: keys, Blocked: blocked})
+	plan, err := fix.NewPlan(fix.Options{Top: o.Repo.Top, Keys: keys, Blocked: blocked, Engine: policy.Engine()})
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func Fix(ctx context.Context, o FixOptions) error {
 		if err := plan.WriteDiff(o.Out); err != nil {
 			return err
 		}
-		if err := previewIgnore(o.Repo, policy.Config.Catalogue, notIgnored, plan.Secrets(), o.Out); err != nil {
+		if err := previewIgnore(o.Repo, policy.Config.Catalogue, notIgnored, plan, o.Out); err != nil {
 			return err
 		}
 		writeFixItems(o.Out, plan, true)
@@ -159,7 +159,7 @@ func notSharedIgnored(ctx context.Context, repo *git.Repo, paths []string) ([]st
 
 // previewIgnore prints the .gitignore change fix-ignore would make for the
 // destinations, from the same catalogue lines and appender.
-func previewIgnore(repo *git.Repo, cat *coverage.Catalogue, paths []string, secrets []string, out io.Writer) error {
+func previewIgnore(repo *git.Repo, cat *coverage.Catalogue, paths []string, plan *fix.Plan, out io.Writer) error {
 	var lines []string
 	for _, p := range paths {
 		entry, ok := cat.Classify(p)
@@ -182,7 +182,7 @@ func previewIgnore(repo *git.Repo, cat *coverage.Catalogue, paths []string, secr
 		return fmt.Errorf("read .gitignore: %w", err)
 	}
 	updated, _ := coverage.Append(old, lines)
-	return fix.WriteFileDiff(out, fix.Change{Path: ".gitignore", Old: old, New: updated, Exists: err == nil}, secrets)
+	return plan.WriteFileDiff(out, fix.Change{Path: ".gitignore", Old: old, New: updated, Exists: err == nil})
 }
 
 // writeFixItems lists what moved and what is left to the user; keys show
