@@ -45,7 +45,8 @@ import (
 // version is keyguard's release; the installed hook reports it in status.
 const version = "0.1.0"
 
-// Exit codes, documented in the README and in doc.go.
+// Exit codes, documented in the README and in the usage text at the top of
+// this file.
 const (
 	exitClean   = 0
 	exitBlocked = 1
@@ -208,7 +209,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text, json or sarif (SARIF 2.1.0, for GitHub code scanning)"},
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; the summary goes to stderr"},
 					quietFlag(),
-					&cli.BoolFlag{Name: "staged", Usage: "scan the lines the next commit would add, as the pre-commit hook does"},
+					&cli.BoolFlag{Name: "staged", Usage: "scan the added lines of what is staged (the content check of the pre-commit hook)"},
 					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
 					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
 				},

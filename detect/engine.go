@@ -126,11 +126,12 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 			return nil, err
 		}
 	}
-	for i := range opts.Extra {
-		if opts.Extra[i].family == "" {
-			opts.Extra[i].family = "user"
+	extra := slices.Clone(opts.Extra) // the caller's slice is left as it was
+	for i := range extra {
+		if extra[i].family == "" {
+			extra[i].family = "user"
 		}
-		if err := add(&opts.Extra[i], i, true); err != nil {
+		if err := add(&extra[i], i, true); err != nil {
 			return nil, err
 		}
 	}

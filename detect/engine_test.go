@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -207,6 +209,30 @@ func TestNewErrors(t *testing.T) {
 	// The same options minus the fault are accepted.
 	if _, err := New(Options{Extra: []RuleSpec{ok}, Disabled: []string{"github-token"}}); err != nil {
 		t.Errorf("valid options rejected: %v", err)
+	}
+}
+
+// TestNewLeavesOptionsAlone: New reads the caller's rules and never writes
+// to them, so one Options can build several engines, concurrently too.
+func TestNewLeavesOptionsAlone(t *testing.T) {
+	extra := []RuleSpec{{ID: "corp-token", Keywords: []string{"CORP_"}, Regex: `corp_[a-z0-9]{32}`}}
+	before := slices.Clone(extra)
+	before[0].Keywords = slices.Clone(extra[0].Keywords)
+	e, err := New(Options{Extra: extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(extra, before) {
+		t.Errorf("New changed Options.Extra: %+v, was %+v", extra, before)
+	}
+	var family string
+	for _, r := range e.Rules() {
+		if r.ID == "corp-token" {
+			family = r.Family
+		}
+	}
+	if family != "user" {
+		t.Errorf("user rule family %q, want %q", family, "user")
 	}
 }
 

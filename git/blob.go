@@ -106,9 +106,6 @@ func (b *blobReader) close() error {
 	return nil
 }
 
-// zeroID reports whether id is git's all-zeros object name: no object.
-func zeroID(id string) bool { return strings.Trim(id, "0") == "" }
-
 // regularFile reports whether mode is that of a plain or executable file.
 func regularFile(mode string) bool { return mode == "100644" || mode == "100755" }
 
@@ -145,7 +142,7 @@ func looksText(head []byte) bool {
 func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
 	var todo []*Change
 	for _, c := range changes {
-		if c.Binary && regularFile(c.DstMode) && !zeroID(c.DstBlob) {
+		if c.Binary && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
 			todo = append(todo, c)
 		}
 	}
@@ -166,7 +163,7 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 		}
 		text, _ := Text(raw)
 		var old []byte
-		if c.Status != 'A' && regularFile(c.SrcMode) && !zeroID(c.SrcBlob) {
+		if c.Status != 'A' && regularFile(c.SrcMode) && c.SrcBlob != "" && !isZeroID(c.SrcBlob) {
 			prev, ok, err := br.read(c.SrcBlob, looksText)
 			if err != nil {
 				return err

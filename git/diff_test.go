@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/keyguard/keyguard/internal/fakekey"
 	"github.com/keyguard/keyguard/internal/gittest"
 )
 
@@ -218,6 +219,53 @@ func TestParseDiffMalformed(t *testing.T) {
 				t.Fatal("error message quotes hunk content")
 			}
 		})
+	}
+}
+
+// TestDiffErrorsShowNoKey feeds malformed diffs with a key where the error
+// message used to quote the line: a header shows at most 8 bytes, hunk
+// content none.
+func TestDiffErrorsShowNoKey(t *testing.T) {
+	key := fakekey.Expand("AKIA{{ualnum 16}}") // generated: no key is stored here
+	raw := ":000000 100644 0 1 A\x00p\x00:000000 100644 0 1 A\x00q\x00\x00"
+	tests := []struct{ name, in, want string }{
+		{"hunk header context", raw + "diff --git a/p b/p\n@@ -x +1 @@ " + key + "\n", `malformed hunk header "@@ -x +1"…`},
+		{"bad range", raw + "diff --git a/p b/p\n@@ -" + key + " +1 @@\n", `malformed hunk header "@@ -AKIA"…: bad line number`},
+		{"content where a header belongs", raw + "+" + key + "\n", "got a diff content line of 21 bytes"},
+		{"header-like line", raw + key + "\n", `got "AKIA` + key[4:8] + `"…`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ParseDiff(strings.NewReader(tt.in), DiffHandler{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := strings.ReplaceAll(err.Error(), key, "<key>")
+			if !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q, want it to contain %q", msg, tt.want)
+			}
+			if strings.Contains(err.Error(), key[:9]) {
+				t.Errorf("error %q shows more than 8 bytes of the key", msg)
+			}
+		})
+	}
+}
+
+func TestClip(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"diff --git a/p b/p\n", `"diff --g"…`},
+		{"@@ -1 +1 @@ func f() {}\n", `"@@ -1 +1"…`},
+		{"index 1\n", `"index 1"`},
+		{"+token = value\n", "a diff content line of 14 bytes"},
+		{"-old\n", "a diff content line of 4 bytes"},
+		{" context\n", "a diff content line of 8 bytes"},
+		{"\\ No newline at end of file\n", "a diff content line of 27 bytes"},
+		{"\n", `""`},
+	}
+	for _, tt := range tests {
+		if got := clip([]byte(tt.in)); got != tt.want {
+			t.Errorf("clip(%q) = %s, want %s", tt.in, got, tt.want)
+		}
 	}
 }
 

@@ -106,7 +106,13 @@ func (r *Repo) CheckIgnore(ctx context.Context, paths []string) ([]IgnoreSource,
 	if err := cmd.Run(); err != nil && !(cmd.ProcessState != nil && cmd.ProcessState.ExitCode() == 1) {
 		return nil, commandError(args, err, stderr.Bytes())
 	}
-	fields := splitZ(stdout.Bytes())
+	return parseCheckIgnore(paths, splitZ(stdout.Bytes()))
+}
+
+// parseCheckIgnore reads `git check-ignore -z -v -n` output: four fields
+// per path (source, line, pattern, path), the first three empty for a path
+// no rule matches.
+func parseCheckIgnore(paths, fields []string) ([]IgnoreSource, error) {
 	if len(fields) != 4*len(paths) {
 		return nil, fmt.Errorf("git check-ignore: %d fields for %d paths", len(fields), len(paths))
 	}
@@ -114,7 +120,14 @@ func (r *Repo) CheckIgnore(ctx context.Context, paths []string) ([]IgnoreSource,
 	for i := range paths {
 		f := fields[4*i : 4*i+4]
 		src := IgnoreSource{Path: paths[i], File: f[0], Pattern: f[2]}
-		src.Line, _ = strconv.Atoi(f[1])
+		if src.File != "" || f[1] != "" {
+			n, err := strconv.Atoi(f[1])
+			if err != nil || n < 1 {
+				// Our picture of the output is wrong: fail rather than guess.
+				return nil, fmt.Errorf("git check-ignore: line number %q for %s is not a number", f[1], paths[i])
+			}
+			src.Line = n
+		}
 		src.Ignored = src.File != "" && !strings.HasPrefix(src.Pattern, "!")
 		src.Shared = src.File != "" && isRepoIgnoreFile(src.File)
 		res[i] = src

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/keyguard/keyguard/internal/gittest"
@@ -120,5 +121,42 @@ func TestConfigAndTracked(t *testing.T) {
 	}
 	if _, ok := r.Rel(os.TempDir()); ok {
 		t.Fatal("a path outside the work tree counted as inside")
+	}
+}
+
+func TestParseCheckIgnore(t *testing.T) {
+	paths := []string{".env", "new.pem"}
+	tests := []struct {
+		name    string
+		fields  []string
+		want    []IgnoreSource
+		wantErr string
+	}{
+		{
+			name:   "matched and unmatched",
+			fields: []string{".gitignore", "3", ".env", ".env", "", "", "", "new.pem"},
+			want: []IgnoreSource{
+				{Path: ".env", File: ".gitignore", Line: 3, Pattern: ".env", Ignored: true, Shared: true},
+				{Path: "new.pem"},
+			},
+		},
+		{name: "line not a number", fields: []string{".gitignore", "x3", ".env", ".env", "", "", "", "new.pem"}, wantErr: `line number "x3" for .env is not a number`},
+		{name: "line missing", fields: []string{".gitignore", "", ".env", ".env", "", "", "", "new.pem"}, wantErr: `line number "" for .env`},
+		{name: "bad line without a source", fields: []string{".gitignore", "1", ".env", ".env", "", "7x", "", "new.pem"}, wantErr: `line number "7x" for new.pem`},
+		{name: "too few fields", fields: []string{".gitignore", "1", ".env", ".env"}, wantErr: "4 fields for 2 paths"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseCheckIgnore(paths, tt.fields)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, %v; want an error containing %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
 	}
 }

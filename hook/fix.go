@@ -211,9 +211,9 @@ func writeFixSummary(w io.Writer, p *fix.Plan, dryRun bool) {
 	case len(p.Moved) == 0 && len(p.Manual) == 0:
 		fmt.Fprintln(w, "keyguard: no keys found in the files scanned; nothing to move")
 	case dryRun:
-		fmt.Fprintf(w, "keyguard: would fix %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), pluralWord(len(p.Moved)+len(p.Manual), "key", "keys"))
+		fmt.Fprintf(w, "keyguard: would fix %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), report.Plural(len(p.Moved)+len(p.Manual), "key", "keys"))
 	default:
-		fmt.Fprintf(w, "keyguard: fixed %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), pluralWord(len(p.Moved)+len(p.Manual), "key", "keys"))
+		fmt.Fprintf(w, "keyguard: fixed %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), report.Plural(len(p.Moved)+len(p.Manual), "key", "keys"))
 	}
 	if len(p.Moved) > 0 {
 		fmt.Fprintln(w, "hint: a key that was ever committed or shared is exposed: revoke and rotate it as well")

@@ -38,7 +38,10 @@ func PreCommit(ctx context.Context, o Options) error {
 	}
 	engine, cat := policy.Engine(), policy.Config.Catalogue
 
-	// git lists the work tree's files while it streams the diff.
+	// git lists the work tree's files while it streams the diff; returning
+	// early (the diff failed) cancels the listing's git processes.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	type listed struct {
 		l   git.Listing
 		err error
@@ -55,7 +58,7 @@ func PreCommit(ctx context.Context, o Options) error {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
 	}
 	findings := res.Findings
-	sum := report.Summary{Files: len(res.Changes), Lines: res.Lines, Binary: res.Binary}
+	sum := report.Summary{Files: len(res.Changes), Lines: res.Lines, Binary: res.Binary, AsText: res.AsText}
 	staged := make(map[string]bool, len(res.Changes))
 	for _, c := range res.Changes {
 		staged[c.Path] = true

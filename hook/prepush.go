@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/keyguard/keyguard/git"
@@ -88,14 +87,14 @@ func PrePush(ctx context.Context, o PrePushOptions) error {
 	sum := report.ScanSummary{History: true, Commits: commits, Bytes: bytes}
 	if len(findings) == 0 {
 		if !report.Quiet(o.Stderr) {
-			fmt.Fprintf(o.Stderr, "keyguard: no secrets found; checked %s to push to %s\n", pluralCount(commits, "commit", "commits"), where)
+			fmt.Fprintf(o.Stderr, "keyguard: no secrets found; checked %d %s to push to %s\n", commits, report.Plural(commits, "commit", "commits"), where)
 		}
 		return nil
 	}
 
 	sortHistory(findings)
-	fmt.Fprintf(o.Stderr, "keyguard: push refused: %s in %s not yet on %s\n\n",
-		pluralCount(len(findings), "secret", "secrets"), pluralWord(commits, "the commit", "the commits"), where)
+	fmt.Fprintf(o.Stderr, "keyguard: push refused: %d %s in %s not yet on %s\n\n",
+		len(findings), report.Plural(len(findings), "secret", "secrets"), report.Plural(commits, "the commit", "the commits"), where)
 	report.ScanText(o.Stderr, findings, sum)
 	writePushHints(o.Stderr, findings)
 	return ErrBlocked
@@ -109,12 +108,12 @@ func writePushHints(w io.Writer, findings []report.Finding) {
 	for _, f := range findings {
 		if !have[f.Commit.Hash] {
 			have[f.Commit.Hash] = true
-			hashes = append(hashes, shortID(f.Commit.Hash))
+			hashes = append(hashes, report.ShortHash(f.Commit.Hash))
 		}
 	}
 	oldest := hashes[len(hashes)-1] // findings are sorted newest commit first
 	fmt.Fprintf(w, "hint: the key is in local history (%s): rewrite %s before pushing\n",
-		strings.Join(hashes, ", "), pluralWord(len(hashes), "that commit", "those commits"))
+		strings.Join(hashes, ", "), report.Plural(len(hashes), "that commit", "those commits"))
 	fmt.Fprintf(w, "hint: the last commit: fix the file, git add it, git commit --amend; an older one: git rebase -i %s^ (or --root), mark it edit, fix, git commit --amend, git rebase --continue\n", oldest)
 	fmt.Fprintln(w, "hint: to push anyway this once (not recommended): git push --no-verify")
 }
@@ -125,23 +124,20 @@ func remoteName(s string) string {
 	if s == "" {
 		return "the remote"
 	}
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		u.User = nil
-		return u.String()
+	if scheme, rest, ok := strings.Cut(s, "://"); ok {
+		// Plain string work, not url.Parse: a password holding '#', '?' or a
+		// bad '%' escape fails to parse, and the URL must still lose it.
+		host := rest
+		if slash := strings.IndexByte(rest, '/'); slash >= 0 {
+			host = rest[:slash]
+		}
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			return scheme + "://" + rest[at+1:]
+		}
+		return s
 	}
-	if at := strings.LastIndex(s, "@"); at >= 0 && strings.Contains(s[:at], ":") && !strings.Contains(s, "://") {
+	if at := strings.LastIndex(s, "@"); at >= 0 && strings.Contains(s[:at], ":") {
 		return s[at+1:] // user:token@host:path, an scp-like URL with a password
 	}
 	return s
-}
-
-func shortID(h string) string {
-	if len(h) > 12 {
-		return h[:12]
-	}
-	return h
-}
-
-func pluralCount(n int, one, many string) string {
-	return fmt.Sprintf("%d %s", n, pluralWord(n, one, many))
 }

@@ -131,6 +131,14 @@ func TestRemoteName(t *testing.T) {
 		{"git@github.com:o/r.git", "git@github.com:o/r.git"},
 		{"user:" + pass + "@host:o/r.git", "host:o/r.git"},
 		{"../remote.git", "../remote.git"},
+		// Passwords url.Parse rejects or misreads must go all the same.
+		{"https://user:" + pass + "#x@github.com/o/r.git", "https://github.com/o/r.git"},
+		{"https://user:" + pass + "?x@github.com/o/r.git", "https://github.com/o/r.git"},
+		{"https://user:" + pass + "%zz@github.com/o/r.git", "https://github.com/o/r.git"},
+		{"https://user:" + pass + "@x@github.com:8443/o/r.git", "https://github.com:8443/o/r.git"},
+		{"https://:" + pass + "@github.com", "https://github.com"},
+		{"ssh://git@github.com/o/r.git", "ssh://github.com/o/r.git"},
+		{"https://github.com/@scope/pkg.git", "https://github.com/@scope/pkg.git"},
 	}
 	for i, tt := range tests {
 		if got := remoteName(tt.in); got != tt.want || strings.Contains(got, pass) {

@@ -65,7 +65,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		slices.SortFunc(findings, func(a, b report.Finding) int {
 			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
 		})
-		sum = report.ScanSummary{Files: len(res.Changes), Bytes: res.Bytes, Binary: res.Binary}
+		sum = report.ScanSummary{Files: len(res.Changes), Bytes: res.Bytes, Binary: res.Binary, AsText: res.AsText}
 	case o.History:
 		if env.repo == nil {
 			return git.ErrNotRepo
@@ -169,10 +169,8 @@ func Baseline(ctx context.Context, paths []string, out io.Writer) error {
 	entries := make([]baseline.Entry, 0, len(res.Findings))
 	for _, f := range res.Findings {
 		rel := f.Path
-		if abs, err := filepath.Abs(f.Path); err == nil {
-			if r, ok := env.repo.Rel(abs); ok {
-				rel = r
-			}
+		if r, ok := env.rel(f.Path); ok {
+			rel = r
 		}
 		entries = append(entries, baseline.Entry{Rule: f.Secret.Rule.ID, Fingerprint: f.Secret.Fingerprint, File: rel})
 	}
@@ -180,7 +178,7 @@ func Baseline(ctx context.Context, paths []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "keyguard: recorded %d %s in %s; commit it so the team shares it\n",
-		len(entries), pluralWord(len(entries), "finding", "findings"), baseline.FileName)
+		len(entries), report.Plural(len(entries), "finding", "findings"), baseline.FileName)
 	if len(entries) > 0 {
 		fmt.Fprintln(out, "hint: baselined keys are still exposed: revoke and rotate them")
 	}

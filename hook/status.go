@@ -45,12 +45,12 @@ func Status(ctx context.Context, o StatusOptions) error {
 		fmt.Fprintln(o.Out, "keyguard: no secret files found in the work tree")
 		return nil
 	}
-	fmt.Fprintf(o.Out, "keyguard: %d secret %s:\n", len(files), pluralWord(len(files), "file", "files"))
+	fmt.Fprintf(o.Out, "keyguard: %d secret %s:\n", len(files), report.Plural(len(files), "file", "files"))
 	needFix, needUntrack := false, false
 	for _, f := range files {
 		detail := f.Entry.Description
 		if len(f.Keys) > 0 {
-			detail += fmt.Sprintf(", %d %s", len(f.Keys), pluralWord(len(f.Keys), "key", "keys"))
+			detail += fmt.Sprintf(", %d %s", len(f.Keys), report.Plural(len(f.Keys), "key", "keys"))
 		}
 		var state string
 		switch f.State {
@@ -114,13 +114,6 @@ func writeHookStatus(w io.Writer, h install.HookStatus) {
 			fmt.Fprintf(w, "hint: %s\n", p.Fix)
 		}
 	}
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // FixIgnore runs fix-ignore with the repository's configuration: its

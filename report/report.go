@@ -21,10 +21,9 @@ type FileState int
 
 // The states a sensitive file can be reported in.
 const (
-	NotIgnored   FileState = iota // present, untracked, and git does not ignore it
-	Staged                        // added or changed in the commit being made
-	Tracked                       // already committed; .gitignore cannot help
-	LocalIgnored                  // ignored only on this machine (.git/info/exclude, core.excludesFile)
+	NotIgnored FileState = iota // present, untracked, and git does not ignore it
+	Staged                      // added or changed in the commit being made
+	Tracked                     // already committed; .gitignore cannot help
 )
 
 // Finding is one problem: a key in a line, or a sensitive file.
@@ -56,6 +55,7 @@ type Summary struct {
 	Files  int // files whose staged content was read
 	Lines  int // added lines scanned
 	Binary int // binary files skipped
+	AsText int // files git calls binary that were decoded and scanned as text
 }
 
 // Blocked writes the report for a refused commit: one block per finding,
@@ -96,8 +96,6 @@ func Warnings(w io.Writer, findings []Finding) {
 		case Tracked:
 			fmt.Fprintf(w, "keyguard: %s %s (%s) is already committed; ignoring it cannot remove it from git\n", p.warn("warning:"), DisplayPath(f.Path), f.FileKind)
 			fmt.Fprintf(w, "%s git rm --cached -- %s   (stop tracking it; your copy stays), then revoke and rotate any key it held\n", p.label("hint:"), ShellQuote(f.Path))
-		case LocalIgnored:
-			fmt.Fprintf(w, "keyguard: %s %s (%s) is ignored only on this machine; teammates' clones do not ignore it\n", p.warn("warning:"), DisplayPath(f.Path), f.FileKind)
 		}
 	}
 }
@@ -154,7 +152,7 @@ func writeKey(w io.Writer, f Finding) {
 	s := f.Secret
 	where := ""
 	if f.Commit != nil {
-		where = shortHash(f.Commit.Hash) + " "
+		where = ShortHash(f.Commit.Hash) + " "
 	}
 	fmt.Fprintf(w, "%s: %s (%s)\n", p.bold(fmt.Sprintf("%s%s:%d:%d", where, DisplayPath(f.Path), f.Line, f.Column)), s.Rule.Description, s.Rule.ID)
 	if c := f.Commit; c != nil {
@@ -172,7 +170,8 @@ func writeKey(w io.Writer, f Finding) {
 	fmt.Fprintf(w, "    %s   %s\n", p.label("rotate"), a.rotate)
 }
 
-func shortHash(h string) string {
+// ShortHash is a commit's name shortened for people, as in git log --oneline.
+func ShortHash(h string) string {
 	if len(h) > 12 {
 		return h[:12]
 	}
@@ -214,17 +213,31 @@ func countPhrase(keys, files int) string {
 
 func summaryPhrase(s Summary) string {
 	p := fmt.Sprintf("checked %s, %s added", plural(s.Files, "staged file"), plural(s.Lines, "line"))
+	var notes []string
 	if s.Binary > 0 {
-		p += fmt.Sprintf(" (%s skipped)", plural(s.Binary, "binary file"))
+		notes = append(notes, plural(s.Binary, "binary file")+" skipped")
+	}
+	if s.AsText > 0 {
+		notes = append(notes, plural(s.AsText, "file")+" decoded as text")
+	}
+	if len(notes) > 0 {
+		p += " (" + strings.Join(notes, "; ") + ")"
 	}
 	return p
 }
 
-func plural(n int, noun string) string {
+// Plural is one when n is 1 and many otherwise: the word to put after a
+// count.
+func Plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + noun
+		return one
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return many
+}
+
+// plural is n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	return strconv.Itoa(n) + " " + Plural(n, noun, noun+"s")
 }
 
 // DisplayPath shows a repository path on one line: names with control

@@ -92,6 +92,38 @@ func TestBlockedNeverPrintsTheSecret(t *testing.T) {
 	}
 }
 
+// TestSummaryPhrase: the summary says what was read and how, never only
+// what was skipped.
+func TestSummaryPhrase(t *testing.T) {
+	tests := []struct {
+		sum  Summary
+		want string
+	}{
+		{Summary{Files: 1, Lines: 1}, "checked 1 staged file, 1 line added"},
+		{Summary{Files: 3, Lines: 9, Binary: 1}, "checked 3 staged files, 9 lines added (1 binary file skipped)"},
+		{Summary{Files: 1, Lines: 4, AsText: 1}, "checked 1 staged file, 4 lines added (1 file decoded as text)"},
+		{Summary{Files: 4, Lines: 4, Binary: 2, AsText: 2}, "checked 4 staged files, 4 lines added (2 binary files skipped; 2 files decoded as text)"},
+	}
+	for _, tt := range tests {
+		if got := summaryPhrase(tt.sum); got != tt.want {
+			t.Errorf("summaryPhrase(%+v) = %q, want %q", tt.sum, got, tt.want)
+		}
+	}
+	var b strings.Builder
+	ScanSummaryLine(&b, 0, ScanSummary{Files: 2, Bytes: 10, AsText: 1})
+	if got := b.String(); !strings.Contains(got, "2 files scanned (10 bytes), 1 file decoded as text in ") {
+		t.Errorf("ScanSummaryLine: %q", got)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "entries", 1: "entry", 2: "entries"} {
+		if got := Plural(n, "entry", "entries"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
 func TestCleanAndWarnings(t *testing.T) {
 	var b strings.Builder
 	Clean(&b, Summary{Files: 1, Lines: 1})

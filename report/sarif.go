@@ -139,7 +139,7 @@ func sarifResult(f Finding, ruleIndex int, o SARIFOptions) *sarif.Result {
 		s.Rule.Description, s.Secret.String(), s.Fingerprint, strings.Join(a.fix, "; "), a.rotate)
 	if c := f.Commit; c != nil {
 		msg = fmt.Sprintf("%s %s (fingerprint %s), added in commit %s. Fix: %s. Rotate: %s.",
-			s.Rule.Description, s.Secret.String(), s.Fingerprint, shortHash(c.Hash), strings.Join(a.fix, "; "), a.rotate)
+			s.Rule.Description, s.Secret.String(), s.Fingerprint, ShortHash(c.Hash), strings.Join(a.fix, "; "), a.rotate)
 	}
 
 	artifact := &sarif.ArtifactLocation{}

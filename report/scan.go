@@ -14,6 +14,7 @@ type ScanSummary struct {
 	Files   int           // files read
 	Bytes   int64         // bytes scanned
 	Binary  int           // binary files skipped
+	AsText  int           // files git calls binary that were decoded and scanned as text
 	Large   int           // files scanned only in part, being over the size limit
 	Elapsed time.Duration // wall time of the scan
 }
@@ -43,6 +44,9 @@ func ScanSummaryLine(w io.Writer, found int, sum ScanSummary) {
 	}
 	if sum.Binary > 0 {
 		cover += fmt.Sprintf(", %s skipped", plural(sum.Binary, "binary file"))
+	}
+	if sum.AsText > 0 {
+		cover += fmt.Sprintf(", %s decoded as text", plural(sum.AsText, "file"))
 	}
 	if sum.Large > 0 {
 		cover += fmt.Sprintf(", %s scanned only in part (too large)", plural(sum.Large, "file"))

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"github.com/keyguard/keyguard/config"
 	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/internal/regfile"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -109,6 +109,9 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 				return res, fmt.Errorf("scan %s: %w", p, err)
 			}
 			files = append(files, listed...)
+		default:
+			// Skipping it would report a clean scan of nothing.
+			return res, fmt.Errorf("scan %s: not a regular file or directory (symlinks are not followed)", p)
 		}
 	}
 	slices.Sort(files)
@@ -130,9 +133,9 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 		if o.Policy.PathAllowed(rel) {
 			continue
 		}
-		data, truncated, err := readFile(abs)
+		data, truncated, err := regfile.Read(abs, maxFile)
 		if errors.Is(err, fs.ErrNotExist) {
-			continue // listed by git but deleted in the work tree
+			continue // listed by git but deleted in the work tree, or a symlink
 		}
 		if err != nil {
 			return res, err
@@ -190,29 +193,4 @@ func listDir(ctx context.Context, repo *git.Repo, dir string) ([]string, error) 
 		return nil
 	})
 	return out, err
-}
-
-// readFile reads up to maxFile bytes of a regular file; symlinks are not
-// followed (a listed symlink is skipped).
-func readFile(path string) ([]byte, bool, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, false, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, false, fs.ErrNotExist
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", path, err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxFile+1))
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", path, err)
-	}
-	if len(data) > maxFile {
-		return data[:maxFile], true, nil
-	}
-	return data, false, nil
 }

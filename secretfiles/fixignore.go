@@ -94,7 +94,7 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 		if err := atomicfile.WriteWithin(o.Repo.Top, gitignore, updated, 0o644); err != nil {
 			return fmt.Errorf("update .gitignore: %w", err)
 		}
-		fmt.Fprintf(o.Out, "keyguard: added %d %s to .gitignore:\n", len(added), pluralWord(len(added), "entry", "entries"))
+		fmt.Fprintf(o.Out, "keyguard: added %d %s to .gitignore:\n", len(added), report.Plural(len(added), "entry", "entries"))
 		for _, l := range added {
 			fmt.Fprintf(o.Out, "    %s\n", l)
 		}
@@ -136,7 +136,7 @@ func makePlan(cat *coverage.Catalogue, files []File) (plan, error) {
 // other files git says it would also ignore.
 func describeDryRun(ctx context.Context, o FixOptions, p plan, added []string) error {
 	if len(added) > 0 {
-		fmt.Fprintf(o.Out, "keyguard: would add %d %s to .gitignore:\n", len(added), pluralWord(len(added), "entry", "entries"))
+		fmt.Fprintf(o.Out, "keyguard: would add %d %s to .gitignore:\n", len(added), report.Plural(len(added), "entry", "entries"))
 		for _, l := range added {
 			fmt.Fprintf(o.Out, "    %s\n", l)
 			if strings.HasPrefix(l, "!") || strings.HasPrefix(l, "#") {
@@ -232,11 +232,4 @@ func listPaths(paths []string) string {
 		shown = append(shown, report.DisplayPath(p))
 	}
 	return strings.Join(shown, ", ")
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -6,9 +6,9 @@ package secretfiles
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -16,6 +16,7 @@ import (
 	"github.com/keyguard/keyguard/coverage"
 	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/internal/regfile"
 )
 
 // State is where a sensitive file stands with git.
@@ -120,6 +121,11 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 		}
 		if entry.Kind == coverage.ByContent {
 			keys, err := ScanFile(o.Repo, o.Engine, path)
+			if errors.Is(err, fs.ErrNotExist) {
+				// Deleted in the work tree (git still tracks it) or a symlink:
+				// no content on disk that could leak.
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -193,17 +199,14 @@ func explainIgnores(ctx context.Context, repo *git.Repo, files []File) error {
 	return nil
 }
 
-// ScanFile scans the working-tree copy of a file for keys. A file that
-// cannot be read is an error: the guard fails closed.
+// ScanFile scans the working-tree copy of a file for keys. Symlinks are not
+// followed and only regular files are read: a missing or non-regular file
+// gives an error matching fs.ErrNotExist. Any other read failure is an error
+// too: the guard fails closed.
 func ScanFile(repo *git.Repo, engine *detect.Engine, rel string) ([]detect.Finding, error) {
-	fh, err := os.Open(filepath.Join(repo.Top, filepath.FromSlash(rel)))
+	data, _, err := regfile.Read(filepath.Join(repo.Top, filepath.FromSlash(rel)), maxContent)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
-	}
-	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxContent))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
+		return nil, fmt.Errorf("scan %s: %w", rel, err)
 	}
 	return engine.ScanFile(rel, data), nil
 }
