@@ -1,7 +1,6 @@
 package fix
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,10 @@ import (
 	"github.com/keyguard/keyguard/internal/atomicfile"
 )
 
-// leftovers lists the temporary files atomicfile left anywhere under dir.
+// leftovers lists the temporary files atomicfile left under dir.
 func leftovers(t *testing.T, dir string) []string {
 	t.Helper()
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.Contains(d.Name(), atomicfile.TempInfix) {
-			out = append(out, p)
-		}
-		return nil
-	})
+	out, err := atomicfile.Leftovers(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

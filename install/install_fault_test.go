@@ -2,7 +2,6 @@ package install
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,16 +13,7 @@ import (
 // tempLeftovers lists the temporary files atomicfile left under dir.
 func tempLeftovers(t *testing.T, dir string) []string {
 	t.Helper()
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.Contains(d.Name(), atomicfile.TempInfix) {
-			out = append(out, p)
-		}
-		return nil
-	})
+	out, err := atomicfile.Leftovers(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

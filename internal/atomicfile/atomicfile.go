@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // maxLinks bounds symlink resolution, as the kernel's ELOOP limit does.
@@ -208,4 +209,21 @@ func resolve(path string) (string, error) {
 		path = link
 	}
 	return "", fmt.Errorf("too many levels of symbolic links")
+}
+
+// Leftovers lists the temporary files Write left anywhere under dir (after a
+// crash or a kill): tests assert there are none, and a cleanup can remove
+// them.
+func Leftovers(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.Contains(d.Name(), TempInfix) {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
 }
