@@ -273,15 +273,7 @@ func TestParseDiffSplitsHugeRuns(t *testing.T) {
 	line := strings.Repeat("a", 1000) + "\n"
 	n := maxFragment/len(line) + 10
 	in := ":000000 100644 0 1 A\x00big\x00\x00diff --git a/big b/big\n@@ -0,0 +1," + strconv.Itoa(n) + " @@\n" + strings.Repeat("+"+line, n)
-	var frags []Fragment
-	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
-		f.Text = append([]byte(nil), f.Text...)
-		frags = append(frags, f)
-		return nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	frags := parseFragments(t, in)
 	if len(frags) != 2 {
 		t.Fatalf("got %d fragments, want 2", len(frags))
 	}
@@ -315,15 +307,7 @@ func TestParseDiffLongLines(t *testing.T) {
 func TestParseDiffSplitsHugeLine(t *testing.T) {
 	line := strings.Repeat("ab€", (maxFragment*5/2)/5) // 2.5 fragments, multi-byte runes
 	in := ":000000 100644 0 1 A\x00min.js\x00\x00diff --git a/min.js b/min.js\n@@ -0,0 +1,2 @@\n+" + line + "\n+next\n"
-	var frags []Fragment
-	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
-		f.Text = append([]byte(nil), f.Text...)
-		frags = append(frags, f)
-		return nil
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	frags := parseFragments(t, in)
 	if len(frags) < 3 {
 		t.Fatalf("%d fragments, want at least 3", len(frags))
 	}
@@ -358,4 +342,19 @@ func lineOverlapOrZero(f Fragment, frags []Fragment, i int) int {
 		return frags[i+1].Overlap
 	}
 	return 0
+}
+
+// parseFragments parses a diff and returns copies of its fragments.
+func parseFragments(t *testing.T, in string) []Fragment {
+	t.Helper()
+	var frags []Fragment
+	err := ParseDiff(strings.NewReader(in), DiffHandler{Fragment: func(f Fragment) error {
+		f.Text = append([]byte(nil), f.Text...)
+		frags = append(frags, f)
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frags
 }

@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 
-	"github.com/keyguard/keyguard/coverage"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/report"
 	"github.com/keyguard/keyguard/scan"
@@ -61,9 +59,8 @@ func PreCommit(ctx context.Context, o Options) error {
 	sum := report.Summary{Files: len(res.Changes), Lines: res.Lines, Binary: res.Binary, AsText: res.AsText}
 	staged := make(map[string]bool, len(res.Changes))
 	for _, c := range res.Changes {
-		staged[c.Path] = true
-		if e, ok := cat.Classify(c.Path); ok && e.Kind == coverage.ByName && !c.Submodule() && !policy.PathAllowed(c.Path) {
-			findings = append(findings, report.Finding{Path: c.Path, FileKind: e.Description, FileState: report.Staged})
+		if !c.Submodule() {
+			staged[c.Path] = true
 		}
 	}
 
@@ -82,6 +79,9 @@ func PreCommit(ctx context.Context, o Options) error {
 	for _, f := range files {
 		rf := report.Finding{Path: f.Path, FileKind: f.Entry.Description, HoldsKeys: len(f.Keys)}
 		switch f.State {
+		case secretfiles.Staged:
+			rf.FileState = report.Staged
+			findings = append(findings, rf)
 		case secretfiles.Untracked:
 			rf.FileState = report.NotIgnored
 			findings = append(findings, rf)
@@ -91,16 +91,7 @@ func PreCommit(ctx context.Context, o Options) error {
 		}
 	}
 
-	sort.SliceStable(findings, func(i, j int) bool {
-		a, b := findings[i], findings[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
+	report.SortByPlace(findings)
 	report.Warnings(o.Stderr, warnings)
 	if len(findings) > 0 {
 		report.Blocked(o.Stderr, findings, sum)

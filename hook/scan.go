@@ -62,9 +62,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 			return err
 		}
 		findings = res.Findings // paths from the top of the repository, as in the hook
-		slices.SortFunc(findings, func(a, b report.Finding) int {
-			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
-		})
+		report.SortByPlace(findings)
 		sum = report.ScanSummary{Files: len(res.Changes), Bytes: res.Bytes, Binary: res.Binary, AsText: res.AsText}
 	case o.History:
 		if env.repo == nil {

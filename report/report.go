@@ -7,9 +7,11 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -305,4 +307,12 @@ func EnvRead(file, name string) string {
 		return fmt.Sprintf("var.%s (set TF_VAR_%s in the environment)", strings.ToLower(name), strings.ToLower(name))
 	}
 	return ""
+}
+
+// SortByPlace orders findings by path, line and column, keeping the order of
+// findings at the same place (a file finding before the keys in it).
+func SortByPlace(fs []Finding) {
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
 }
