@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -23,7 +24,12 @@ func TestNewLines(t *testing.T) {
 		{"no final newline", "a\nb", "a\n", []run{{2, "b"}}, 1},
 		{"line endings ignored", "a\r\nb\r\n", "a\nb\n", nil, 0},
 		{"moved lines are not new", "b\na\n", "a\nb\n", nil, 0},
-		{"repeated old line is not new", "a\na\n", "a\n", nil, 0},
+		{"a copy of an unchanged line is new, as in git's diff", "a\na\n", "a\n", []run{{2, "a\n"}}, 1},
+		{"a line repeated within the change is not new", "x\nq\nb\nb\ny\n", "x\nb\nq\ny\n", nil, 0},
+		{"unchanged start and end", "a\nb\nNEW\nc\nd", "a\nb\nold\nc\nd", []run{{3, "NEW\n"}}, 1},
+		{"a line that only grew is new", "ab\n", "a\n", []run{{1, "ab\n"}}, 1},
+		{"last line gains a newline", "a\nb\n", "a\nb", nil, 0},
+		{"identical", "a\nb\n", "a\nb\n", nil, 0},
 		{"empty", "", "a\n", nil, 0},
 	}
 	for _, tt := range tests {
@@ -62,6 +68,57 @@ func TestNewLinesBounded(t *testing.T) {
 	for _, s := range sizes {
 		if s > maxDecodedJob || s%len(line) != 0 {
 			t.Errorf("run of %d bytes: not whole lines within %d", s, maxDecodedJob)
+		}
+	}
+}
+
+// TestNewLinesProperties checks newLines on random versions made of a few
+// distinct lines: every line old does not hold anywhere is handed over, and
+// every run is exactly the lines of text at the numbers it gives.
+func TestNewLinesProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pool := []string{"a\n", "b\n", "c\r\n", "c\n", "key = 1\n", "\n", "dd"}
+	version := func() string {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pool[rng.IntN(len(pool)-1)])
+		}
+		if rng.IntN(4) == 0 {
+			b.WriteString(pool[len(pool)-1]) // no final newline
+		}
+		return b.String()
+	}
+	for i := range 5000 {
+		old := version()
+		text := old
+		if rng.IntN(2) == 0 {
+			text = version()
+		} else if len(old) > 0 { // an edit in the middle, as commits make
+			at := rng.IntN(len(old) + 1)
+			text = old[:at] + version() + old[at:]
+		}
+		oldSet := map[string]bool{}
+		for _, l := range strings.SplitAfter(old, "\n") {
+			oldSet[strings.TrimRight(l, "\r\n")] = true
+		}
+		lines := strings.SplitAfter(text, "\n")
+		handed := map[int]bool{}
+		newLines([]byte(text), []byte(old), func(start int, run []byte) {
+			n := strings.Count(string(run), "\n")
+			if !strings.HasSuffix(string(run), "\n") {
+				n++
+			}
+			if start < 1 || start+n-1 > len(lines) || strings.Join(lines[start-1:start-1+n], "") != string(run) {
+				t.Fatalf("case %d: run at line %d (%q) is not those lines of %q", i, start, run, text)
+			}
+			for k := range n {
+				handed[start+k] = true
+			}
+		})
+		for n, l := range lines {
+			if l != "" && !oldSet[strings.TrimRight(l, "\r\n")] && !handed[n+1] {
+				t.Fatalf("case %d: line %d %q is new but was not handed over (old %q, text %q)", i, n+1, l, old, text)
+			}
 		}
 	}
 }
