@@ -48,13 +48,20 @@ func (b *blobReader) read(id string, want func(head []byte) bool) ([]byte, bool,
 	if _, err := io.WriteString(b.stdin, id+"\n"); err != nil {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: send %s: %w", id, err))
 	}
+	return b.receive(id, func(_ int64, head []byte) bool { return want(head) })
+}
+
+// receive reads the answer to a request for blob id sent earlier: the
+// content when want, shown its size and first bytes, says yes; otherwise
+// the content is read past unkept.
+func (b *blobReader) receive(id string, want func(size int64, head []byte) bool) ([]byte, bool, error) {
 	header, err := b.out.ReadString('\n')
 	if err != nil {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: read the header of %s: %w", id, err))
 	}
 	// "<name> blob <size>\n", or "<name> missing\n".
 	fields := strings.Fields(header)
-	if len(fields) != 3 || fields[1] != "blob" {
+	if len(fields) != 3 || fields[1] != "blob" || !strings.HasPrefix(fields[0], id) {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: object %s is not a readable blob (%q)", id, strings.TrimSpace(header)))
 	}
 	size, err := strconv.ParseInt(fields[2], 10, 64)
@@ -63,7 +70,7 @@ func (b *blobReader) read(id string, want func(head []byte) bool) ([]byte, bool,
 	}
 	head, _ := b.out.Peek(int(min(size, sniffLen)))
 	var data []byte
-	keep := want(head)
+	keep := want(size, head)
 	if keep {
 		data = make([]byte, size)
 		_, err = io.ReadFull(b.out, data)

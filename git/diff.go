@@ -134,21 +134,9 @@ func ParseDiff(rd io.Reader, h DiffHandler) error {
 func ParseCommits(rd io.Reader, commit func(hash string) error, h DiffHandler) error {
 	p := patchParser{br: bufio.NewReaderSize(rd, 64<<10), h: h, history: true}
 	for {
-		if _, err := p.br.Peek(1); errors.Is(err, io.EOF) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("read history: %w", err)
-		}
-		hash, ok := p.commitStart()
-		if !ok {
-			return fmt.Errorf("parse history: expected a commit name")
-		}
-		if _, err := p.br.Discard(len(hash) + 1); err != nil {
-			return fmt.Errorf("read history: %w", err)
-		}
-		// git log (used for merges) ends its commit line with a newline.
-		if b, err := p.br.Peek(1); err == nil && b[0] == '\n' {
-			_, _ = p.br.ReadByte()
+		hash, err := p.nextCommit()
+		if hash == "" || err != nil {
+			return err
 		}
 		if err := commit(hash); err != nil {
 			return err
@@ -159,6 +147,28 @@ func ParseCommits(rd io.Reader, commit func(hash string) error, h DiffHandler) e
 	}
 }
 
+// nextCommit reads the name that starts the next commit of history output;
+// "" at the end.
+func (p *patchParser) nextCommit() (string, error) {
+	if _, err := p.br.Peek(1); errors.Is(err, io.EOF) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("read history: %w", err)
+	}
+	hash, ok := p.commitStart()
+	if !ok {
+		return "", fmt.Errorf("parse history: expected a commit name")
+	}
+	if _, err := p.br.Discard(len(hash) + 1); err != nil {
+		return "", fmt.Errorf("read history: %w", err)
+	}
+	// git log (used for merges) ends its commit line with a newline.
+	if b, err := p.br.Peek(1); err == nil && b[0] == '\n' {
+		_, _ = p.br.ReadByte()
+	}
+	return hash, nil
+}
+
 // diff parses one diff: raw records, then their patch sections.
 func (p *patchParser) diff() error {
 	if p.history {
@@ -166,7 +176,7 @@ func (p *patchParser) diff() error {
 			return nil // a commit with nothing to show (a clean merge)
 		}
 	}
-	changes, err := readRaw(p.br)
+	changes, err := readRaw(p.br, false)
 	if err != nil {
 		return err
 	}
@@ -199,7 +209,10 @@ func (p *patchParser) commitStart() (string, bool) {
 
 // readRaw reads the -z raw records up to the NUL that separates them from the
 // patches.
-func readRaw(br *bufio.Reader) ([]*Change, error) {
+//
+// With more, the records may be followed by the next commit's name instead
+// of a NUL (raw output without patches): the records end there.
+func readRaw(br *bufio.Reader, more bool) ([]*Change, error) {
 	var changes []*Change
 	for {
 		b, err := br.Peek(1)
@@ -214,6 +227,9 @@ func readRaw(br *bufio.Reader) ([]*Change, error) {
 			return changes, nil
 		}
 		if b[0] != ':' {
+			if more {
+				return changes, nil
+			}
 			return nil, fmt.Errorf("parse diff: raw record does not start with ':'")
 		}
 		meta, err := readZ(br)

@@ -230,7 +230,7 @@ func TestDiffShapesReassemble(t *testing.T) {
 	streams := map[string]*recorder{}
 	seen := map[string]int{}
 	var cur *recorder
-	err := r.CommitDiffs(ctx, hashes, func(h string) error {
+	err := r.commitDiffs(ctx, hashes, func(h string) error {
 		cur = newRecorder(t)
 		streams[h] = cur
 		return nil

@@ -49,22 +49,6 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 	return commits, nil
 }
 
-// CommitDiffs streams the added lines of each commit against its first
-// parent (the empty tree for a root commit) from one git process fed the
-// commit names on stdin. Deletions are skipped (they add nothing) and
-// renames detected, as for the staged diff.
-func (r *Repo) CommitDiffs(ctx context.Context, hashes []string, commit func(hash string) error, h DiffHandler) error {
-	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-p", "-z", "-M", "--diff-filter=d",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
-		"--src-prefix=a/", "--dst-prefix=b/"}
-	var stdin bytes.Buffer
-	for _, hash := range hashes {
-		stdin.WriteString(hash)
-		stdin.WriteByte('\n')
-	}
-	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
-}
-
 // MergeDiffs streams what each merge commit adds beyond a plain merge of its
 // parents: git recreates the automatic merge and diffs it against the
 // recorded result (--remerge-diff), so a key typed while resolving a

@@ -1,16 +1,18 @@
 package git
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/keyguard/keyguard/internal/gittest"
 )
 
-// TestCommitDiffs builds a history with every shape a commit can have and
+// TestCommitDiffsParse builds a history with every shape a commit can have and
 // checks each commit's added lines are attributed to it.
-func TestCommitDiffs(t *testing.T) {
+func TestCommitDiffsParse(t *testing.T) {
 	g := gittest.New(t)
 	g.Write("a.txt", "one\n")
 	g.Git("add", ".")
@@ -53,7 +55,7 @@ func TestCommitDiffs(t *testing.T) {
 	added := map[string]string{} // hash -> all added text
 	var current string
 	var seen []string
-	err = r.CommitDiffs(ctx, hashes, func(h string) error {
+	err = r.commitDiffs(ctx, hashes, func(h string) error {
 		current = h
 		seen = append(seen, h)
 		return nil
@@ -100,4 +102,22 @@ func TestCommitsRefusesOptions(t *testing.T) {
 	if c, err := r.Commits(context.Background(), []string{"HEAD"}); err != nil || len(c) != 1 {
 		t.Fatalf("HEAD: %v %v", c, err)
 	}
+}
+
+// commitDiffs streams the added lines of each commit against its first
+// parent (the empty tree for a root commit) from one git process fed the
+// commit names on stdin. Deletions are skipped (they add nothing) and
+// renames detected, as for the staged diff. History scans read texts
+// instead (ChangeTexts); the tests use it to check ParseCommits on real
+// git output.
+func (r *Repo) commitDiffs(ctx context.Context, hashes []string, commit func(hash string) error, h DiffHandler) error {
+	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-p", "-z", "-M", "--diff-filter=d",
+		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
+		"--src-prefix=a/", "--dst-prefix=b/"}
+	var stdin bytes.Buffer
+	for _, hash := range hashes {
+		stdin.WriteString(hash)
+		stdin.WriteByte('\n')
+	}
+	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
 }

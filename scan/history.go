@@ -1,8 +1,11 @@
 package scan
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -19,6 +22,10 @@ type HistoryOptions struct {
 	Progress func(done, total int)
 }
 
+// historyWindow is how many commits a history scan lists the changes of
+// at a time.
+const historyWindow = 20000
+
 // HistoryResult is what a history scan found and covered.
 type HistoryResult struct {
 	Findings []report.Finding
@@ -26,14 +33,13 @@ type HistoryResult struct {
 	Bytes    int64 // bytes of added lines scanned
 }
 
-// blockSize is how many consecutive commits one git worker takes at a time.
-// Consecutive commits share trees and blobs, which git's caches reuse.
-const blockSize = 64
-
-// History scans the lines every commit added. The commits are split across
-// one git process per core, each fed its share on stdin, and their added
-// lines are scanned on every core as they stream in: git's diff work, the
-// floor of a history scan, runs in parallel.
+// History scans the lines every commit added, without asking git for a
+// single diff (the cost of a `git log -p`): one `git diff-tree --raw` per
+// core lists what the commits changed; the changes are grouped by file, so
+// that each one replaces the version the one before created; each core's
+// `git cat-file` inflates every version once (git.ChangeTexts); the added
+// lines are found here, by comparing each version with the one before
+// (newLines), and scanned on every core as they come.
 func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	var res HistoryResult
 	commits, err := o.Repo.Commits(ctx, o.Revs)
@@ -42,98 +48,115 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	}
 	res.Commits = len(commits)
 	info := make(map[string]*report.Commit, len(commits))
-	// One git process per core; on long histories one more: commits differ
-	// in cost (a root commit adds the whole tree) and a spare worker keeps
-	// every core busy to the end (3,000 commits: 3.6-3.8 s instead of
-	// 3.6-4.1 s, against 4.7 s for one git log -p), while on short ones its
-	// start-up costs more than it saves (600 commits: 0.50 s against 0.45 s).
-	procs := runtime.GOMAXPROCS(0)
-	if len(commits) >= 1000 {
-		procs++
-	}
+	age := make(map[string]int, len(commits)) // higher is older
 	var plain, merges []string
-	for _, c := range commits {
+	for i, c := range commits {
 		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
+		age[c.Hash] = i
 		if c.Merge {
 			merges = append(merges, c.Hash)
 		} else {
 			plain = append(plain, c.Hash)
 		}
 	}
-	workers := max(1, min(procs, (len(plain)+blockSize-1)/blockSize))
-	shares := make([][]string, workers)
-	for i, hash := range plain {
-		w := (i / blockSize) % workers
-		shares[w] = append(shares[w], hash)
-	}
+	procs := runtime.GOMAXPROCS(0)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pool := NewPool(o.Policy)
 	var bytes atomic.Int64
-	var done atomic.Int64
-	var wg sync.WaitGroup
-	type differ func(ctx context.Context, hashes []string, commit func(string) error, h git.DiffHandler) error
 	var errMu sync.Mutex
 	var firstErr error
-	run := func(diff differ, hashes []string) {
-		defer wg.Done()
-		var current *report.Commit
-		// Changes git calls binary may be text after all (UTF-16, an old
-		// binary version, .gitattributes): read them afterwards.
-		var binary []*git.Change
-		commitOf := map[*git.Change]*report.Commit{}
-		err := diff(ctx, hashes, func(hash string) error {
-			current = info[hash]
-			if o.Progress != nil {
-				o.Progress(int(done.Add(1)), len(commits))
-			}
-			return nil
-		}, git.DiffHandler{
-			Change: func(c *git.Change) error {
-				if c.Binary {
-					binary = append(binary, c)
-					commitOf[c] = current
-				}
-				return nil
-			},
+	fail := func(err error) {
+		errMu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		errMu.Unlock()
+		cancel()
+	}
+	// fragments scans the added lines git's own diff gives, for merges and
+	// for files too large to hold.
+	fragments := func(current **report.Commit) git.DiffHandler {
+		return git.DiffHandler{
 			Fragment: func(f git.Fragment) error {
 				bytes.Add(int64(len(f.Text) - f.Overlap))
 				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: current})
+					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: *current})
 				return nil
 			},
 			Buffer: pool.Buffer,
-		})
-		if err == nil {
-			err = o.Repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
-				_, n := newLines(text, old, func(start int, run []byte) {
-					pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
-				})
-				bytes.Add(n)
-				return nil
-			})
-		}
-		if err != nil {
-			errMu.Lock()
-			if firstErr == nil {
-				firstErr = err
-			}
-			errMu.Unlock()
-			cancel()
 		}
 	}
-	for w := range workers {
-		if len(shares[w]) > 0 {
-			wg.Add(1)
-			go run(o.Repo.CommitDiffs, shares[w])
-		}
-	}
+
 	// A merge's own changes (conflict resolutions, "evil merges") come from
 	// git log --remerge-diff, in one more process; merges are few.
+	var wg sync.WaitGroup
 	if len(merges) > 0 {
 		wg.Add(1)
-		go run(o.Repo.MergeDiffs, merges)
+		go func() {
+			defer wg.Done()
+			if err := mergeChanges(ctx, o.Repo, merges, info, fragments, pool, &bytes); err != nil {
+				fail(err)
+			}
+		}()
+	}
+
+	// The commits go in windows, so that the list of their changes stays
+	// small whatever the length of the history.
+	for first := 0; first < len(plain) && ctx.Err() == nil; first += historyWindow {
+		window := plain[first:min(first+historyWindow, len(plain))]
+		files, total, err := changesByFile(ctx, o.Repo, window, procs, age)
+		if err != nil {
+			fail(err)
+			break
+		}
+		var mu sync.Mutex
+		next := 0 // the next file to take
+		var handled atomic.Int64
+		var readers sync.WaitGroup
+		for range min(procs, len(files)) {
+			readers.Add(1)
+			go func() {
+				defer readers.Done()
+				var versions []git.CommitChange
+				err := o.Repo.ChangeTexts(ctx, func() (git.CommitChange, bool) {
+					if len(versions) == 0 {
+						mu.Lock()
+						if next < len(files) {
+							versions = files[next]
+							next++
+						}
+						mu.Unlock()
+						if len(versions) == 0 {
+							return git.CommitChange{}, false
+						}
+					}
+					c := versions[0]
+					versions = versions[1:]
+					return c, true
+				}, git.TextHandler{
+					Text: func(c git.CommitChange, text, old []byte) error {
+						_, n := newLines(text, old, func(start int, run []byte) {
+							pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
+						})
+						bytes.Add(n)
+						if o.Progress != nil {
+							o.Progress(first+int(handled.Add(1))*len(window)/max(total, 1), len(commits))
+						}
+						return nil
+					},
+					Large: func(c git.CommitChange) git.DiffHandler {
+						current := info[c.Commit]
+						return fragments(&current)
+					},
+				})
+				if err != nil {
+					fail(err)
+				}
+			}()
+		}
+		readers.Wait()
 	}
 	wg.Wait()
 	res.Findings = pool.Wait()
@@ -145,4 +168,89 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		o.Progress(len(commits), len(commits))
 	}
 	return res, nil
+}
+
+// changesByFile lists what the commits changed, with one git process per
+// core over consecutive commits, and groups the changes by file, each
+// file's oldest first, so that a change replaces the version the one before
+// it created. Files with more versions come first. It also returns how many
+// changes there are.
+func changesByFile(ctx context.Context, repo *git.Repo, commits []string, procs int, age map[string]int) ([][]git.CommitChange, int, error) {
+	workers := max(1, min(procs, len(commits)/minRun))
+	lists := make([][]git.CommitChange, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			share := commits[w*len(commits)/workers : (w+1)*len(commits)/workers]
+			errs[w] = repo.CommitChanges(ctx, share, func(hash string, changes []*git.Change) error {
+				for _, c := range changes {
+					lists[w] = append(lists[w], git.CommitChange{Commit: hash, Change: c})
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, 0, err
+	}
+	index := map[string]int{}
+	var files [][]git.CommitChange
+	total := 0
+	for _, list := range lists {
+		for _, c := range list {
+			i, ok := index[c.Path]
+			if !ok {
+				i = len(files)
+				index[c.Path] = i
+				files = append(files, nil)
+			}
+			files[i] = append(files[i], c)
+			total++
+		}
+	}
+	for _, versions := range files {
+		slices.SortStableFunc(versions, func(a, b git.CommitChange) int { return cmp.Compare(age[b.Commit], age[a.Commit]) })
+	}
+	slices.SortStableFunc(files, func(a, b []git.CommitChange) int { return cmp.Compare(len(b), len(a)) })
+	return files, total, nil
+}
+
+// minRun is the fewest commits worth a git process of their own.
+const minRun = 200
+
+// mergeChanges scans what each merge commit adds beyond a plain merge of its
+// parents (git.MergeDiffs), and the text git calls binary in it.
+func mergeChanges(ctx context.Context, repo *git.Repo, merges []string, info map[string]*report.Commit,
+	fragments func(**report.Commit) git.DiffHandler, pool *Pool, bytes *atomic.Int64) error {
+	var current *report.Commit
+	// Changes git calls binary may be text after all (UTF-16, an old
+	// binary version, .gitattributes): read them afterwards.
+	var binary []*git.Change
+	commitOf := map[*git.Change]*report.Commit{}
+	h := fragments(&current)
+	h.Change = func(c *git.Change) error {
+		if c.Binary {
+			binary = append(binary, c)
+			commitOf[c] = current
+		}
+		return nil
+	}
+	err := repo.MergeDiffs(ctx, merges, func(hash string) error {
+		current = info[hash]
+		return nil
+	}, h)
+	if err != nil {
+		return err
+	}
+	return repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+		_, n := newLines(text, old, func(start int, run []byte) {
+			pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
+		})
+		bytes.Add(n)
+		return nil
+	})
 }
