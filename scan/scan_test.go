@@ -2,10 +2,13 @@ package scan
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/keyguard/keyguard/git"
@@ -154,6 +157,74 @@ func TestHistoryAttributesCommits(t *testing.T) {
 	res, err = History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: repo, Revs: []string{"HEAD~1..HEAD"}})
 	if err != nil || res.Commits != 1 || len(res.Findings) != 0 {
 		t.Fatalf("range: %d commits, %d findings, %v", res.Commits, len(res.Findings), err)
+	}
+}
+
+// TestHistoryFindsEachKeyOnce puts keys into every kind of change a history
+// scan reads itself (an edit deep in a long-lived file, a rename with an
+// edit, a file too large to hold, a file that was binary before) across
+// enough commits for several git workers, and checks that each key is
+// reported once, at the commit and line that added it, and that moving a
+// key line later is not reported again.
+func TestHistoryFindsEachKeyOnce(t *testing.T) {
+	g := gittest.New(t)
+	head := func() string { return strings.TrimSpace(g.Git("rev-parse", "HEAD")) }
+	commit := func(msg string) string {
+		g.Git("add", "-A")
+		g.Git("commit", "-q", "-m", msg)
+		return head()
+	}
+	var body []string
+	for i := range 50 {
+		body = append(body, fmt.Sprintf("value_%d = compute(%d)\n", i, i))
+	}
+	g.Write("config.py", strings.Join(body, ""))
+	g.Write("notes.md", strings.Repeat("a long note about nothing in particular\n", 20))
+	g.Write("blob.dat", "\x00\x01binary")
+	commit("root")
+	placed := key()
+	want := map[string]string{} // commit -> path:line
+	for i := range 450 {
+		g.Write("churn.txt", fakekey.ExpandSeed("line {{alnum 8}}\n", uint64(i)))
+		switch i {
+		case 100: // a key deep inside a file that keeps changing
+			lines := append(append(append([]string(nil), body[:30]...), placed), body[30:]...)
+			g.Write("config.py", strings.Join(lines, ""))
+			want[commit("key in config")] = "config.py:31"
+			continue
+		case 150: // the key line moves up: it is not new
+			lines := append(append(append([]string(nil), body[:10]...), placed), body[10:]...)
+			g.Write("config.py", strings.Join(lines, ""))
+		case 250: // renamed with a key added
+			g.Git("mv", "notes.md", "notes-moved.md")
+			g.Write("notes-moved.md", strings.Repeat("a long note about nothing in particular\n", 20)+key())
+			want[commit("rename with a key")] = "notes-moved.md:21"
+			continue
+		case 300: // too large to hold: git's own diff
+			g.Write("big.txt", strings.Repeat("0123456789abcdef\n", 9<<20/17)+key())
+			want[commit("large file")] = fmt.Sprintf("big.txt:%d", 9<<20/17+1)
+			continue
+		case 350: // binary before, text now
+			g.Write("blob.dat", "text now\n"+key())
+			want[commit("binary to text")] = "blob.dat:2"
+			continue
+		}
+		commit(fmt.Sprint("churn ", i))
+	}
+	res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: openRepo(t, g.Dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		where := fmt.Sprintf("%s:%d", f.Path, f.Line)
+		if prev, dup := got[f.Commit.Hash]; dup {
+			t.Errorf("commit %s reported twice: %s and %s", f.Commit.Hash, prev, where)
+		}
+		got[f.Commit.Hash] = where
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings by commit %v, want %v", got, want)
 	}
 }
 
