@@ -1,6 +1,9 @@
-// Package scan reads files and directories with the same engine and policy
-// as the pre-commit hook, for audits and CI (`keyguard scan PATH...`) and
-// for `keyguard baseline`.
+// Package scan finds keys in what the hooks and `keyguard scan` look at,
+// with one engine and one policy (configuration and baseline): the staged
+// changes (Staged), every commit's added lines (History, for `scan
+// --history` and the pre-push hook) and files and directories (Paths, for
+// audits, CI and `keyguard baseline`). The text is scanned on every core
+// while it is still being read (Pool).
 package scan
 
 import (
