@@ -158,6 +158,17 @@ func TestRunExitCodes(t *testing.T) {
 	broken.Write("app.py", "print(1)\n")
 	broken.Git("add", ".")
 	broken.Write(".git/index", "not an index")
+	// A history whose first version of app.py is gone from the object store.
+	lost := gittest.New(t)
+	lost.Write("app.py", "print(1)\n")
+	lost.Git("add", ".")
+	lost.Git("commit", "-q", "-m", "one")
+	lost.Write("app.py", "print(2)\n")
+	lost.Git("commit", "-q", "-am", "two")
+	id := strings.TrimSpace(lost.Git("rev-parse", "HEAD~1:app.py"))
+	if err := os.Remove(filepath.Join(lost.Dir, ".git", "objects", id[:2], id[2:])); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -183,6 +194,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},
 		{"scan missing path", []string{"keyguard", "scan", "nope"}, clean.Dir, exitError, "no such file"},
 		{"scan bad format", []string{"keyguard", "scan", "--format", "xml"}, clean.Dir, exitError, "usage:"},
+		{"history with a lost object", []string{"keyguard", "scan", "--history"}, lost.Dir, exitError, "is not a readable blob"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

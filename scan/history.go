@@ -29,7 +29,7 @@ const historyWindow = 20000
 // HistoryResult is what a history scan found and covered.
 type HistoryResult struct {
 	Findings []report.Finding
-	Commits  int   // commits in the range (merges excluded)
+	Commits  int   // commits in the range, merges included
 	Bytes    int64 // bytes of added lines scanned
 }
 
@@ -111,52 +111,26 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 			fail(err)
 			break
 		}
-		var mu sync.Mutex
-		next := 0 // the next file to take
 		var handled atomic.Int64
-		var readers sync.WaitGroup
-		for range min(procs, len(files)) {
-			readers.Add(1)
-			go func() {
-				defer readers.Done()
-				var versions []git.CommitChange
-				err := o.Repo.ChangeTexts(ctx, func() (git.CommitChange, bool) {
-					if len(versions) == 0 {
-						mu.Lock()
-						if next < len(files) {
-							versions = files[next]
-							next++
-						}
-						mu.Unlock()
-						if len(versions) == 0 {
-							return git.CommitChange{}, false
-						}
-					}
-					c := versions[0]
-					versions = versions[1:]
-					return c, true
-				}, git.TextHandler{
-					Text: func(c git.CommitChange, text, old []byte) error {
-						_, n := newLines(text, old, func(start int, run []byte) {
-							pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
-						})
-						bytes.Add(n)
-						if o.Progress != nil {
-							o.Progress(first+int(handled.Add(1))*len(window)/max(total, 1), len(commits))
-						}
-						return nil
-					},
-					Large: func(c git.CommitChange) git.DiffHandler {
-						current := info[c.Commit]
-						return fragments(&current)
-					},
+		err = readVersions(ctx, o.Repo, files, procs, git.TextHandler{
+			Text: func(c git.CommitChange, text, old []byte) error {
+				_, n := newLines(text, old, func(start int, run []byte) {
+					pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
 				})
-				if err != nil {
-					fail(err)
+				bytes.Add(n)
+				if o.Progress != nil {
+					o.Progress(first+int(handled.Add(1))*len(window)/max(total, 1), len(commits))
 				}
-			}()
+				return nil
+			},
+			Large: func(c git.CommitChange) git.DiffHandler {
+				current := info[c.Commit]
+				return fragments(&current)
+			},
+		})
+		if err != nil {
+			fail(err)
 		}
-		readers.Wait()
 	}
 	wg.Wait()
 	res.Findings = pool.Wait()
@@ -168,6 +142,54 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		o.Progress(len(commits), len(commits))
 	}
 	return res, nil
+}
+
+// readVersions reads the versions of files with one git.ChangeTexts per
+// core; each takes the next file when it is done with one, so the cores
+// stay busy to the end.
+func readVersions(ctx context.Context, repo *git.Repo, files [][]git.CommitChange, procs int, h git.TextHandler) error {
+	var mu sync.Mutex
+	next := 0 // the next file to take
+	take := func() []git.CommitChange {
+		mu.Lock()
+		defer mu.Unlock()
+		if next == len(files) {
+			return nil
+		}
+		next++
+		return files[next-1]
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var first error // the first reader's failure stops the others
+	var wg sync.WaitGroup
+	for range min(procs, len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var versions []git.CommitChange
+			err := repo.ChangeTexts(ctx, func() (git.CommitChange, bool) {
+				if len(versions) == 0 {
+					if versions = take(); len(versions) == 0 {
+						return git.CommitChange{}, false
+					}
+				}
+				c := versions[0]
+				versions = versions[1:]
+				return c, true
+			}, h)
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				cancel()
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }
 
 // changesByFile lists what the commits changed, with one git process per
