@@ -1,7 +1,6 @@
 package git
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -58,10 +57,14 @@ func (r *Repo) MergeDiffs(ctx context.Context, hashes []string, commit func(hash
 	args := []string{"log", "--no-walk=unsorted", "--stdin", "--remerge-diff", "--raw", "-p", "-z", "-M",
 		"--diff-filter=d", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--no-abbrev", "--src-prefix=a/", "--dst-prefix=b/", "--format=%H"}
-	var stdin bytes.Buffer
-	for _, hash := range hashes {
-		stdin.WriteString(hash)
-		stdin.WriteByte('\n')
+	return r.stream(ctx, lines(hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+}
+
+// lines gives hashes one per line, for a git command that reads them on
+// stdin.
+func lines(hashes []string) io.Reader {
+	if len(hashes) == 0 {
+		return strings.NewReader("")
 	}
-	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+	return strings.NewReader(strings.Join(hashes, "\n") + "\n")
 }

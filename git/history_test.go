@@ -1,7 +1,6 @@
 package git
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"strings"
@@ -114,10 +113,5 @@ func (r *Repo) commitDiffs(ctx context.Context, hashes []string, commit func(has
 	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-p", "-z", "-M", "--diff-filter=d",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--src-prefix=a/", "--dst-prefix=b/"}
-	var stdin bytes.Buffer
-	for _, hash := range hashes {
-		stdin.WriteString(hash)
-		stdin.WriteByte('\n')
-	}
-	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+	return r.stream(ctx, lines(hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
 }

@@ -2,7 +2,6 @@ package git
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -32,13 +31,8 @@ type CommitChange struct {
 // --stdin --raw` that computes no diff: deletions are left out and renames
 // detected, as in the staged diff.
 func (r *Repo) CommitChanges(ctx context.Context, hashes []string, fn func(hash string, changes []*Change) error) error {
-	var stdin bytes.Buffer
-	for _, hash := range hashes {
-		stdin.WriteString(hash)
-		stdin.WriteByte('\n')
-	}
 	args := []string{"diff-tree", "--stdin", "-r", "--root", "--raw", "-z", "-M", "--diff-filter=d", "--no-abbrev"}
-	return r.stream(ctx, &stdin, args, func(out io.Reader) error { return parseRawCommits(out, fn) })
+	return r.stream(ctx, lines(hashes), args, func(out io.Reader) error { return parseRawCommits(out, fn) })
 }
 
 // TextHandler receives what ChangeTexts reads, from one goroutine, in the
