@@ -4,6 +4,7 @@ import (
 	"math"
 	mathbits "math/bits"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -393,4 +394,187 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// Lead prefixes: the fallback when keyword hits do not start a rule's
+// matches (a generic rule's keyword is the end of a name, as "key =" in
+// "api_key = ..."). Every match still begins with one of a few short
+// prefixes ("api", "acc", "sec", ...), so the regex is tried, anchored, at
+// the places in the region where one occurs, instead of being run from
+// every byte of the region.
+const (
+	leadLen      = 3   // bytes of each prefix
+	maxLeads     = 512 // most prefixes tracked before giving up
+	maxLeadClass = 64  // largest character class enumerated
+)
+
+// leadInfo holds a rule's lead prefixes, lowercased, in tables that
+// reject most places with one or two lookups.
+type leadInfo struct {
+	ok    bool
+	fold  bool     // some prefix matches in any case: ASCII regions only
+	one   byteSet  // prefixes of one byte
+	two   pairSet  // the first two bytes of longer prefixes
+	pairs pairSet  // prefixes of two bytes
+	three []uint32 // prefixes of three bytes, sorted
+}
+
+// pairSet is a set of two-byte strings, one bit each.
+type pairSet [1 << 16 / 64]uint64
+
+func (s *pairSet) add(k uint16)      { s[k>>6] |= 1 << (k & 63) }
+func (s *pairSet) has(k uint16) bool { return s[k>>6]&(1<<(k&63)) != 0 }
+
+// at reports whether one of the prefixes starts at text[i], compared with
+// ASCII letters folded (which can only add places to try).
+func (l *leadInfo) at(text []byte, i int) bool {
+	c := lowerByte(text[i])
+	if l.one.has(c) {
+		return true
+	}
+	if i+1 >= len(text) {
+		return false
+	}
+	k := uint16(c)<<8 | uint16(lowerByte(text[i+1]))
+	if !l.two.has(k) {
+		return false
+	}
+	if l.pairs.has(k) {
+		return true
+	}
+	if i+2 >= len(text) {
+		return false
+	}
+	_, found := slices.BinarySearch(l.three, uint32(k)<<8|uint32(lowerByte(text[i+2])))
+	return found
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// leads derives the lead prefixes of re; ok is false when some match can
+// begin otherwise (an optional or empty-width start, a non-ASCII byte, or
+// too many possibilities).
+func leads(re *syntax.Regexp) leadInfo {
+	lits, _ := leadPrefixes(re)
+	if len(lits) == 0 {
+		return leadInfo{}
+	}
+	l := leadInfo{ok: true}
+	for _, lit := range lits {
+		if lit.s == "" || !isASCII(lit.s) {
+			return leadInfo{}
+		}
+		s := lowerASCII([]byte(lit.s))
+		switch len(s) {
+		case 1:
+			l.one.add(s[0])
+		case 2:
+			l.two.add(uint16(s[0])<<8 | uint16(s[1]))
+			l.pairs.add(uint16(s[0])<<8 | uint16(s[1]))
+		default:
+			l.two.add(uint16(s[0])<<8 | uint16(s[1]))
+			l.three = append(l.three, uint32(s[0])<<16|uint32(s[1])<<8|uint32(s[2]))
+		}
+		l.fold = l.fold || lit.fold
+	}
+	slices.Sort(l.three)
+	return l
+}
+
+// leadPrefixes returns strings of at most leadLen bytes, one of which
+// begins every match of re, and whether each match so far is exactly one
+// of them (so that what follows can extend them); nil when there are none.
+func leadPrefixes(re *syntax.Regexp) (lits []literal, exact bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		r := re.Rune
+		exact = len(r) <= leadLen
+		if !exact {
+			r = r[:leadLen]
+		}
+		return []literal{{string(r), re.Flags&syntax.FoldCase != 0}}, exact
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+			if n > maxLeadClass || re.Rune[i+1] >= utf8.RuneSelf {
+				return nil, false
+			}
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
+				lits = append(lits, literal{s: string(c)})
+			}
+		}
+		return lits, len(lits) > 0
+	case syntax.OpCapture:
+		return leadPrefixes(re.Sub[0])
+	case syntax.OpPlus:
+		lits, _ = leadPrefixes(re.Sub[0])
+		return lits, false
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		lits, exact = leadPrefixes(re.Sub[0])
+		return lits, exact && re.Min == 1 && re.Max == 1
+	case syntax.OpAlternate:
+		exact = true
+		for _, s := range re.Sub {
+			l, e := leadPrefixes(s)
+			if l == nil || len(lits)+len(l) > maxLeads {
+				return nil, false
+			}
+			lits = append(lits, l...)
+			exact = exact && e
+		}
+		return lits, exact
+	case syntax.OpConcat:
+		if len(re.Sub) == 0 {
+			return nil, false
+		}
+		lits, exact = leadPrefixes(re.Sub[0])
+		for _, s := range re.Sub[1:] {
+			if lits == nil || !exact || shortest(lits) >= leadLen {
+				break
+			}
+			next, e := leadPrefixes(s)
+			if next == nil || len(lits)*len(next) > maxLeads {
+				return lits, false
+			}
+			seen := map[literal]bool{}
+			var joined []literal
+			for _, a := range lits {
+				for _, b := range next {
+					j := literal{a.s + b.s, a.fold || b.fold}
+					if len(j.s) > leadLen {
+						j.s, e = j.s[:leadLen], false
+					}
+					if !seen[j] {
+						seen[j] = true
+						joined = append(joined, j)
+					}
+				}
+			}
+			lits, exact = joined, e
+		}
+		return lits, exact
+	}
+	return nil, false
+}
+
+// shortest is the length of the shortest literal.
+func shortest(lits []literal) int {
+	n := -1
+	for _, l := range lits {
+		if n < 0 || len(l.s) < n {
+			n = len(l.s)
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"regexp/syntax"
+	"slices"
 	"testing"
 )
 
@@ -64,5 +65,52 @@ func TestLowerInto(t *testing.T) {
 		if got := lowerInto(make([]byte, 3), in); !bytes.Equal(got, want) {
 			t.Errorf("lowerInto(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLeads: the places a regex is tried when keyword hits do not start its
+// matches. A place is tried when one of the prefixes starts there (ASCII
+// case folded, which can only add places); a regex that can start
+// otherwise gets none.
+func TestLeads(t *testing.T) {
+	tests := []struct {
+		name, regex string
+		ok, fold    bool
+		text        string
+		tried       []string // the text from each place tried
+	}{
+		{"name before the keyword", `[AaSs](?:pi|ecret)[_.-]?[Kk]ey\s*=\s*(\w{8})`, true, false,
+			"x = api_key; SECRET_KEY; sap; s", []string{"api_key; SECRET_KEY; sap; s", "SECRET_KEY; sap; s"}},
+		{"any case", `(?i)api_?key=(\w+)`, true, true,
+			"APIKEY=1 apx", []string{"APIKEY=1 apx"}},
+		{"alternation of literals", `(?:tok|pwd)=(\d+)`, true, false,
+			"a tok=1 pwd=2 to pw TOK", []string{"tok=1 pwd=2 to pw TOK", "pwd=2 to pw TOK", "TOK"}},
+		{"prefix cut short by a class", `x(\d+)`, true, false,
+			"axb x1 X2", []string{"x1 X2", "X2"}},
+		{"optional start", `(?:x_)?tok_[0-9]{12}`, false, false, "", nil},
+		{"word boundary first", `\bsecret=\w+`, false, false, "", nil},
+		{"non-ASCII first", `é(\w+)`, false, false, "", nil},
+		{"dot first", `.secret`, false, false, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tree, err := syntax.Parse(tt.regex, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := leads(tree)
+			if l.ok != tt.ok || l.fold != tt.fold {
+				t.Fatalf("leads: ok=%v fold=%v, want ok=%v fold=%v", l.ok, l.fold, tt.ok, tt.fold)
+			}
+			var tried []string
+			for i := range len(tt.text) {
+				if l.at([]byte(tt.text), i) {
+					tried = append(tried, tt.text[i:])
+				}
+			}
+			if !slices.Equal(tried, tt.tried) {
+				t.Errorf("tried at %q, want %q", tried, tt.tried)
+			}
+		})
 	}
 }

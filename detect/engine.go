@@ -290,6 +290,23 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 		}
 		return out
 	}
+	if r.lead.ok && (!r.lead.fold || isASCIIBytes(b)) {
+		// The same, at the places where a lead prefix occurs.
+		var re *regexp.Regexp
+		for p := reg.start; p < reg.end; p++ {
+			if !r.lead.at(b, p-reg.start) {
+				continue
+			}
+			if re == nil {
+				re = r.anchoredRegexp()
+			}
+			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
+				out = e.accept(r, ri, text, p, m, out)
+				p += max(m[1], 1) - 1 // a search of the whole region resumes after the match
+			}
+		}
+		return out
+	}
 	for _, m := range r.compiled().FindAllSubmatchIndex(b, -1) {
 		out = e.accept(r, ri, text, reg.start, m, out)
 	}

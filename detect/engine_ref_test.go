@@ -184,7 +184,9 @@ func equivalenceTexts(t *testing.T) map[string][]byte {
 // equivalenceEngines are the built-in catalogue alone and with user rules
 // that take the other paths: no keyword (whole text), a keyword that is not
 // where matches start, case-insensitive literal starts (the Kelvin sign
-// folds to k), a leading \b before a non-word byte, and multi-line matches.
+// folds to k), a leading \b before a non-word byte, multi-line matches, and
+// a name before its keyword in any case (lead prefixes; the long s folds
+// to s).
 func equivalenceEngines(t testing.TB) map[string]*Engine {
 	extra := []RuleSpec{
 		{ID: "user-no-keyword", Regex: `\bkg-[0-9a-f]{24}\b`},
@@ -192,6 +194,7 @@ func equivalenceEngines(t testing.TB) map[string]*Engine {
 		{ID: "user-fold", Keywords: []string{"kelvin_"}, Regex: `(?i)\bkelvin_[a-z0-9]{16}\b`},
 		{ID: "user-dash", Keywords: []string{"-tok-"}, Regex: `\b-tok-[0-9]{12}`},
 		{ID: "user-multiline", Keywords: []string{"begin blob"}, Regex: `BEGIN BLOB\n([A-Za-z0-9]{20,}\n)+END`},
+		{ID: "user-name-first", Keywords: []string{"_key="}, Regex: `(?i)(?:api|sec)_key=([a-z0-9]{12})`, SecretGroup: 1},
 	}
 	engines := map[string]*Engine{"built-in": newTestEngine(t)}
 	e, err := New(Options{Extra: extra})
@@ -206,7 +209,8 @@ func TestScanMatchesReference(t *testing.T) {
 	texts := equivalenceTexts(t)
 	texts["user rules"] = []byte("kg-0123456789abcdef01234567 x\nab_corp_q8r7s6t5u4v3w2x1y0z9 ab_CORP_q8r7s6t5u4v3w2x1y0z9\n" +
 		"KELVIN_Q8R7S6T5U4V3W2X1 \u212aelvin_q8r7s6t5u4v3w2x1 kelvin_q8r7s6t5u4v3w2x1\n" +
-		"a-tok-012345678901 -tok-012345678901 x-tok-012345678901\nBEGIN BLOB\nabcdefghijklmnopqrstuvwxyz\nEND\n")
+		"a-tok-012345678901 -tok-012345678901 x-tok-012345678901\nBEGIN BLOB\nabcdefghijklmnopqrstuvwxyz\nEND\n" +
+		"api_key=q8r7s6t5u4v3 SEC_KEY=q8r7s6t5u4v3 \u017fec_key=q8r7s6t5u4v3\nx \u017fec_key=q8r7s6t5u4v3\n")
 	for name, e := range equivalenceEngines(t) {
 		found := 0
 		for what, text := range texts {

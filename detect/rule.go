@@ -71,6 +71,7 @@ type Rule struct {
 	multiLine bool       // the regex can match a newline, so a match may span lines
 	need      run        // a run of bytes every match holds; n == 0: none
 	anchor    anchorInfo // whether the regex need only be tried at keyword hits
+	lead      leadInfo   // otherwise, the prefixes its matches begin with
 	prepErr   error
 
 	once     sync.Once
@@ -145,6 +146,9 @@ func (r *Rule) prepare() error {
 		r.multiLine = matchesNewline(tree)
 		r.need = requiredRun(tree)
 		r.anchor = anchorable(tree, r.keywords)
+		if !r.anchor.ok || len(r.keywords) == 0 {
+			r.lead = leads(tree)
+		}
 	})
 	return r.prepErr
 }
