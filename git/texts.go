@@ -55,7 +55,7 @@ type TextHandler struct {
 // kept, so when the caller gives the versions of one file in order, oldest
 // first, every blob is inflated once. Symbolic links, submodules and
 // changes that keep the content (a pure rename) carry no new lines and are
-// skipped.
+// skipped. next runs on a goroutine of its own, ahead of the handler.
 func (r *Repo) ChangeTexts(ctx context.Context, next func() (CommitChange, bool), h TextHandler) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
