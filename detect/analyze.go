@@ -409,9 +409,10 @@ const (
 )
 
 // leadInfo holds a rule's lead prefixes, lowercased, in tables that
-// reject most places with one or two lookups.
+// reject most places with one or two lookups. The tables take 16 KB, so a
+// rule holds them only once a keyword hit made it prepare its regex, and
+// only when it has lead prefixes.
 type leadInfo struct {
-	ok    bool
 	fold  bool     // some prefix matches in any case: ASCII regions only
 	one   byteSet  // prefixes of one byte
 	two   pairSet  // the first two bytes of longer prefixes
@@ -456,19 +457,21 @@ func lowerByte(c byte) byte {
 	return c
 }
 
-// leads derives the lead prefixes of re; ok is false when some match can
-// begin otherwise (an optional or empty-width start, a non-ASCII byte, or
-// too many possibilities).
-func leads(re *syntax.Regexp) leadInfo {
+// leads derives the lead prefixes of re; nil when some match can begin
+// otherwise (an optional or empty-width start, a non-ASCII byte, or too
+// many possibilities).
+func leads(re *syntax.Regexp) *leadInfo {
 	lits, _ := leadPrefixes(re)
 	if len(lits) == 0 {
-		return leadInfo{}
+		return nil
 	}
-	l := leadInfo{ok: true}
 	for _, lit := range lits {
 		if lit.s == "" || !isASCII(lit.s) {
-			return leadInfo{}
+			return nil
 		}
+	}
+	l := &leadInfo{}
+	for _, lit := range lits {
 		s := lowerASCII([]byte(lit.s))
 		switch len(s) {
 		case 1:
@@ -483,6 +486,7 @@ func leads(re *syntax.Regexp) leadInfo {
 		l.fold = l.fold || lit.fold
 	}
 	slices.Sort(l.three)
+	l.three = slices.Compact(l.three)
 	return l
 }
 
@@ -547,18 +551,14 @@ func leadPrefixes(re *syntax.Regexp) (lits []literal, exact bool) {
 			if next == nil || len(lits)*len(next) > maxLeads {
 				return lits, false
 			}
-			seen := map[literal]bool{}
-			var joined []literal
+			joined := make([]literal, 0, len(lits)*len(next)) // repeats are harmless
 			for _, a := range lits {
 				for _, b := range next {
 					j := literal{a.s + b.s, a.fold || b.fold}
 					if len(j.s) > leadLen {
 						j.s, e = j.s[:leadLen], false
 					}
-					if !seen[j] {
-						seen[j] = true
-						joined = append(joined, j)
-					}
+					joined = append(joined, j)
 				}
 			}
 			lits, exact = joined, e

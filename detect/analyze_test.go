@@ -99,8 +99,11 @@ func TestLeads(t *testing.T) {
 				t.Fatal(err)
 			}
 			l := leads(tree)
-			if l.ok != tt.ok || l.fold != tt.fold {
-				t.Fatalf("leads: ok=%v fold=%v, want ok=%v fold=%v", l.ok, l.fold, tt.ok, tt.fold)
+			if (l != nil) != tt.ok || l != nil && l.fold != tt.fold {
+				t.Fatalf("leads: ok=%v (fold=%v when ok), want ok=%v fold=%v", l != nil, l != nil && l.fold, tt.ok, tt.fold)
+			}
+			if l == nil {
+				return
 			}
 			var tried []string
 			for i := range len(tt.text) {

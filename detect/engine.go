@@ -290,7 +290,7 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 		}
 		return out
 	}
-	if r.lead.ok && (!r.lead.fold || isASCIIBytes(b)) {
+	if r.lead != nil && (!r.lead.fold || isASCIIBytes(b)) {
 		// The same, at the places where a lead prefix occurs.
 		var re *regexp.Regexp
 		for p := reg.start; p < reg.end; p++ {

@@ -71,7 +71,7 @@ type Rule struct {
 	multiLine bool       // the regex can match a newline, so a match may span lines
 	need      run        // a run of bytes every match holds; n == 0: none
 	anchor    anchorInfo // whether the regex need only be tried at keyword hits
-	lead      leadInfo   // otherwise, the prefixes its matches begin with
+	lead      *leadInfo  // otherwise, the prefixes its matches begin with; nil: none
 	prepErr   error
 
 	once     sync.Once
