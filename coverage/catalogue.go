@@ -63,15 +63,40 @@ type Entry struct {
 type Catalogue struct {
 	entries []Entry
 	hints   []nameHint // one per pattern; nil when some pattern gives none
+	// The same hints for mayMatch: the exact names in a set, the others.
+	exact map[string]bool
+	loose []nameHint
 }
 
 // nameHint is a necessary condition on a path's (lowercased) base name for
-// one pattern to match: it starts with prefix and ends with suffix. Checking
-// hints first keeps Classify cheap over a hundred thousand tracked paths,
-// almost none of which are sensitive.
+// one pattern to match: it starts with prefix, holds the middle literals in
+// order, and ends with suffix. Checking hints first keeps Classify cheap
+// over a hundred thousand tracked paths, almost none of which are
+// sensitive: a repository's JSON files pass the hint of
+// "*service-account*.json" only if "service-account" is in their name.
 type nameHint struct {
 	prefix, suffix string
+	middle         []string
 	exact          bool // the name is the literal prefix
+}
+
+// allows reports whether a lowercased base name passes the hint.
+func (h *nameHint) allows(base string) bool {
+	if h.exact {
+		return base == h.prefix
+	}
+	if len(base) < len(h.prefix)+len(h.suffix) || !strings.HasPrefix(base, h.prefix) || !strings.HasSuffix(base, h.suffix) {
+		return false
+	}
+	rest := base[len(h.prefix) : len(base)-len(h.suffix)]
+	for _, m := range h.middle {
+		i := strings.Index(rest, m)
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+len(m):]
+	}
+	return true
 }
 
 // newCatalogue derives the hints for entries.
@@ -85,6 +110,14 @@ func newCatalogue(entries []Entry) *Catalogue {
 				return c
 			}
 			c.hints = append(c.hints, h)
+		}
+	}
+	c.exact = map[string]bool{}
+	for _, h := range c.hints {
+		if h.exact {
+			c.exact[h.prefix] = true
+		} else {
+			c.loose = append(c.loose, h)
 		}
 	}
 	return c
@@ -104,7 +137,37 @@ func hintFor(pat string) (nameHint, bool) {
 		return nameHint{prefix: last, exact: true}, true
 	}
 	j := strings.LastIndexAny(last, "*?]")
-	return nameHint{prefix: last[:i], suffix: last[j+1:]}, true
+	if j < i {
+		return nameHint{}, false // a '[' without its ']' (validGlob refuses it)
+	}
+	h := nameHint{prefix: last[:i], suffix: last[j+1:]}
+	// The literals between the wildcards; a class ends one, as '*' and '?'
+	// do, since it matches a character that is not known.
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			h.middle = append(h.middle, lit.String())
+			lit.Reset()
+		}
+	}
+	for k := i; k <= j; k++ {
+		switch c := last[k]; c {
+		case '*', '?':
+			flush()
+		case '[':
+			end, _, ok := readClass(last, k)
+			if !ok {
+				// No closing bracket (validGlob refuses it): no hint.
+				return nameHint{}, false
+			}
+			flush()
+			k = end
+		default:
+			lit.WriteByte(c)
+		}
+	}
+	flush()
+	return h, true
 }
 
 // mayMatch reports whether some pattern could match p, by its hints.
@@ -113,14 +176,11 @@ func (c *Catalogue) mayMatch(p string) bool {
 		return true
 	}
 	base := asciiLower(p[strings.LastIndexByte(p, '/')+1:])
-	for _, h := range c.hints {
-		if h.exact {
-			if base == h.prefix {
-				return true
-			}
-			continue
-		}
-		if len(base) >= len(h.prefix)+len(h.suffix) && strings.HasPrefix(base, h.prefix) && strings.HasSuffix(base, h.suffix) {
+	if c.exact[base] {
+		return true
+	}
+	for i := range c.loose {
+		if c.loose[i].allows(base) {
 			return true
 		}
 	}
@@ -280,19 +340,29 @@ func matchPattern(pattern, p string, fold bool) bool {
 	return wildmatch(strings.TrimPrefix(pattern, "/"), p, fold)
 }
 
-// matches reports whether path p is in the entry.
-func (e Entry) matches(p string) bool {
+// matches reports whether path p is in the entry. hints, when not nil,
+// are its patterns' hints, and base p's lowercased base name: a pattern
+// whose hint rejects the name is not matched at all.
+func (e *Entry) matches(p, base string, hints []nameHint) bool {
+	found := false
+	for i, pat := range e.patterns {
+		if hints != nil && !hints[i].allows(base) {
+			continue
+		}
+		if matchPattern(pat, p, true) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return false
+	}
 	for _, x := range e.except {
 		if matchPattern(x, p, true) {
 			return false
 		}
 	}
-	for _, pat := range e.patterns {
-		if matchPattern(pat, p, true) {
-			return true
-		}
-	}
-	return false
+	return true
 }
 
 // Classify returns the entry for a repository-relative, '/'-separated path as
@@ -302,10 +372,20 @@ func (c *Catalogue) Classify(p string) (Entry, bool) {
 	if p == "" || strings.HasSuffix(p, "/") || !c.mayMatch(p) {
 		return Entry{}, false
 	}
+	var base string
+	if c.hints != nil {
+		base = asciiLower(p[strings.LastIndexByte(p, '/')+1:])
+	}
 	var content *Entry
+	k := 0 // the hint of the entry's first pattern
 	for i := range c.entries {
 		e := &c.entries[i]
-		if !e.matches(p) {
+		var hints []nameHint
+		if c.hints != nil {
+			hints = c.hints[k : k+len(e.patterns)]
+			k += len(e.patterns)
+		}
+		if !e.matches(p, base, hints) {
 			continue
 		}
 		if e.Kind == ByName {

@@ -333,3 +333,37 @@ func TestHintsNeverRejectAMatch(t *testing.T) {
 		t.Error("the default catalogue has no prefilter")
 	}
 }
+
+// TestHintsHoldMiddleLiterals: a name hint keeps the literals between the
+// wildcards, so that the many JSON files of a repository skip the glob of
+// "*service-account*.json", while every name the glob matches still passes.
+func TestHintsHoldMiddleLiterals(t *testing.T) {
+	tests := []struct {
+		pattern, name string
+		allowed       bool
+	}{
+		{"*service-account*.json", "package.json", false},
+		{"*service-account*.json", "account-service.json", false},
+		{"*service-account*.json", "my-service-account-key.json", true},
+		{"*service-account*.json", "service-account.json", true},
+		{"a*b?c[0-9]d*.txt", "axbyc5d.txt", true},
+		{"a*b?c[0-9]d*.txt", "axcbyd.txt", false},
+		{"*.pem", "cert.pem", true},
+		{"*.pem", "cert.pe", false},
+	}
+	for _, tt := range tests {
+		h, ok := hintFor(tt.pattern)
+		if !ok {
+			t.Fatalf("%s: no hint", tt.pattern)
+		}
+		if got := h.allows(tt.name); got != tt.allowed {
+			t.Errorf("hint of %q allows %q: %v, want %v", tt.pattern, tt.name, got, tt.allowed)
+		}
+		if tt.allowed && !matchPattern(tt.pattern, tt.name, true) {
+			t.Errorf("%q does not match %q: the case proves nothing", tt.pattern, tt.name)
+		}
+	}
+	if _, ok := hintFor("key[.txt"); ok {
+		t.Error("a '[' without its ']' gave a hint")
+	}
+}
