@@ -266,19 +266,41 @@ type literal struct {
 	fold bool
 }
 
+// startLimits bound what prefixes enumerates.
+type startLimits struct {
+	class int // largest character class enumerated, in runes
+	count int // most literals
+	len   int // bytes kept of each literal; 0: all
+}
+
 // starts returns literals one of which begins every match of re, and
 // whether each match is exactly one of them (so that what follows can
 // extend them). It returns nil when re can start with anything else, or
 // with an assertion whose context would lie before the match.
 func starts(re *syntax.Regexp) (lits []literal, exact bool) {
+	return prefixes(re, startLimits{class: 8, count: maxStarts})
+}
+
+// prefixes is starts within limits. With a length limit the literals are
+// cut to that many bytes (and are then no longer exact); repeats are left
+// in, which only costs a little room.
+func prefixes(re *syntax.Regexp, lim startLimits) (lits []literal, exact bool) {
+	cut := func(l literal) (literal, bool) {
+		if lim.len > 0 && len(l.s) > lim.len {
+			l.s = l.s[:lim.len]
+			return l, false
+		}
+		return l, true
+	}
 	switch re.Op {
 	case syntax.OpLiteral:
-		return []literal{{string(re.Rune), re.Flags&syntax.FoldCase != 0}}, true
+		l, whole := cut(literal{string(re.Rune), re.Flags&syntax.FoldCase != 0})
+		return []literal{l}, whole
 	case syntax.OpCharClass:
 		n := 0
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			n += int(re.Rune[i+1]-re.Rune[i]) + 1
-			if n > 8 {
+			if n > lim.class {
 				return nil, false
 			}
 		}
@@ -289,21 +311,21 @@ func starts(re *syntax.Regexp) (lits []literal, exact bool) {
 		}
 		return lits, len(lits) > 0
 	case syntax.OpCapture:
-		return starts(re.Sub[0])
+		return prefixes(re.Sub[0], lim)
 	case syntax.OpPlus:
-		lits, _ = starts(re.Sub[0])
+		lits, _ = prefixes(re.Sub[0], lim)
 		return lits, false
 	case syntax.OpRepeat:
 		if re.Min < 1 {
 			return nil, false
 		}
-		lits, exact = starts(re.Sub[0])
+		lits, exact = prefixes(re.Sub[0], lim)
 		return lits, exact && re.Min == 1 && re.Max == 1
 	case syntax.OpAlternate:
 		exact = true
 		for _, s := range re.Sub {
-			l, e := starts(s)
-			if l == nil || len(lits)+len(l) > maxStarts {
+			l, e := prefixes(s, lim)
+			if l == nil || len(lits)+len(l) > lim.count {
 				return nil, false
 			}
 			lits = append(lits, l...)
@@ -314,19 +336,21 @@ func starts(re *syntax.Regexp) (lits []literal, exact bool) {
 		if len(re.Sub) == 0 {
 			return nil, false
 		}
-		lits, exact = starts(re.Sub[0])
+		lits, exact = prefixes(re.Sub[0], lim)
 		for _, s := range re.Sub[1:] {
 			if lits == nil || !exact {
 				break
 			}
-			next, e := starts(s)
-			if next == nil || len(lits)*len(next) > maxStarts {
+			next, e := prefixes(s, lim)
+			if next == nil || len(lits)*len(next) > lim.count {
 				return lits, false
 			}
-			var joined []literal
+			joined := make([]literal, 0, len(lits)*len(next))
 			for _, a := range lits {
 				for _, b := range next {
-					joined = append(joined, literal{a.s + b.s, a.fold || b.fold})
+					j, whole := cut(literal{a.s + b.s, a.fold || b.fold})
+					e = e && whole
+					joined = append(joined, j)
 				}
 			}
 			lits, exact = joined, e
@@ -461,7 +485,7 @@ func lowerByte(c byte) byte {
 // otherwise (an optional or empty-width start, a non-ASCII byte, or too
 // many possibilities).
 func leads(re *syntax.Regexp) *leadInfo {
-	lits, _ := leadPrefixes(re)
+	lits, _ := prefixes(re, startLimits{class: maxLeadClass, count: maxLeads, len: leadLen})
 	if len(lits) == 0 {
 		return nil
 	}
@@ -488,93 +512,4 @@ func leads(re *syntax.Regexp) *leadInfo {
 	slices.Sort(l.three)
 	l.three = slices.Compact(l.three)
 	return l
-}
-
-// leadPrefixes returns strings of at most leadLen bytes, one of which
-// begins every match of re, and whether each match so far is exactly one
-// of them (so that what follows can extend them); nil when there are none.
-func leadPrefixes(re *syntax.Regexp) (lits []literal, exact bool) {
-	switch re.Op {
-	case syntax.OpLiteral:
-		r := re.Rune
-		exact = len(r) <= leadLen
-		if !exact {
-			r = r[:leadLen]
-		}
-		return []literal{{string(r), re.Flags&syntax.FoldCase != 0}}, exact
-	case syntax.OpCharClass:
-		n := 0
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			n += int(re.Rune[i+1]-re.Rune[i]) + 1
-			if n > maxLeadClass || re.Rune[i+1] >= utf8.RuneSelf {
-				return nil, false
-			}
-		}
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			for c := re.Rune[i]; c <= re.Rune[i+1]; c++ {
-				lits = append(lits, literal{s: string(c)})
-			}
-		}
-		return lits, len(lits) > 0
-	case syntax.OpCapture:
-		return leadPrefixes(re.Sub[0])
-	case syntax.OpPlus:
-		lits, _ = leadPrefixes(re.Sub[0])
-		return lits, false
-	case syntax.OpRepeat:
-		if re.Min < 1 {
-			return nil, false
-		}
-		lits, exact = leadPrefixes(re.Sub[0])
-		return lits, exact && re.Min == 1 && re.Max == 1
-	case syntax.OpAlternate:
-		exact = true
-		for _, s := range re.Sub {
-			l, e := leadPrefixes(s)
-			if l == nil || len(lits)+len(l) > maxLeads {
-				return nil, false
-			}
-			lits = append(lits, l...)
-			exact = exact && e
-		}
-		return lits, exact
-	case syntax.OpConcat:
-		if len(re.Sub) == 0 {
-			return nil, false
-		}
-		lits, exact = leadPrefixes(re.Sub[0])
-		for _, s := range re.Sub[1:] {
-			if lits == nil || !exact || shortest(lits) >= leadLen {
-				break
-			}
-			next, e := leadPrefixes(s)
-			if next == nil || len(lits)*len(next) > maxLeads {
-				return lits, false
-			}
-			joined := make([]literal, 0, len(lits)*len(next)) // repeats are harmless
-			for _, a := range lits {
-				for _, b := range next {
-					j := literal{a.s + b.s, a.fold || b.fold}
-					if len(j.s) > leadLen {
-						j.s, e = j.s[:leadLen], false
-					}
-					joined = append(joined, j)
-				}
-			}
-			lits, exact = joined, e
-		}
-		return lits, exact
-	}
-	return nil, false
-}
-
-// shortest is the length of the shortest literal.
-func shortest(lits []literal) int {
-	n := -1
-	for _, l := range lits {
-		if n < 0 || len(l.s) < n {
-			n = len(l.s)
-		}
-	}
-	return n
 }
