@@ -170,12 +170,12 @@ func hintFor(pat string) (nameHint, bool) {
 	return h, true
 }
 
-// mayMatch reports whether some pattern could match p, by its hints.
-func (c *Catalogue) mayMatch(p string) bool {
+// mayMatch reports whether some pattern could match a path whose
+// lowercased base name is base, by its hints.
+func (c *Catalogue) mayMatch(base string) bool {
 	if c.hints == nil {
 		return true
 	}
-	base := asciiLower(p[strings.LastIndexByte(p, '/')+1:])
 	if c.exact[base] {
 		return true
 	}
@@ -369,12 +369,12 @@ func (e *Entry) matches(p, base string, hints []nameHint) bool {
 // `git ls-files -z` prints it. An always-sensitive entry wins over a
 // by-content one, so a user's "config.py" glob makes that file ByName.
 func (c *Catalogue) Classify(p string) (Entry, bool) {
-	if p == "" || strings.HasSuffix(p, "/") || !c.mayMatch(p) {
+	if p == "" || strings.HasSuffix(p, "/") {
 		return Entry{}, false
 	}
-	var base string
-	if c.hints != nil {
-		base = asciiLower(p[strings.LastIndexByte(p, '/')+1:])
+	base := asciiLower(p[strings.LastIndexByte(p, '/')+1:])
+	if !c.mayMatch(base) {
+		return Entry{}, false
 	}
 	var content *Entry
 	k := 0 // the hint of the entry's first pattern

@@ -170,7 +170,7 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 		}
 		text, _ := Text(raw)
 		var old []byte
-		if c.Status != 'A' && regularFile(c.SrcMode) && c.SrcBlob != "" && !isZeroID(c.SrcBlob) {
+		if hasOld(c) {
 			prev, ok, err := br.read(c.SrcBlob, looksText)
 			if err != nil {
 				return err

@@ -100,7 +100,7 @@ type textPlan struct {
 
 // hasOld reports whether a change replaces content that may hold lines.
 func hasOld(c *Change) bool {
-	return c.Status != 'A' && regularFile(c.SrcMode) && !isZeroID(c.SrcBlob)
+	return c.Status != 'A' && regularFile(c.SrcMode) && c.SrcBlob != "" && !isZeroID(c.SrcBlob)
 }
 
 // planTexts requests from git cat-file (on w) each blob that the

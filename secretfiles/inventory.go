@@ -89,7 +89,6 @@ const maxContent = 8 << 20
 // state, sorted by path. Files sensitive only by content are listed only
 // when a key is found in them.
 func Inventory(ctx context.Context, o Options) ([]File, error) {
-	specs := o.Catalogue.Pathspecs()
 	if o.Listing == nil {
 		listing, err := o.Repo.ListFiles(ctx)
 		if err != nil {
@@ -100,7 +99,7 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 	listing := *o.Listing
 	isStaged := o.Staged
 	if isStaged == nil {
-		staged, err := o.Repo.StagedNames(ctx, specs)
+		staged, err := o.Repo.StagedNames(ctx, o.Catalogue.Pathspecs())
 		if err != nil {
 			return nil, fmt.Errorf("list staged files: %w", err)
 		}
@@ -155,7 +154,7 @@ func Inventory(ctx context.Context, o Options) ([]File, error) {
 		}
 	}
 	if o.Ignored {
-		ignored, err := o.Repo.ListIgnored(ctx, specs)
+		ignored, err := o.Repo.ListIgnored(ctx, o.Catalogue.Pathspecs())
 		if err != nil {
 			return nil, fmt.Errorf("list ignored files: %w", err)
 		}
