@@ -59,9 +59,13 @@ func (b *blobReader) receive(id string, want func(size int64, head []byte) bool)
 	if err != nil {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: read the header of %s: %w", id, err))
 	}
-	// "<name> blob <size>\n", or "<name> missing\n".
+	// "<name> blob <size>\n", or "<name> missing\n", where name is what was
+	// asked for; the stream goes on after a missing object.
+	if strings.TrimSuffix(header, "\n") == id+" missing" {
+		return nil, false, fmt.Errorf("git cat-file: object %s is not a readable blob (missing): %w", id, errMissing)
+	}
 	fields := strings.Fields(header)
-	if len(fields) != 3 || fields[1] != "blob" || !strings.HasPrefix(fields[0], id) {
+	if len(fields) != 3 || fields[1] != "blob" || isHex(id) && !strings.HasPrefix(fields[0], id) {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: object %s is not a readable blob (%q)", id, strings.TrimSpace(header)))
 	}
 	size, err := strconv.ParseInt(fields[2], 10, 64)
@@ -87,6 +91,20 @@ func (b *blobReader) receive(id string, want func(size int64, head []byte) bool)
 		return nil, false, b.fail(fmt.Errorf("git cat-file: read %s: %w", id, err))
 	}
 	return data, keep, nil
+}
+
+// errMissing: git cat-file does not have the object asked for.
+var errMissing = errors.New("not in the repository")
+
+// isHex reports whether name is an object name (or a prefix of one) rather
+// than an expression such as "HEAD^2:path".
+func isHex(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return name != ""
 }
 
 // fail stops git and returns err, with what git said if it said anything.
@@ -147,6 +165,23 @@ func looksText(head []byte) bool {
 // Binary content is read past without being kept, and all blobs go through
 // one git process.
 func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
+	return r.changedText(ctx, changes, nil, fn)
+}
+
+// MergeChangedText is ChangedText for the changes of merge commits
+// (MergeDiffs), whose old version is the automatic merge git recreated: it
+// may hold conflict markers and, being git's temporary object, be gone by
+// now. Then the versions of the merge's parents stand for it (merge names
+// the merge a change belongs to): the lines that neither parent has are
+// the merge's own.
+func (r *Repo) MergeChangedText(ctx context.Context, changes []*Change, merge func(*Change) string, fn func(c *Change, text, old []byte) error) error {
+	return r.changedText(ctx, changes, merge, fn)
+}
+
+// maxParents bounds the parents of an octopus merge read for one file.
+const maxParents = 16
+
+func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*Change) string, fn func(c *Change, text, old []byte) error) error {
 	var todo []*Change
 	for _, c := range changes {
 		if c.Binary && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
@@ -160,23 +195,43 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 	if err != nil {
 		return err
 	}
+	// textOf reads name as text; ok is false when it is binary, or missing
+	// and missingOK.
+	textOf := func(name string, missingOK bool) (text []byte, ok bool, err error) {
+		raw, ok, err := br.read(name, looksText)
+		switch {
+		case errors.Is(err, errMissing) && missingOK:
+			return nil, false, nil
+		case errors.Is(err, errMissing): // the stream is still open
+			return nil, false, br.fail(err)
+		case err != nil: // read has stopped git
+			return nil, false, err
+		}
+		if !ok {
+			return nil, false, nil
+		}
+		text, _ = Text(raw)
+		return text, true, nil
+	}
 	for _, c := range todo {
-		raw, ok, err := br.read(c.DstBlob, looksText)
+		text, ok, err := textOf(c.DstBlob, false)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			continue
 		}
-		text, _ := Text(raw)
 		var old []byte
 		if hasOld(c) {
-			prev, ok, err := br.read(c.SrcBlob, looksText)
+			prev, _, err := textOf(c.SrcBlob, merge != nil)
 			if err != nil {
 				return err
 			}
-			if ok {
-				old, _ = Text(prev)
+			old = prev
+			if prev == nil && merge != nil {
+				if old, err = parentsText(c, merge(c), textOf); err != nil {
+					return err
+				}
 			}
 		}
 		if err := fn(c, text, old); err != nil {
@@ -185,6 +240,34 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 		}
 	}
 	return br.close()
+}
+
+// parentsText joins the text of the merge's parents' versions of the
+// change's file (its old path for a rename); nil when there is none to
+// read, so every line counts as new. A path with a newline cannot be asked
+// for on git cat-file's input.
+func parentsText(c *Change, merge string, textOf func(string, bool) ([]byte, bool, error)) ([]byte, error) {
+	path := c.Path
+	if c.OldPath != "" {
+		path = c.OldPath
+	}
+	if strings.ContainsAny(path, "\n\r") {
+		return nil, nil
+	}
+	var old []byte
+	for i := 1; i <= maxParents; i++ {
+		text, ok, err := textOf(fmt.Sprintf("%s^%d:%s", merge, i, path), true)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if len(old) > 0 && old[len(old)-1] != '\n' {
+				old = append(old, '\n')
+			}
+			old = append(old, text...)
+		}
+	}
+	return old, nil
 }
 
 // utf16Order returns the byte order that b's UTF-16 byte order mark names,

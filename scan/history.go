@@ -268,7 +268,7 @@ func mergeChanges(ctx context.Context, repo *git.Repo, merges []string, info map
 	if err != nil {
 		return err
 	}
-	return repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
+	return repo.MergeChangedText(ctx, binary, func(c *git.Change) string { return commitOf[c].Hash }, func(c *git.Change, text, old []byte) error {
 		_, n := newLines(text, old, func(start int, run []byte) {
 			pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
 		})

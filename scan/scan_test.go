@@ -303,37 +303,54 @@ func TestHistoryReadsTextThatGitCallsBinary(t *testing.T) {
 // (committed with --no-verify) is found in the merge commit; the lines the
 // merged branch brought in are not reported again.
 func TestHistoryScansMergeResolutions(t *testing.T) {
-	g := gittest.New(t)
-	g.Write("app.py", "x = 1\n")
-	g.Git("add", ".")
-	g.Git("commit", "-q", "-m", "base")
-	g.Git("checkout", "-q", "-b", "side")
-	g.Write("app.py", "x = 2\n")
-	g.Write("side.py", key())
-	g.Git("add", ".")
-	g.Git("commit", "-q", "-m", "side with a key")
-	g.Git("checkout", "-q", "main")
-	g.Write("app.py", "x = 3\n")
-	g.Git("commit", "-q", "-am", "main")
-	mergeFails(t, g)
-	g.Write("app.py", "x = 4\n"+fakekey.Expand(`STRIPE = "sk_live_{{alnum 40}}"`)+"\n")
-	g.Git("add", "app.py")
-	g.Git("commit", "-q", "--no-edit", "--no-verify")
-	merge := g.Git("rev-parse", "HEAD")
+	// With -diff, git calls app.py binary: the merge's old version, the
+	// automatic merge git recreates with conflict markers, is a temporary
+	// object that is gone once git log ends, and the parents' versions
+	// stand for it.
+	for _, attributes := range []string{"", "app.py -diff\n"} {
+		t.Run(fmt.Sprintf("attributes %q", attributes), func(t *testing.T) {
+			g := gittest.New(t)
+			g.Write(".gitattributes", attributes)
+			g.Write("app.py", "x = 1\n")
+			g.Git("add", ".")
+			g.Git("commit", "-q", "-m", "base")
+			g.Git("checkout", "-q", "-b", "side")
+			sideKey := fakekey.Expand(`GH = "ghp_{{b62crc 30}}"`) + "\n"
+			g.Write("app.py", "x = 2\n"+sideKey)
+			g.Write("side.py", key())
+			g.Git("add", ".")
+			g.Git("commit", "-q", "-m", "side with keys")
+			side := g.Git("rev-parse", "HEAD")
+			g.Git("checkout", "-q", "main")
+			g.Write("app.py", "x = 3\n")
+			g.Git("commit", "-q", "-am", "main")
+			mergeFails(t, g)
+			// The resolution keeps the side's key line and types a new key.
+			g.Write("app.py", "x = 4\n"+fakekey.Expand(`STRIPE = "sk_live_{{alnum 40}}"`)+"\n"+sideKey)
+			g.Git("add", "app.py")
+			g.Git("commit", "-q", "--no-edit", "--no-verify")
+			merge := g.Git("rev-parse", "HEAD")
 
-	res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: openRepo(t, g.Dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byPath := map[string]int{}
-	for _, f := range res.Findings {
-		byPath[f.Path]++
-		if f.Path == "app.py" && (f.Commit == nil || f.Commit.Hash+"\n" != merge || f.Line != 2) {
-			t.Errorf("resolution key at %s:%d in %+v, want line 2 of the merge", f.Path, f.Line, f.Commit)
-		}
-	}
-	if byPath["app.py"] != 1 || byPath["side.py"] != 1 {
-		t.Fatalf("findings per file %v, want the merge's key once and the side key once", byPath)
+			res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: openRepo(t, g.Dir)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				who := "side"
+				if f.Commit != nil && f.Commit.Hash+"\n" == merge {
+					who = "merge"
+				} else if f.Commit == nil || f.Commit.Hash+"\n" != side {
+					who = "other"
+				}
+				got = append(got, fmt.Sprintf("%s %s:%d", who, f.Path, f.Line))
+			}
+			slices.Sort(got)
+			want := []string{"merge app.py:2", "side app.py:2", "side side.py:1"}
+			if !slices.Equal(got, want) {
+				t.Fatalf("findings %q, want %q: the merge's own key once, the side's keys at the side commit only", got, want)
+			}
+		})
 	}
 }
 
