@@ -34,6 +34,11 @@ var alphabets = map[string]string{
 	"b64":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
 	"b64url":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
 	"word":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+	// b32 and lb32 are RFC 4648 base32 (AWS key ids, Azure DevOps tokens);
+	// bech32u is bech32's alphabet in upper case (age secret keys).
+	"b32":     "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+	"lb32":    "abcdefghijklmnopqrstuvwxyz234567",
+	"bech32u": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
 	// django is the alphabet of Django's get_random_secret_key.
 	"django": "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)",
 	// wpsalt is the alphabet of WordPress's secret-key service, without

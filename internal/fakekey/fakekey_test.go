@@ -22,6 +22,8 @@ func TestExpand(t *testing.T) {
 		{"lit", "{{lit T3Blbk}}FJ", "T3BlbkFJ", 8, ""},
 		{"none", "plain text", "plain text", 10, ""},
 		{"django", "django-insecure-{{django 50}}", "django-insecure-", 66, alphabets["django"]},
+		{"b32", "AKIA{{b32 16}}", "AKIA", 20, alphabets["b32"]},
+		{"bech32u", "AGE-SECRET-KEY-1{{bech32u 58}}", "AGE-SECRET-KEY-1", 74, alphabets["bech32u"]},
 		{"wpsalt", "{{wpsalt 64}}", "", 64, alphabets["wpsalt"]},
 		{"base64", "base64:{{base64 32}}", "base64:", 51, alphabets["b64"] + "="},
 	}
