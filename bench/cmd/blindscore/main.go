@@ -94,7 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	var tools []*blind.Tool
 	kgVersion, _ := exec.CommandContext(ctx, *kgBin, "version").Output()
-	kgReport, err := runTool(ctx, work, *kgBin, []int{0, 1}, "scan", "--format", "json", ".")
+	kgReport, err := runTool(ctx, stderr, work, *kgBin, []int{0, 1}, "scan", "--format", "json", ".")
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		gl, _ = exec.LookPath("gitleaks")
 	}
 	if gl != "" && gl != "none" {
-		glTool, err := runGitleaks(ctx, gl, work, tmp, x)
+		glTool, err := runGitleaks(ctx, stderr, gl, work, tmp, x)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func flagsNote(seed uint64, out string) string {
 
 // runTool runs bin in dir and returns its stdout; an exit code outside ok
 // is an error carrying its stderr.
-func runTool(ctx context.Context, dir, bin string, ok []int, args ...string) ([]byte, error) {
+func runTool(ctx context.Context, stderr io.Writer, dir, bin string, ok []int, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	var out, errb bytes.Buffer
@@ -173,14 +173,14 @@ func runTool(ctx context.Context, dir, bin string, ok []int, args ...string) ([]
 	}
 	for _, c := range ok {
 		if c == code {
-			fmt.Fprintf(os.Stderr, "blindscore: %s %s: %s\n", filepath.Base(bin), args[0], time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(stderr, "blindscore: %s %s: %s\n", filepath.Base(bin), args[0], time.Since(start).Round(time.Millisecond))
 			return out.Bytes(), nil
 		}
 	}
 	return nil, fmt.Errorf("%s %s: exit %d: %s", bin, strings.Join(args, " "), code, bytes.TrimSpace(errb.Bytes()))
 }
 
-func runGitleaks(ctx context.Context, bin, work, tmp string, x *blind.Expanded) (*blind.Tool, error) {
+func runGitleaks(ctx context.Context, stderr io.Writer, bin, work, tmp string, x *blind.Expanded) (*blind.Tool, error) {
 	version := ""
 	if v, err := exec.CommandContext(ctx, bin, "version").Output(); err == nil {
 		version = strings.TrimSpace(string(v))
@@ -207,7 +207,7 @@ func runGitleaks(ctx context.Context, bin, work, tmp string, x *blind.Expanded) 
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("gitleaks dir: %v: %s", err, bytes.TrimSpace(out))
 	}
-	fmt.Fprintf(os.Stderr, "blindscore: gitleaks dir: %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stderr, "blindscore: gitleaks dir: %s\n", time.Since(start).Round(time.Millisecond))
 	data, err := os.ReadFile(report)
 	if err != nil {
 		return nil, err
