@@ -1,6 +1,6 @@
 // Command blindscore measures keyguard, and gitleaks when it is installed,
 // on the blind-authored corpus (detect/testdata/blind): it expands the
-// templates into a temporary directory with a seed, runs
+// templates into a temporary directory once per seed, runs
 // `keyguard scan --format json .` and `gitleaks dir` there, and scores both
 // the same way: a labelled key is found when a finding covers its line and
 // its captured value contains the key. It prints Markdown (recall overall,
@@ -10,7 +10,7 @@
 //
 // Usage, from the top of the repository:
 //
-//	go run ./bench/cmd/blindscore [-seed N] [-keyguard BIN [-keyguard-version V]]
+//	go run ./bench/cmd/blindscore [-seeds 1,2,3] [-keyguard BIN [-keyguard-version V]]
 //	                              [-gitleaks BIN|none] [-out detect/testdata/blind/RESULTS.md] [-keep DIR]
 //
 // Without -keyguard it builds keyguard from the working tree. gitleaks comes
@@ -32,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("blindscore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", filepath.FromSlash("detect/testdata/blind"), "the blind corpus (holds labels.yaml)")
-	seed := fs.Uint64("seed", 1, "the seed the templates are expanded with")
+	seedList := fs.String("seeds", "1,2,3", "comma-separated seeds; the templates are expanded once per seed")
 	kgBin := fs.String("keyguard", "", "keyguard binary (default: build it from the working tree)")
 	glBin := fs.String("gitleaks", "", `gitleaks binary (default: $GITLEAKS, else PATH); "none" to leave it out`)
 	kgVersionFlag := fs.String("keyguard-version", "", "keyguard's version for the report (default: what `keyguard version` prints)")
@@ -60,6 +61,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var seeds []uint64
+	for _, f := range strings.Split(*seedList, ",") {
+		s, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			return fmt.Errorf("-seeds: %q is not a seed", f)
+		}
+		seeds = append(seeds, s)
 	}
 	corpus, err := blind.Load(*dir)
 	if err != nil {
@@ -79,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	x, err := corpus.Expand(*seed, work)
+	x, err := corpus.ExpandSeeds(seeds, work)
 	if err != nil {
 		return fmt.Errorf("expand the corpus: %w", err)
 	}
@@ -130,8 +139,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	var md bytes.Buffer
-	fmt.Fprintf(&md, "<!-- written by `go run ./bench/cmd/blindscore%s`; do not edit -->\n\n", flagsNote(*seed, *outFile))
-	blind.Markdown(&md, x, results, *seed)
+	fmt.Fprintf(&md, "<!-- written by `go run ./bench/cmd/blindscore%s`; do not edit -->\n\n", flagsNote(*seedList, *outFile))
+	blind.Markdown(&md, x, results)
 	if _, err := stdout.Write(md.Bytes()); err != nil {
 		return err
 	}
@@ -143,10 +152,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func flagsNote(seed uint64, out string) string {
+func flagsNote(seeds, out string) string {
 	s := ""
-	if seed != 1 {
-		s += fmt.Sprintf(" -seed %d", seed)
+	if seeds != "1,2,3" {
+		s += " -seeds " + seeds
 	}
 	if out != "" {
 		s += " -out " + filepath.ToSlash(out)

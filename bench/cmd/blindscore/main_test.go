@@ -45,9 +45,9 @@ func TestRunWritesResults(t *testing.T) {
 	dir := corpus(t)
 	out := filepath.Join(t.TempDir(), "RESULTS.md")
 	// The stand-in flags the must-not-flag file and nothing else.
-	kg := standIn(t, `[{"rule":"x","file":"negative/app/main.go","line":1,"column":1,"redacted":"pa…(7 chars)","fingerprint":"000000000000"}]`, 1)
+	kg := standIn(t, `[{"rule":"x","file":"seed-1/negative/app/main.go","line":1,"column":1,"redacted":"pa…(7 chars)","fingerprint":"000000000000"}]`, 1)
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"-dir", dir, "-keyguard", kg, "-gitleaks", "none", "-out", out}, &stdout, &stderr)
+	err := run(context.Background(), []string{"-dir", dir, "-seeds", "1", "-keyguard", kg, "-gitleaks", "none", "-out", out}, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
@@ -58,7 +58,7 @@ func TestRunWritesResults(t *testing.T) {
 	if !bytes.Equal(written, stdout.Bytes()) {
 		t.Error("-out differs from what was printed")
 	}
-	for _, want := range []string{"| keyguard 9.9.9 | 0.0% (0/1) |", "1 (100.00%)", "- negative/app/main.go:1 (x)", "- Acme, token: 1 of 1"} {
+	for _, want := range []string{"| keyguard 9.9.9 | 0.0% (0/1) |", "1 (100.00%)", "- seed-1/negative/app/main.go:1 (x)", "- Acme, token: 1 of 1"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}
@@ -81,5 +81,25 @@ func TestRunRejectsAMalformedCorpus(t *testing.T) {
 	err := run(context.Background(), []string{"-dir", dir, "-keyguard", "/nonexistent", "-gitleaks", "none"}, &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "tier") {
 		t.Fatalf("run = %v, want the bad tier reported", err)
+	}
+}
+
+func TestRunRejectsABadSeed(t *testing.T) {
+	err := run(context.Background(), []string{"-dir", corpus(t), "-seeds", "1,x", "-gitleaks", "none"}, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "-seeds") {
+		t.Fatalf("run = %v, want the bad seed reported", err)
+	}
+}
+
+func TestRunSeveralSeeds(t *testing.T) {
+	kg := standIn(t, "[]", 0)
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"-dir", corpus(t), "-seeds", "4,5", "-keyguard", kg, "-gitleaks", "none"}, &stdout, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"seeds 4, 5: 1 labelled keys", "| keyguard 9.9.9 | 0.0% (0/2) |", "-seeds 4,5"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout.String())
+		}
 	}
 }

@@ -201,6 +201,7 @@ func (c *Corpus) validate() []error {
 // Expanded is the corpus written out with one seed.
 type Expanded struct {
 	Dir       string
+	Seeds     []uint64 // the seeds expanded
 	Keys      []Key
 	Negatives []NegativeFile
 	positive  map[string]bool // expanded paths of positive files
@@ -236,7 +237,7 @@ func OutPath(template string) string {
 // Expand writes every template into out with seed and returns where the
 // keys are. The same seed always gives the same files.
 func (c *Corpus) Expand(seed uint64, out string) (*Expanded, error) {
-	x := &Expanded{Dir: out, positive: map[string]bool{}}
+	x := &Expanded{Dir: out, positive: map[string]bool{}, Seeds: []uint64{seed}}
 	byFile := map[string][]int{}
 	for i, l := range c.Labels {
 		byFile[l.File] = append(byFile[l.File], i)
@@ -278,6 +279,36 @@ func (c *Corpus) Expand(seed uint64, out string) (*Expanded, error) {
 		}
 	}
 	return x, nil
+}
+
+// ExpandSeeds expands the corpus once per seed, each into its own
+// directory under out ("seed-1", ...), and returns them as one corpus whose
+// paths are relative to out: several seeds make a score less dependent on
+// the values one seed happened to draw.
+func (c *Corpus) ExpandSeeds(seeds []uint64, out string) (*Expanded, error) {
+	if len(seeds) == 0 {
+		return nil, errors.New("no seed")
+	}
+	all := &Expanded{Dir: out, positive: map[string]bool{}, Seeds: seeds}
+	for _, seed := range seeds {
+		sub := fmt.Sprintf("seed-%d", seed)
+		x, err := c.Expand(seed, filepath.Join(out, sub))
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range x.Keys {
+			k.Path = sub + "/" + k.Path
+			all.Keys = append(all.Keys, k)
+		}
+		for _, n := range x.Negatives {
+			n.Path = sub + "/" + n.Path
+			all.Negatives = append(all.Negatives, n)
+		}
+		for p := range x.positive {
+			all.positive[sub+"/"+p] = true
+		}
+	}
+	return all, nil
 }
 
 // segmentSeed gives each piece of each file its own stream of randomness.

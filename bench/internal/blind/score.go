@@ -149,6 +149,8 @@ type Result struct {
 	OnLine     []bool   // a finding covers the line but does not contain the whole key
 	Flagged    []string // must-not-flag lines flagged: "path:line (rule)"
 	Unlabelled int      // findings in positive files that cover no labelled key
+	// UnlabelledAt lists them: "path:line (rule)", for reviewing the labels.
+	UnlabelledAt []string
 }
 
 // Score scores each tool on x. A key is found when one of the tool's
@@ -200,9 +202,11 @@ func Score(x *Expanded, tools []*Tool, read func(rel string) ([]byte, error)) ([
 				}
 			case x.positive[f.Path] && !used[j]:
 				r.Unlabelled++
+				r.UnlabelledAt = append(r.UnlabelledAt, fmt.Sprintf("%s:%d (%s)", f.Path, f.StartLine, f.Rule))
 			}
 		}
 		slices.Sort(r.Flagged)
+		slices.Sort(r.UnlabelledAt)
 		out = append(out, r)
 	}
 	return out, nil
@@ -244,7 +248,7 @@ func (x *Expanded) NegativeLines() int {
 // Markdown writes the comparison: the summary, recall per family and per
 // provider, then what each tool missed and flagged. It names providers,
 // files, lines and rules, never a key.
-func Markdown(w io.Writer, x *Expanded, rs []*Result, seed uint64) {
+func Markdown(w io.Writer, x *Expanded, rs []*Result) {
 	all := func(Key) bool { return true }
 	tier := func(t string) func(Key) bool { return func(k Key) bool { return k.Tier == t } }
 	files := map[string]bool{}
@@ -253,8 +257,14 @@ func Markdown(w io.Writer, x *Expanded, rs []*Result, seed uint64) {
 		files[k.Path] = true
 		providers[k.Provider] = true
 	}
-	fmt.Fprintf(w, "Blind corpus, seed %d: %d labelled keys from %d providers in %d files; %d must-not-flag lines in %d files.\n\n",
-		seed, len(x.Keys), len(providers), len(files), x.NegativeLines(), len(x.Negatives))
+	n := max(1, len(x.Seeds))
+	seeds := make([]string, len(x.Seeds))
+	for i, s := range x.Seeds {
+		seeds[i] = fmt.Sprint(s)
+	}
+	fmt.Fprintf(w, "Blind corpus expanded with seeds %s: %d labelled keys from %d providers in %d files, and %d must-not-flag lines in %d files, per seed.\n",
+		strings.Join(seeds, ", "), len(x.Keys)/n, len(providers), len(files)/n, x.NegativeLines()/n, len(x.Negatives)/n)
+	fmt.Fprintf(w, "Counts below add up all seeds.\n\n")
 	fmt.Fprintln(w, "| tool | recall, all | recall, common tier | recall, long tail | must-not-flag lines flagged | unlabelled findings in positive files |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
@@ -340,6 +350,15 @@ func Markdown(w io.Writer, x *Expanded, rs []*Result, seed uint64) {
 			fmt.Fprintln(w, "None.")
 		}
 		for _, f := range r.Flagged {
+			fmt.Fprintf(w, "- %s\n", f)
+		}
+		fmt.Fprintf(w, "\n### Unlabelled findings in positive files, %s\n\n", r.Tool.Name)
+		fmt.Fprintln(w, "Neither counted for nor against: a key the labels missed, a part of a labelled key, or a false finding.")
+		fmt.Fprintln(w)
+		if len(r.UnlabelledAt) == 0 {
+			fmt.Fprintln(w, "None.")
+		}
+		for _, f := range r.UnlabelledAt {
 			fmt.Fprintf(w, "- %s\n", f)
 		}
 	}

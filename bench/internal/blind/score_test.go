@@ -74,7 +74,7 @@ func TestScore(t *testing.T) {
 	}
 
 	var md bytes.Buffer
-	Markdown(&md, x, rs, 3)
+	Markdown(&md, x, rs)
 	for _, want := range []string{"| finds one, half of the other | 50.0% (1/2) | 100.0% (1/1) | 0.0% (0/1) | 1 (50.00%) | 2 |",
 		"- Other, key: 1 of 1; 1 with a finding on the line that does not hold the whole key"} {
 		if !strings.Contains(md.String(), want) {
