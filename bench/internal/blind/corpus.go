@@ -216,10 +216,17 @@ type Key struct {
 	Value      string
 }
 
+// NearMissDir holds must-not-flag files of near misses: values shaped
+// almost like a provider's key (a known prefix with the wrong length or
+// alphabet, a public identifier, a placeholder in a URL). They are scored
+// apart from the other must-not-flag lines.
+const NearMissDir = "negative/near-misses/"
+
 // NegativeFile is a must-not-flag file and how many non-blank lines it has.
 type NegativeFile struct {
-	Path  string
-	Lines int
+	Path     string
+	Lines    int
+	NearMiss bool // under NearMissDir
 }
 
 // OutPath is where a template file lands: ".tmpl" dropped, and a leading
@@ -273,7 +280,7 @@ func (c *Corpus) Expand(seed uint64, out string) (*Expanded, error) {
 			return nil, err
 		}
 		if strings.HasPrefix(f, "negative/") {
-			x.Negatives = append(x.Negatives, NegativeFile{Path: outPath, Lines: nonBlank(b.String())})
+			x.Negatives = append(x.Negatives, NegativeFile{Path: outPath, Lines: nonBlank(b.String()), NearMiss: strings.HasPrefix(f, NearMissDir)})
 		} else {
 			x.positive[outPath] = true
 		}

@@ -148,6 +148,7 @@ type Result struct {
 	Found      []bool   // per Expanded.Keys: a finding covers the key's line and contains it
 	OnLine     []bool   // a finding covers the line but does not contain the whole key
 	Flagged    []string // must-not-flag lines flagged: "path:line (rule)"
+	Near       []string // near-miss lines flagged, the same way
 	Unlabelled int      // findings in positive files that cover no labelled key
 	// UnlabelledAt lists them: "path:line (rule)", for reviewing the labels.
 	UnlabelledAt []string
@@ -168,8 +169,10 @@ func Score(x *Expanded, tools []*Tool, read func(rel string) ([]byte, error)) ([
 		lines[i] = LineOf(string(text), k.Start)
 	}
 	negative := map[string]bool{}
+	near := map[string]bool{}
 	for _, n := range x.Negatives {
 		negative[n.Path] = true
+		near[n.Path] = n.NearMiss
 	}
 	var out []*Result
 	for _, t := range tools {
@@ -198,7 +201,11 @@ func Score(x *Expanded, tools []*Tool, read func(rel string) ([]byte, error)) ([
 				where := fmt.Sprintf("%s:%d", f.Path, f.StartLine)
 				if !seen[where] {
 					seen[where] = true
-					r.Flagged = append(r.Flagged, fmt.Sprintf("%s (%s)", where, f.Rule))
+					if near[f.Path] {
+						r.Near = append(r.Near, fmt.Sprintf("%s (%s)", where, f.Rule))
+					} else {
+						r.Flagged = append(r.Flagged, fmt.Sprintf("%s (%s)", where, f.Rule))
+					}
 				}
 			case x.positive[f.Path] && !used[j]:
 				r.Unlabelled++
@@ -206,6 +213,7 @@ func Score(x *Expanded, tools []*Tool, read func(rel string) ([]byte, error)) ([
 			}
 		}
 		slices.Sort(r.Flagged)
+		slices.Sort(r.Near)
 		slices.Sort(r.UnlabelledAt)
 		out = append(out, r)
 	}
@@ -236,11 +244,19 @@ func (r *Result) RecallBy(x *Expanded, keep func(Key) bool) Recall {
 	return rc
 }
 
-// NegativeLines is the number of non-blank must-not-flag lines.
-func (x *Expanded) NegativeLines() int {
+// NegativeLines is the number of non-blank must-not-flag lines, near
+// misses aside.
+func (x *Expanded) NegativeLines() int { return x.lines(false) }
+
+// NearMissLines is the number of non-blank near-miss lines.
+func (x *Expanded) NearMissLines() int { return x.lines(true) }
+
+func (x *Expanded) lines(near bool) int {
 	n := 0
 	for _, f := range x.Negatives {
-		n += f.Lines
+		if f.NearMiss == near {
+			n += f.Lines
+		}
 	}
 	return n
 }
@@ -262,18 +278,19 @@ func Markdown(w io.Writer, x *Expanded, rs []*Result) {
 	for i, s := range x.Seeds {
 		seeds[i] = fmt.Sprint(s)
 	}
-	fmt.Fprintf(w, "Blind corpus expanded with seeds %s: %d labelled keys from %d providers in %d files, and %d must-not-flag lines in %d files, per seed.\n",
-		strings.Join(seeds, ", "), len(x.Keys)/n, len(providers), len(files)/n, x.NegativeLines()/n, len(x.Negatives)/n)
+	fmt.Fprintf(w, "Blind corpus expanded with seeds %s: %d labelled keys from %d providers in %d files, %d must-not-flag lines and %d near-miss lines in %d files, per seed.\n",
+		strings.Join(seeds, ", "), len(x.Keys)/n, len(providers), len(files)/n, x.NegativeLines()/n, x.NearMissLines()/n, len(x.Negatives)/n)
 	fmt.Fprintf(w, "Counts below add up all seeds.\n\n")
-	fmt.Fprintln(w, "| tool | recall, all | recall, common tier | recall, long tail | must-not-flag lines flagged | unlabelled findings in positive files |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| tool | recall, all | recall, common tier | recall, long tail | must-not-flag lines flagged | near-miss lines flagged | unlabelled findings in positive files |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
 		name := r.Tool.Name
 		if r.Tool.Version != "" {
 			name += " " + r.Tool.Version
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %d (%.2f%%) | %d |\n", name, r.RecallBy(x, all), r.RecallBy(x, tier(TierCommon)),
-			r.RecallBy(x, tier(TierLongTail)), len(r.Flagged), pct(len(r.Flagged), x.NegativeLines()), r.Unlabelled)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %d (%.2f%%) | %d (%.1f%%) | %d |\n", name, r.RecallBy(x, all), r.RecallBy(x, tier(TierCommon)),
+			r.RecallBy(x, tier(TierLongTail)), len(r.Flagged), pct(len(r.Flagged), x.NegativeLines()),
+			len(r.Near), pct(len(r.Near), x.NearMissLines()), r.Unlabelled)
 	}
 
 	header := func(first string) {
@@ -350,6 +367,13 @@ func Markdown(w io.Writer, x *Expanded, rs []*Result) {
 			fmt.Fprintln(w, "None.")
 		}
 		for _, f := range r.Flagged {
+			fmt.Fprintf(w, "- %s\n", f)
+		}
+		fmt.Fprintf(w, "\n### Near-miss lines flagged by %s\n\n", r.Tool.Name)
+		if len(r.Near) == 0 {
+			fmt.Fprintln(w, "None.")
+		}
+		for _, f := range r.Near {
 			fmt.Fprintf(w, "- %s\n", f)
 		}
 		fmt.Fprintf(w, "\n### Unlabelled findings in positive files, %s\n\n", r.Tool.Name)

@@ -16,8 +16,9 @@ import (
 func scoreCorpus(t *testing.T) (*Expanded, func(string) ([]byte, error)) {
 	t.Helper()
 	dir := writeCorpus(t, map[string]string{
-		"positive/app/dot_env.tmpl": "A=1\nTOKEN=tok_{{alnum 20}}\nOTHER=oth_{{hex 16}}\n",
-		"negative/app/go.sum.tmpl":  "mod v1 h1:{{b64 43}}=\n\nmod v1/go.mod h1:{{b64 43}}=\n",
+		"positive/app/dot_env.tmpl":        "A=1\nTOKEN=tok_{{alnum 20}}\nOTHER=oth_{{hex 16}}\n",
+		"negative/app/go.sum.tmpl":         "mod v1 h1:{{b64 43}}=\n\nmod v1/go.mod h1:{{b64 43}}=\n",
+		"negative/near-misses/ids.go.tmpl": "sid := \"AC{{hex 32}}\"\n",
 	}, `- {file: positive/app/dot_env.tmpl, line: 2, provider: Acme, kind: token, family: saas, tier: common, secret: "tok_{{alnum 20}}"}
 - {file: positive/app/dot_env.tmpl, line: 3, provider: Other, kind: key, family: saas, tier: long tail, secret: "oth_{{hex 16}}"}
 `)
@@ -44,6 +45,7 @@ func TestScore(t *testing.T) {
 			{Rule: "generic", Path: "positive/app/.env", StartLine: 1, EndLine: 1, Contains: has("1")},
 			{Rule: "hash", Path: "negative/app/go.sum", StartLine: 3, EndLine: 3, Contains: has("x")},
 			{Rule: "hash2", Path: "negative/app/go.sum", StartLine: 3, EndLine: 3, Contains: has("x")},
+			{Rule: "sid", Path: "negative/near-misses/ids.go", StartLine: 1, EndLine: 1, Contains: has("x")},
 		}},
 		{Name: "right value, wrong line", Findings: []Finding{
 			{Rule: "acme", Path: "positive/app/.env", StartLine: 1, EndLine: 1, Contains: has(tok)},
@@ -60,6 +62,9 @@ func TestScore(t *testing.T) {
 	if len(r.Flagged) != 1 || !strings.HasPrefix(r.Flagged[0], "negative/app/go.sum:3 ") {
 		t.Errorf("flagged %q, want go.sum:3 once", r.Flagged)
 	}
+	if len(r.Near) != 1 || x.NearMissLines() != 1 {
+		t.Errorf("near misses flagged %q of %d lines, want ids.go:1 of 1", r.Near, x.NearMissLines())
+	}
 	if r.Unlabelled != 2 {
 		t.Errorf("%d unlabelled findings, want 2 (line 1, and the partial one on line 3)", r.Unlabelled)
 	}
@@ -75,7 +80,7 @@ func TestScore(t *testing.T) {
 
 	var md bytes.Buffer
 	Markdown(&md, x, rs)
-	for _, want := range []string{"| finds one, half of the other | 50.0% (1/2) | 100.0% (1/1) | 0.0% (0/1) | 1 (50.00%) | 2 |",
+	for _, want := range []string{"| finds one, half of the other | 50.0% (1/2) | 100.0% (1/1) | 0.0% (0/1) | 1 (50.00%) | 1 (100.0%) | 2 |",
 		"- Other, key: 1 of 1; 1 with a finding on the line that does not hold the whole key"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("the Markdown lacks %q:\n%s", want, md.String())
