@@ -8,6 +8,7 @@
 package fakekey
 
 import (
+	"encoding/base64"
 	"fmt"
 	"hash/crc32"
 	"hash/fnv"
@@ -33,14 +34,30 @@ var alphabets = map[string]string{
 	"b64":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
 	"b64url":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
 	"word":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+	// b32 and lb32 are RFC 4648 base32 (AWS key ids, Azure DevOps tokens);
+	// bech32u is bech32's alphabet in upper case (age secret keys).
+	"b32":     "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+	"lb32":    "abcdefghijklmnopqrstuvwxyz234567",
+	"bech32u": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+	// django is the alphabet of Django's get_random_secret_key.
+	"django": "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)",
+	// wpsalt is the alphabet of WordPress's secret-key service, without
+	// the quotes and backslash a PHP string literal would need escaped.
+	"wpsalt": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|",
 }
 
-// tokenRE matches "{{alphabet N}}" and "{{lit TEXT}}".
-var tokenRE = regexp.MustCompile(`\{\{\s*([a-z0-9]+)\s+([^}]*?)\s*\}\}`)
+// tokenRE matches "{{alphabet N}}", "{{lit TEXT}}", "{{base64 N}}" and the
+// argument-less "{{uuid}}", "{{UUID}}" and "{{jwt}}". Only those three names
+// may go without an argument, so text such as a Jinja "{{ name }}" is never
+// mistaken for a token.
+var tokenRE = regexp.MustCompile(`\{\{\s*([a-z0-9]+)\s+([^}]*?)\s*\}\}|\{\{\s*(uuid|UUID|jwt)\s*\}\}`)
 
 // Expand replaces every "{{alphabet N}}" token with N characters drawn from
 // that alphabet, "{{b62crc N}}" with N random base62 characters followed by
-// their 6-character CRC-32 checksum (GitHub and npm tokens), and
+// their 6-character CRC-32 checksum (GitHub and npm tokens),
+// "{{base64 N}}" with N random bytes in padded base64, "{{uuid}}" (or
+// "{{UUID}}") with a random version 4 UUID, "{{jwt}}" with a JWT of random
+// claims and signature, and
 // "{{lit TEXT}}" with TEXT (useful to split a well-known marker so the
 // template itself does not contain it). Randomness is seeded
 // from the template, so Expand is deterministic. Unknown tokens panic: a
@@ -71,8 +88,27 @@ func expand(template string, seed uint64) (string, []string) {
 	out := tokenRE.ReplaceAllStringFunc(template, func(tok string) string {
 		m := tokenRE.FindStringSubmatch(tok)
 		kind, arg := m[1], m[2]
-		if kind == "lit" {
+		switch {
+		case m[3] != "":
+			v := bare(rng, m[3])
+			tokens = append(tokens, v)
+			return v
+		case kind == "lit":
 			return arg
+		case kind == "base64":
+			// N random bytes in padded standard base64, as keys that are
+			// encoded bytes (Laravel's APP_KEY, Azure storage keys) look.
+			n, err := strconv.Atoi(arg)
+			if err != nil || n <= 0 || n > 1<<20 {
+				panic(fmt.Sprintf("fakekey: bad length %q in template", arg))
+			}
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = byte(rng.IntN(256))
+			}
+			v := base64.StdEncoding.EncodeToString(b)
+			tokens = append(tokens, v)
+			return v
 		}
 		if kind == "b62crc" {
 			// N random base62 characters and their CRC-32 in 6 base62
@@ -98,6 +134,32 @@ func expand(template string, seed uint64) (string, []string) {
 		return run
 	})
 	return out, tokens
+}
+
+// bare expands the argument-less tokens.
+func bare(rng *rand.Rand, kind string) string {
+	switch kind {
+	case "uuid", "UUID":
+		// A version 4 UUID (RFC 9562): version nibble 4, variant 10xx.
+		h := draw(rng, alphabets["hex"], 32)
+		u := h[:8] + "-" + h[8:12] + "-4" + h[13:16] + "-" + string("89ab"[rng.IntN(4)]) + h[17:20] + "-" + h[20:]
+		if kind == "UUID" {
+			u = strings.ToUpper(u)
+		}
+		return u
+	default: // jwt
+		// A JWT as RFC 7519 lays it out: base64url JSON header and claims,
+		// then a 256-bit signature.
+		enc := base64.RawURLEncoding
+		header := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+		claims := enc.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%s","iat":%d,"role":"service"}`,
+			draw(rng, alphabets["lalnum"], 20), 1600000000+rng.IntN(200000000))))
+		sig := make([]byte, 32)
+		for i := range sig {
+			sig[i] = byte(rng.IntN(256))
+		}
+		return header + "." + claims + "." + enc.EncodeToString(sig)
+	}
 }
 
 func draw(rng *rand.Rand, alpha string, n int) string {

@@ -1,6 +1,9 @@
 package fakekey
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -18,6 +21,11 @@ func TestExpand(t *testing.T) {
 		{"upper", "AKIA{{ualnum 16}}", "AKIA", 20, alphabets["ualnum"]},
 		{"lit", "{{lit T3Blbk}}FJ", "T3BlbkFJ", 8, ""},
 		{"none", "plain text", "plain text", 10, ""},
+		{"django", "django-insecure-{{django 50}}", "django-insecure-", 66, alphabets["django"]},
+		{"b32", "AKIA{{b32 16}}", "AKIA", 20, alphabets["b32"]},
+		{"bech32u", "AGE-SECRET-KEY-1{{bech32u 58}}", "AGE-SECRET-KEY-1", 74, alphabets["bech32u"]},
+		{"wpsalt", "{{wpsalt 64}}", "", 64, alphabets["wpsalt"]},
+		{"base64", "base64:{{base64 32}}", "base64:", 51, alphabets["b64"] + "="},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,5 +90,32 @@ func TestB62CRC(t *testing.T) {
 	out := Expand("ghp_{{b62crc 30}}")
 	if len(out) != 40 || out[34:] != base62CRC32(out[4:34]) {
 		t.Fatalf("b62crc token malformed (len %d)", len(out))
+	}
+}
+
+func TestBareTokens(t *testing.T) {
+	uuidRE := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	if got := Expand("{{uuid}}"); !uuidRE.MatchString(got) {
+		t.Errorf("{{uuid}} gave %d characters that are not a version 4 UUID", len(got))
+	}
+	if got := Expand("{{UUID}}"); !uuidRE.MatchString(strings.ToLower(got)) || got != strings.ToUpper(got) {
+		t.Errorf("{{UUID}} is not an upper-case version 4 UUID")
+	}
+	jwt := Expand("{{jwt}}")
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("{{jwt}} has %d parts, want 3", len(parts))
+	}
+	for i, p := range parts[:2] {
+		raw, err := base64.RawURLEncoding.DecodeString(p)
+		if err != nil || !json.Valid(raw) {
+			t.Errorf("{{jwt}} part %d is not base64url JSON (%v)", i, err)
+		}
+	}
+	if sig, err := base64.RawURLEncoding.DecodeString(parts[2]); err != nil || len(sig) != 32 {
+		t.Errorf("{{jwt}} signature: %d bytes, %v; want 32", len(sig), err)
+	}
+	if IsTemplate("${{ secrets.TOKEN }}") || IsTemplate("{{ .Values.token }}") {
+		t.Error("an Actions or Helm expression was taken for a token")
 	}
 }

@@ -1,0 +1,139 @@
+package blind
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/fakekey"
+	"github.com/keyguard/keyguard/scan"
+)
+
+// corpusDir is the blind corpus in this repository.
+var corpusDir = filepath.Join("..", "..", "..", "detect", "testdata", "blind")
+
+func loadCorpus(t *testing.T) *Corpus {
+	t.Helper()
+	c, err := Load(corpusDir)
+	if err != nil {
+		t.Fatalf("the blind corpus is malformed:\n%v", err)
+	}
+	return c
+}
+
+// TestCorpusLabels fails on malformed labels or templates: every label
+// names a file, a line that holds its secret once, a provider, kind, family
+// and tier; every positive file has a label; every template expands.
+func TestCorpusLabels(t *testing.T) {
+	c := loadCorpus(t)
+	if len(c.Labels) == 0 || len(c.Positives) == 0 || len(c.Negatives) == 0 {
+		t.Fatalf("%d labels, %d positive and %d negative files: the corpus is empty", len(c.Labels), len(c.Positives), len(c.Negatives))
+	}
+	providers := map[string]bool{}
+	tiers := map[string]int{}
+	for _, l := range c.Labels {
+		providers[l.Provider] = true
+		tiers[l.Tier]++
+	}
+	t.Logf("%d labelled keys from %d providers in %d files (%d common, %d long tail); %d must-not-flag files",
+		len(c.Labels), len(providers), len(c.Positives), tiers[TierCommon], tiers[TierLongTail], len(c.Negatives))
+}
+
+// TestExpand checks that every key lands where its label says, fully
+// expanded, and that a seed always gives the same files.
+func TestExpand(t *testing.T) {
+	c := loadCorpus(t)
+	a, b := t.TempDir(), t.TempDir()
+	x1, err := c.Expand(1, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x1again, err := c.Expand(1, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x2, err := c.Expand(2, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x1.Keys) != len(c.Labels) {
+		t.Fatalf("%d keys expanded, want %d", len(x1.Keys), len(c.Labels))
+	}
+	for i, k := range x1.Keys {
+		text, err := os.ReadFile(filepath.Join(a, filepath.FromSlash(k.Path)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		where := k.File + ":" + strconv.Itoa(k.Line) + " (" + k.Provider + ", " + k.Kind + ")"
+		switch {
+		case string(text[k.Start:k.End]) != k.Value:
+			t.Errorf("%s: the key is not at its recorded span", where)
+		case LineOf(string(text), k.Start) != k.Line:
+			t.Errorf("%s: the key landed on line %d", where, LineOf(string(text), k.Start))
+		case fakekey.IsTemplate(k.Value) || strings.Contains(k.Value, "\n"):
+			t.Errorf("%s: the key is not fully expanded to one line", where)
+		case k.Value != x1again.Keys[i].Value:
+			t.Errorf("%s: the same seed gave two values", where)
+		case k.Value == x2.Keys[i].Value:
+			t.Errorf("%s: seeds 1 and 2 gave the same value", where)
+		}
+	}
+	for _, f := range c.Negatives {
+		p := filepath.Join(a, filepath.FromSlash(OutPath(f)))
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: not expanded: %v", f, err)
+		}
+	}
+	if x1.NegativeLines() == 0 {
+		t.Error("no must-not-flag lines")
+	}
+}
+
+// TestRecall runs keyguard's scan in-process, as blindscore's default
+// does with the binary, over the expanded corpus and
+// reports its recall. It does not fail on a low recall (the bars are set
+// elsewhere), only when the scan itself fails or reads nothing.
+func TestRecall(t *testing.T) {
+	c := loadCorpus(t)
+	dir := t.TempDir()
+	x, err := c.ExpandSeeds([]uint64{1, 2, 3}, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	policy, err := scan.LoadPolicy(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scan.Paths(context.Background(), scan.Options{Policy: policy, Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 3 * (len(c.Positives) + len(c.Negatives)); res.Files < want {
+		t.Fatalf("the scan read %d files, want at least %d", res.Files, want)
+	}
+	tool := &Tool{Name: "keyguard"}
+	for _, f := range res.Findings {
+		if f.Secret == nil {
+			continue // a sensitive-file finding, not a key
+		}
+		value := f.Secret.Secret.Reveal()
+		tool.Findings = append(tool.Findings, Finding{
+			Rule: f.Secret.Rule.ID, Path: relPath(dir, f.Path), StartLine: f.Line, EndLine: f.Line + strings.Count(value, "\n"),
+			Contains: func(key string) bool { return strings.Contains(value, key) },
+		})
+	}
+	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel))) }
+	rs, err := Score(x, []*Tool{tool}, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rs[0]
+	t.Logf("keyguard on the blind corpus (seeds 1, 2, 3): recall %v; common tier %v; long tail %v; must-not-flag lines flagged %d of %d",
+		r.RecallBy(x, func(Key) bool { return true }),
+		r.RecallBy(x, func(k Key) bool { return k.Tier == TierCommon }),
+		r.RecallBy(x, func(k Key) bool { return k.Tier == TierLongTail }),
+		len(r.Flagged), x.NegativeLines())
+}
