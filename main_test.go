@@ -63,8 +63,7 @@ func setupGit(env *testscript.Env) error {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err
 	}
-	gitconfig := "[user]\n\tname = Keyguard Test\n\temail = test@keyguard.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gittest.GitConfig), 0o644); err != nil {
 		return err
 	}
 	env.Setenv("HOME", home)
