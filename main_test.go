@@ -157,6 +157,14 @@ func TestRunExitCodes(t *testing.T) {
 	broken.Write("app.py", "print(1)\n")
 	broken.Git("add", ".")
 	broken.Write(".git/index", "not an index")
+	// A directory with no file, and a repository whose only file git ignores.
+	empty := gittest.New(t)
+	if err := os.Mkdir(filepath.Join(empty.Dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	allIgnored := gittest.New(t)
+	allIgnored.Write("build/out.txt", "x\n")
+	allIgnored.Write(".git/info/exclude", "/build/\n")
 	// A history whose first version of app.py is gone from the object store.
 	lost := gittest.New(t)
 	lost.Write("app.py", "print(1)\n")
@@ -191,6 +199,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"fix-ignore needs the user", []string{"keyguard", "fix-ignore"}, tracked.Dir, exitBlocked, ""},
 		{"scan clean", []string{"keyguard", "scan"}, clean.Dir, exitClean, ""},
 		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},
+		{"scan empty directory", []string{"keyguard", "scan", "empty"}, empty.Dir, exitClean, ""},
+		{"scan reads nothing", []string{"keyguard", "scan"}, filepath.Join(allIgnored.Dir, "build"), exitError, "nothing scanned"},
+		{"scan ignored directory named", []string{"keyguard", "scan", "build"}, allIgnored.Dir, exitClean, ""},
 		{"scan missing path", []string{"keyguard", "scan", "nope"}, clean.Dir, exitError, "no such file"},
 		{"scan bad format", []string{"keyguard", "scan", "--format", "xml"}, clean.Dir, exitError, "usage:"},
 		{"history with a lost object", []string{"keyguard", "scan", "--history"}, lost.Dir, exitError, "is not a readable blob"},
