@@ -272,7 +272,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 							if err != nil {
 								return err
 							}
-							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: errOut})
+							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: errOut, MidScan: midScanSignal()})
 						},
 					},
 					{
@@ -306,6 +306,20 @@ func commands(stdout, stderr io.Writer) *cli.App {
 			},
 		},
 	}
+}
+
+// midScanEnv names a file that the pre-commit hook creates once it is part
+// way through the staged diff. It exists for fault tests, which kill the
+// hook at that moment (testdata/script/fault_hook_killed_midscan.txtar).
+const midScanEnv = "KEYGUARD_TEST_MIDSCAN_FILE"
+
+// midScanSignal returns what the hook calls mid-scan when midScanEnv is set.
+func midScanSignal() func() {
+	name := os.Getenv(midScanEnv)
+	if name == "" {
+		return nil
+	}
+	return func() { _ = os.WriteFile(name, nil, 0o644) }
 }
 
 // openRepo locates the repository around the working directory and refuses
