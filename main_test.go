@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,9 +23,64 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"keyguard": func() {
-			os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+			code := run(context.Background(), os.Args, os.Stdout, os.Stderr)
+			recordPeak()
+			os.Exit(code)
 		},
 	})
+}
+
+// peakEnv names a file where keyguard, run by a scenario (directly or as a
+// hook), appends its own peak resident memory in KiB when it exits: what
+// getrusage says of this process alone, never git's.
+const peakEnv = "KEYGUARD_TEST_PEAK_FILE"
+
+// recordPeak appends this process's peak RSS to the file peakEnv names.
+func recordPeak() {
+	name := os.Getenv(peakEnv)
+	if name == "" {
+		return
+	}
+	kib, err := peakRSS()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "keyguard test: peak RSS: %v\n", err)
+		os.Exit(2)
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = fmt.Fprintf(f, "%d\n", kib)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "keyguard test: record peak RSS: %v\n", err)
+		os.Exit(2)
+	}
+}
+
+// cmdPeak checks the peaks keyguard recorded in a file (see peakEnv): there
+// must be at least one, and each at most MAX MiB. It logs the largest.
+//
+//	peak FILE MAX-MIB
+func cmdPeak(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: peak FILE MAX-MIB")
+	}
+	limit, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var largest int
+	fields := strings.Fields(ts.ReadFile(args[0]))
+	if len(fields) == 0 {
+		ts.Fatalf("peak: %s records no keyguard run", args[0])
+	}
+	for _, f := range fields {
+		kib, err := strconv.Atoi(f)
+		ts.Check(err)
+		largest = max(largest, kib)
+	}
+	ts.Logf("keyguard: measured: keyguard's own peak RSS %.1f MiB over %d run(s) (limit %d MiB)", float64(largest)/1024, len(fields), limit)
+	if largest > limit<<10 {
+		ts.Fatalf("peak: keyguard peaked at %.1f MiB, over the %d MiB limit", float64(largest)/1024, limit)
+	}
 }
 
 // TestScripts runs every scenario in testdata/script: one file per behaviour,
@@ -39,6 +96,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"expand": cmdExpand,
 			"noleak": cmdNoLeak,
+			"peak":   cmdPeak,
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("KEYGUARD_UPDATE_SCRIPTS") == "1",
