@@ -8,7 +8,7 @@
 //	keyguard status                is the guard installed; which secret files exist and are they ignored
 //	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
 //	keyguard fix [--dry-run] [PATH...]  move keys from the code into .env; the code reads the environment
-//	keyguard scan [--format text|json|sarif] [--output FILE] [PATH...]  scan files and directories
+//	keyguard scan [--format text|json|sarif] [--output FILE] [--no-ignore] [PATH...]  scan files and directories
 //	keyguard scan --history [--since REV] [RANGE...]  scan what every commit added
 //	keyguard baseline [PATH...]    accept the current findings; only new ones block
 //	keyguard hook pre-commit       what the installed hook runs on every commit
@@ -212,6 +212,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					&cli.BoolFlag{Name: "staged", Usage: "scan the added lines of what is staged (the content check of the pre-commit hook)"},
 					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
 					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
+					&cli.BoolFlag{Name: "no-ignore", Usage: "read files that git ignores too (a directory you name that git ignores is read whole without it)"},
 				},
 				Action: func(c *cli.Context) error {
 					format := c.String("format")
@@ -233,6 +234,8 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						return usageErrorf("--since needs --history")
 					case o.Staged && (o.History || c.Args().Present()):
 						return usageErrorf("--staged takes no paths and cannot be combined with --history")
+					case c.Bool("no-ignore") && (o.Staged || o.History):
+						return usageErrorf("--no-ignore is for files and directories, not --staged or --history")
 					case o.Staged:
 					case o.History:
 						o.Revs = c.Args().Slice()
@@ -241,6 +244,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						}
 					default:
 						o.Paths = c.Args().Slice()
+						o.NoIgnore = c.Bool("no-ignore")
 					}
 					return hook.Scan(c.Context, o)
 				},
@@ -268,7 +272,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 							if err != nil {
 								return err
 							}
-							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: errOut})
+							return hook.PreCommit(c.Context, hook.Options{Repo: repo, Stderr: errOut, MidScan: midScanSignal()})
 						},
 					},
 					{
@@ -302,6 +306,20 @@ func commands(stdout, stderr io.Writer) *cli.App {
 			},
 		},
 	}
+}
+
+// midScanEnv names a file that the pre-commit hook creates once it is part
+// way through the staged diff. It exists for fault tests, which kill the
+// hook at that moment (testdata/script/fault_hook_killed_midscan.txtar).
+const midScanEnv = "KEYGUARD_TEST_MIDSCAN_FILE"
+
+// midScanSignal returns what the hook calls mid-scan when midScanEnv is set.
+func midScanSignal() func() {
+	name := os.Getenv(midScanEnv)
+	if name == "" {
+		return nil
+	}
+	return func() { _ = os.WriteFile(name, nil, 0o644) }
 }
 
 // openRepo locates the repository around the working directory and refuses

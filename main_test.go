@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,9 +23,64 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"keyguard": func() {
-			os.Exit(run(context.Background(), os.Args, os.Stdout, os.Stderr))
+			code := run(context.Background(), os.Args, os.Stdout, os.Stderr)
+			recordPeak()
+			os.Exit(code)
 		},
 	})
+}
+
+// peakEnv names a file where keyguard, run by a scenario (directly or as a
+// hook), appends its own peak resident memory in KiB when it exits: what
+// getrusage says of this process alone, never git's.
+const peakEnv = "KEYGUARD_TEST_PEAK_FILE"
+
+// recordPeak appends this process's peak RSS to the file peakEnv names.
+func recordPeak() {
+	name := os.Getenv(peakEnv)
+	if name == "" {
+		return
+	}
+	kib, err := peakRSS()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "keyguard test: peak RSS: %v\n", err)
+		os.Exit(2)
+	}
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = fmt.Fprintf(f, "%d\n", kib)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "keyguard test: record peak RSS: %v\n", err)
+		os.Exit(2)
+	}
+}
+
+// cmdPeak checks the peaks keyguard recorded in a file (see peakEnv): there
+// must be at least one, and each at most MAX MiB. It logs the largest.
+//
+//	peak FILE MAX-MIB
+func cmdPeak(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: peak FILE MAX-MIB")
+	}
+	limit, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var largest int
+	fields := strings.Fields(ts.ReadFile(args[0]))
+	if len(fields) == 0 {
+		ts.Fatalf("peak: %s records no keyguard run", args[0])
+	}
+	for _, f := range fields {
+		kib, err := strconv.Atoi(f)
+		ts.Check(err)
+		largest = max(largest, kib)
+	}
+	ts.Logf("keyguard: measured: keyguard's own peak RSS %.1f MiB over %d run(s) (limit %d MiB)", float64(largest)/1024, len(fields), limit)
+	if largest > limit<<10 {
+		ts.Fatalf("peak: keyguard peaked at %.1f MiB, over the %d MiB limit", float64(largest)/1024, limit)
+	}
 }
 
 // TestScripts runs every scenario in testdata/script: one file per behaviour,
@@ -39,6 +96,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"expand": cmdExpand,
 			"noleak": cmdNoLeak,
+			"peak":   cmdPeak,
 		},
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("KEYGUARD_UPDATE_SCRIPTS") == "1",
@@ -63,8 +121,7 @@ func setupGit(env *testscript.Env) error {
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		return err
 	}
-	gitconfig := "[user]\n\tname = Keyguard Test\n\temail = test@keyguard.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gitconfig), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(home, ".gitconfig"), []byte(gittest.GitConfig), 0o644); err != nil {
 		return err
 	}
 	env.Setenv("HOME", home)
@@ -158,6 +215,14 @@ func TestRunExitCodes(t *testing.T) {
 	broken.Write("app.py", "print(1)\n")
 	broken.Git("add", ".")
 	broken.Write(".git/index", "not an index")
+	// A directory with no file, and a repository whose only file git ignores.
+	empty := gittest.New(t)
+	if err := os.Mkdir(filepath.Join(empty.Dir, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	allIgnored := gittest.New(t)
+	allIgnored.Write("build/out.txt", "x\n")
+	allIgnored.Write(".git/info/exclude", "/build/\n")
 	// A history whose first version of app.py is gone from the object store.
 	lost := gittest.New(t)
 	lost.Write("app.py", "print(1)\n")
@@ -192,6 +257,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"fix-ignore needs the user", []string{"keyguard", "fix-ignore"}, tracked.Dir, exitBlocked, ""},
 		{"scan clean", []string{"keyguard", "scan"}, clean.Dir, exitClean, ""},
 		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},
+		{"scan empty directory", []string{"keyguard", "scan", "empty"}, empty.Dir, exitClean, ""},
+		{"scan reads nothing", []string{"keyguard", "scan"}, filepath.Join(allIgnored.Dir, "build"), exitError, "nothing scanned"},
+		{"scan ignored directory named", []string{"keyguard", "scan", "build"}, allIgnored.Dir, exitClean, ""},
 		{"scan missing path", []string{"keyguard", "scan", "nope"}, clean.Dir, exitError, "no such file"},
 		{"scan bad format", []string{"keyguard", "scan", "--format", "xml"}, clean.Dir, exitError, "usage:"},
 		{"history with a lost object", []string{"keyguard", "scan", "--history"}, lost.Dir, exitError, "is not a readable blob"},

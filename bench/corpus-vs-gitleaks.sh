@@ -26,7 +26,7 @@ go build -o "$tmp/corpusscore" ./bench/cmd/corpusscore
 
 log "expanding the corpus"
 corpus="$tmp/corpus"
-go test ./detect/ -run '^TestCorpusDump$' -count=1 -corpus-dump "$corpus" >"$tmp/dump.log" 2>&1 || {
+go run ./bench/cmd/corpusdump "$corpus" >"$tmp/dump.log" 2>&1 || {
 	cat "$tmp/dump.log" >&2
 	exit 1
 }

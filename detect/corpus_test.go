@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -12,41 +10,23 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/rogpeppe/go-internal/txtar"
-	"gopkg.in/yaml.v3"
-
+	"github.com/keyguard/keyguard/internal/corpus"
 	"github.com/keyguard/keyguard/internal/fakekey"
 )
 
-// The corpus is the oracle the catalogue is measured against, written from
-// the providers' documented key formats rather than from our regexes (see
-// testdata/corpus/README.md):
-//
-//   - positives/<family>.yaml: provider key shapes, each in a few realistic
-//     code contexts, with the secret marked «…» (or «KEY», the case's secret);
-//   - negatives/*.txtar: whole files (the txtar names are their paths) whose
-//     every line must produce no finding.
-//
-// Everything key-shaped is a fakekey template, expanded here with several
-// seeds, so the repository itself never holds a realistic key.
+// The corpus (internal/corpus) is the oracle the catalogue is measured
+// against: provider key shapes in realistic contexts, and whole files that
+// must produce no finding, all fakekey templates expanded with several
+// seeds.
 
 var updateCorpus = flag.Bool("update", false, "rewrite testdata/corpus/RESULTS.md with the corpus results")
 
-const (
-	corpusDir = "testdata/corpus"
-	// markOpen and markClose delimit a labelled secret in a positive context.
-	markOpen  = "«"
-	markClose = "»"
-	// keyMark stands for the case's secret template, marked.
-	keyMark = "«KEY»"
+const corpusDir = "testdata/corpus"
+
+var (
+	corpusSeeds    = corpus.Seeds()
+	corpusFamilies = corpus.Families()
 )
-
-// corpusSeeds expand every template several times, so a rule is measured on
-// several random values, not one lucky draw.
-var corpusSeeds = []uint64{1, 2, 3}
-
-// corpusFamilies are the catalogue families, in table order.
-var corpusFamilies = []string{"ai", "cloud", "code", "messaging", "saas", "structure", "generic"}
 
 // recallBar is the minimum recall (percent) per family; maxCorpusFPs the
 // most findings allowed on the negatives.
@@ -78,133 +58,25 @@ type positive struct {
 	seed                          uint64
 	text                          []byte
 	start, end                    int // byte span of the secret in text
-	// caseIdx and ctxIdx place the positive in its family file: the case's
-	// and the context's 0-based index.
-	caseIdx, ctxIdx int
 }
 
-// loadPositives reads positives/*.yaml and expands every context with every
-// seed.
+// loadPositives reads the positive corpus, expanded with every seed.
 func loadPositives(t *testing.T) []positive {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "positives", "*.yaml"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("glob positives: %v (%d files)", err, len(files))
+	ps, err := corpus.Positives(corpusDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var out []positive
-	for _, name := range files {
-		family := strings.TrimSuffix(filepath.Base(name), ".yaml")
-		if !slices.Contains(corpusFamilies, family) {
-			t.Fatalf("%s: unknown family %q (want one of %v)", name, family, corpusFamilies)
-		}
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		var f corpusFile
-		if err := dec.Decode(&f); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if len(f.Cases) == 0 {
-			t.Fatalf("%s: no cases", name)
-		}
-		for ci, c := range f.Cases {
-			where := fmt.Sprintf("%s: %s %s", name, c.Provider, c.Shape)
-			if c.Provider == "" || c.Shape == "" || len(c.Contexts) == 0 {
-				t.Fatalf("%s: a case needs provider, shape and contexts", where)
-			}
-			accept := []string{normProvider(c.Provider)}
-			for _, a := range c.Also {
-				accept = append(accept, normProvider(a))
-			}
-			for xi, ctx := range c.Contexts {
-				if len(ctx) != 2 {
-					t.Fatalf("%s: a context is [path, text], got %d items", where, len(ctx))
-				}
-				tmpl := ctx[1]
-				if strings.Contains(tmpl, keyMark) {
-					if c.Secret == "" {
-						t.Fatalf("%s: context uses %s but the case has no secret", where, keyMark)
-					}
-					tmpl = strings.ReplaceAll(tmpl, keyMark, markOpen+c.Secret+markClose)
-				}
-				checkMarkedTemplates(t, where, tmpl)
-				for _, seed := range corpusSeeds {
-					text, spans := unmark(fakekey.ExpandSeed(tmpl, seed))
-					for _, s := range spans {
-						out = append(out, positive{
-							family: family, provider: c.Provider, shape: c.Shape, path: ctx[0],
-							accept: accept, seed: seed, text: text, start: s.start, end: s.end,
-							caseIdx: ci, ctxIdx: xi,
-						})
-					}
-				}
-			}
-		}
+	out := make([]positive, len(ps))
+	for i, p := range ps {
+		out[i] = positive{family: p.Family, provider: p.Provider, shape: p.Shape, path: p.Path,
+			accept: p.Accept, seed: p.Seed, text: p.Text, start: p.Start, end: p.End}
 	}
 	return out
 }
 
-// checkMarkedTemplates fails unless tmpl marks at least one secret and every
-// marked secret is a template: a literal there would be a real-looking key.
-func checkMarkedTemplates(t *testing.T, where, tmpl string) {
-	t.Helper()
-	rest := tmpl
-	n := 0
-	for {
-		i := strings.Index(rest, markOpen)
-		if i < 0 {
-			break
-		}
-		j := strings.Index(rest[i:], markClose)
-		if j < 0 {
-			t.Fatalf("%s: unclosed %s", where, markOpen)
-		}
-		if inner := rest[i+len(markOpen) : i+j]; !fakekey.IsTemplate(inner) {
-			t.Fatalf("%s: marked secret %q is not a fakekey template", where, inner)
-		}
-		rest = rest[i+j+len(markClose):]
-		n++
-	}
-	if n == 0 {
-		t.Fatalf("%s: context marks no secret with %s…%s", where, markOpen, markClose)
-	}
-}
-
-// unmark removes the «…» marks from s and returns the byte spans they held.
-func unmark(s string) ([]byte, []span) {
-	var b strings.Builder
-	var spans []span
-	for {
-		i := strings.Index(s, markOpen)
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		s = s[i+len(markOpen):]
-		j := strings.Index(s, markClose)
-		start := b.Len()
-		b.WriteString(s[:j])
-		spans = append(spans, span{start, b.Len()})
-		s = s[j+len(markClose):]
-	}
-	return []byte(b.String()), spans
-}
-
-// normProvider folds case and drops everything but letters and digits, so
-// "Hugging Face" and "HuggingFace" compare equal.
-func normProvider(p string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(p) {
-		if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// normProvider folds case and punctuation (corpus.NormProvider).
+func normProvider(p string) string { return corpus.NormProvider(p) }
 
 // findingSpan returns the byte span of f's secret in text.
 func findingSpan(text []byte, f Finding) span {
@@ -226,22 +98,13 @@ type negativeFile struct {
 
 func loadNegatives(t *testing.T) []negativeFile {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(corpusDir, "negatives", "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("glob negatives: %v (%d files)", err, len(files))
+	ns, err := corpus.Negatives(corpusDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	var out []negativeFile
-	for _, name := range files {
-		ar, err := txtar.ParseFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ar.Files) == 0 {
-			t.Fatalf("%s: no files", name)
-		}
-		for _, f := range ar.Files {
-			out = append(out, negativeFile{archive: filepath.Base(name), path: f.Name, tmpl: string(f.Data)})
-		}
+	out := make([]negativeFile, len(ns))
+	for i, n := range ns {
+		out[i] = negativeFile{archive: n.Archive, path: n.Path, tmpl: n.Template}
 	}
 	return out
 }
@@ -521,152 +384,18 @@ func TestCorpusTemplatesAreClean(t *testing.T) {
 	}
 }
 
-var corpusDump = flag.String("corpus-dump", "", "write the expanded corpus and its labels.json to this `dir` (absolute, outside the repository: it holds key-shaped fakes) for scoring other scanners; see bench/corpus-vs-gitleaks.sh")
-
-// dumpLabels is the labels.json that -corpus-dump writes beside the
-// expanded corpus. It locates every labelled secret by span and
-// fingerprint, never by value, so it can be read and printed freely.
-type dumpLabels struct {
-	Families  []string       `json:"families"` // in table order
-	Seeds     []uint64       `json:"seeds"`
-	Positives []dumpPositive `json:"positives"`
-	Negatives []dumpNegative `json:"negatives"`
-}
-
-// dumpPositive is one labelled secret in a dumped positive file.
-type dumpPositive struct {
-	File     string `json:"file"` // '/'-separated, relative to the dump directory
-	Family   string `json:"family"`
-	Provider string `json:"provider"`
-	Shape    string `json:"shape"`
-	Seed     uint64 `json:"seed"`
-	// Start and End are the secret's byte span [Start, End) in the file.
-	Start int `json:"start"`
-	End   int `json:"end"`
-	// Line and Column (1-based, columns in runes, as keyguard reports them)
-	// locate the first character; EndLine and EndColumn the position just
-	// after the last.
-	Line        int    `json:"line"`
-	Column      int    `json:"column"`
-	EndLine     int    `json:"end_line"`
-	EndColumn   int    `json:"end_column"`
-	Fingerprint string `json:"fingerprint"` // detect.Fingerprint of the secret
-}
-
-// dumpNegative is one dumped negative file: one txtar member expanded with
-// one seed. Every line of it must produce no finding.
-type dumpNegative struct {
-	File    string `json:"file"`
-	Archive string `json:"archive"`
-	Path    string `json:"path"` // the member's name in the archive
-	Seed    uint64 `json:"seed"`
-	Lines   int    `json:"lines"` // non-blank lines
-}
-
-// TestCorpusDump writes, with -corpus-dump DIR, the texts TestCorpus scans
-// as files, so other scanners can be measured on the same corpus:
-//
-//	DIR/positives/<family>/<case>-<n>/<path>    one expanded context each
-//	DIR/negatives/<archive>/s<seed>/<path>      one txtar member and seed each
-//	DIR/labels.json                             dumpLabels
-//
-// <case> is the case's 1-based index in its family file and <n> numbers its
-// contexts times seeds. DIR must be absolute, outside the repository, and
-// empty or absent; delete it after use.
-func TestCorpusDump(t *testing.T) {
-	if *corpusDump == "" {
-		t.Skip("set -corpus-dump DIR to write the expanded corpus")
-	}
-	dir := filepath.Clean(*corpusDump)
-	if !filepath.IsAbs(dir) {
-		t.Fatalf("-corpus-dump %s: want an absolute path (go test runs in the package directory)", dir)
-	}
-	root, err := filepath.Abs("..")
+// TestCorpusLineColumn checks that the line and column corpus.LineColumn
+// gives each labelled secret (what bench/cmd/corpusdump writes to
+// labels.json) read back as keyguard's findings are read.
+func TestCorpusLineColumn(t *testing.T) {
+	ps, err := corpus.Positives(corpusDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel, err := filepath.Rel(root, dir); err == nil && (rel == "." || filepath.IsLocal(rel)) {
-		t.Fatalf("-corpus-dump %s is inside the repository; the dump holds key-shaped fakes, write it elsewhere", dir)
-	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		t.Fatalf("-corpus-dump %s is not empty; stale files would be scored", dir)
-	}
-
-	written := map[string][]byte{} // slash path relative to dir -> content
-	write := func(rel string, data []byte) {
-		t.Helper()
-		if old, ok := written[rel]; ok {
-			if !bytes.Equal(old, data) {
-				t.Fatalf("two corpus texts map to %s", rel)
-			}
-			return
-		}
-		written[rel] = data
-		name := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, data, 0o600); err != nil {
-			t.Fatal(err)
+	for _, p := range ps {
+		line, col := corpus.LineColumn(p.Text, p.Start)
+		if got := findingSpan(p.Text, Finding{Line: line, Column: col, Secret: Secret(p.Text[p.Start:p.End])}); got != (span{p.Start, p.End}) {
+			t.Fatalf("%s %s in %s: line %d column %d reads back as bytes %v, want %v", p.Provider, p.Shape, p.Path, line, col, got, span{p.Start, p.End})
 		}
 	}
-	local := func(where, p string) {
-		t.Helper()
-		if !filepath.IsLocal(filepath.FromSlash(p)) || strings.Contains(p, "\\") {
-			t.Fatalf("%s: path %q is not a local relative path", where, p)
-		}
-	}
-
-	labels := dumpLabels{Families: corpusFamilies, Seeds: corpusSeeds}
-	for _, p := range loadPositives(t) {
-		local(p.family+": "+p.provider+" "+p.shape, p.path)
-		n := p.ctxIdx*len(corpusSeeds) + slices.Index(corpusSeeds, p.seed) + 1
-		rel := fmt.Sprintf("positives/%s/%03d-%d/%s", p.family, p.caseIdx+1, n, p.path)
-		write(rel, p.text)
-		line, col := lineColumn(p.text, p.start)
-		endLine, endCol := lineColumn(p.text, p.end)
-		// The position must read back as keyguard's findings are read.
-		if got := findingSpan(p.text, Finding{Line: line, Column: col, Secret: Secret(p.text[p.start:p.end])}); got != (span{p.start, p.end}) {
-			t.Fatalf("%s: line %d column %d reads back as bytes %v, want %v", rel, line, col, got, span{p.start, p.end})
-		}
-		labels.Positives = append(labels.Positives, dumpPositive{
-			File: rel, Family: p.family, Provider: p.provider, Shape: p.shape, Seed: p.seed,
-			Start: p.start, End: p.end, Line: line, Column: col, EndLine: endLine, EndColumn: endCol,
-			Fingerprint: Fingerprint(string(p.text[p.start:p.end])),
-		})
-	}
-	for _, nf := range loadNegatives(t) {
-		local(nf.archive, nf.path)
-		for _, seed := range corpusSeeds {
-			text := []byte(fakekey.ExpandSeed(nf.tmpl, seed))
-			rel := fmt.Sprintf("negatives/%s/s%d/%s", strings.TrimSuffix(nf.archive, ".txtar"), seed, nf.path)
-			write(rel, text)
-			lines := 0
-			for _, l := range strings.Split(string(text), "\n") {
-				if strings.TrimSpace(l) != "" {
-					lines++
-				}
-			}
-			labels.Negatives = append(labels.Negatives, dumpNegative{
-				File: rel, Archive: nf.archive, Path: nf.path, Seed: seed, Lines: lines,
-			})
-		}
-	}
-
-	data, err := json.MarshalIndent(labels, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "labels.json"), append(data, '\n'), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %d files (%d labelled secrets) and labels.json to %s", len(written), len(labels.Positives), dir)
-}
-
-// lineColumn returns the 1-based line and rune column of byte offset off in
-// text, counted as Finding.Line and Finding.Column are.
-func lineColumn(text []byte, off int) (line, col int) {
-	before := text[:off]
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return bytes.Count(before, []byte{'\n'}) + 1, utf8.RuneCount(before[start:]) + 1
 }

@@ -68,7 +68,7 @@ type Move struct {
 	Key  Key
 	Name string
 	Dest string // EnvFile or SecretsFile
-	Read string // e.g. os.environ["OPENAI_API_KEY"]
+	Read string // e.g. os.environ["OPENAI_API_KEY"]; "" for a template, whose line keeps the name with an empty value
 }
 
 // Manual is a key the plan leaves where it is, with why and what to do.
@@ -169,10 +169,14 @@ func (p *Plan) planFile(rel string, keys []Key, env, secrets *store, blocked map
 	if err != nil {
 		return fmt.Errorf("read %s: %w", rel, err)
 	}
-	l := langOf(rel, src)
 	manual := func(k Key, reason string) {
 		p.Manual = append(p.Manual, Manual{Key: k, Reason: reason, Hint: manualHint(rel, k, reason)})
 	}
+	if report.IsEnvTemplate(rel) {
+		p.planTemplate(rel, src, keys, env, blocked, manual)
+		return nil
+	}
+	l := langOf(rel, src)
 	if l == langUnknown {
 		for _, k := range keys {
 			manual(k, unknownReason(rel))
@@ -275,6 +279,57 @@ func (p *Plan) planFile(rel string, keys []Key, env, secrets *store, blocked map
 	p.Moved = append(p.Moved, moved...)
 	p.Sources = append(p.Sources, Change{Path: rel, Old: src, New: out, Exists: true})
 	return nil
+}
+
+// templateLine is one NAME=value line of an environment file: the value,
+// quoted or bare, then an optional comment.
+var templateLine = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*("[^"]*"|'[^']*'|[^ \t#]*)`)
+
+// planTemplate plans the fix of keys in an environment template such as
+// .env.example, which stays committed: each NAME=value line that holds a
+// key gets an empty value and the value moves to .env under the same NAME,
+// the name the program reads.
+func (p *Plan) planTemplate(rel string, src []byte, keys []Key, env *store, blocked map[string]string, manual func(Key, string)) {
+	var edits []edit
+	var moved []Move
+	for _, k := range keys {
+		f := k.Finding
+		if why, ok := blocked[env.path]; ok {
+			manual(k, fmt.Sprintf("%s %s", env.path, why))
+			continue
+		}
+		s, e, ok := byteSpan(src, f.Line, f.Column, f.Secret.Reveal())
+		if !ok {
+			manual(k, "the key is not where the scan found it (did the file change?)")
+			continue
+		}
+		ls := bytes.LastIndexByte(src[:s], '\n') + 1
+		le := lineEnd(src, s)
+		line := bytes.TrimSuffix(src[ls:le], []byte("\r"))
+		m := templateLine.FindSubmatchIndex(line)
+		if m == nil || ls+m[4] > s || ls+m[5] < e {
+			manual(k, "the key is not the value of a NAME=value line")
+			continue
+		}
+		name := string(line[m[2]:m[3]])
+		value := string(line[m[4]:m[5]])
+		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') {
+			value = value[1 : len(value)-1]
+		}
+		if err := env.claim(name, value); err != nil {
+			manual(k, err.Error())
+			continue
+		}
+		edits = append(edits, edit{ls + m[4], ls + m[5], ""})
+		moved = append(moved, Move{Key: k, Name: name, Dest: env.path})
+	}
+	if len(edits) == 0 {
+		env.discard()
+		return
+	}
+	env.commit()
+	p.Moved = append(p.Moved, moved...)
+	p.Sources = append(p.Sources, Change{Path: rel, Old: src, New: applyEdits(src, edits), Exists: true})
 }
 
 // byteSpan turns a finding's 1-based line and rune column into byte offsets
@@ -449,6 +504,8 @@ func manualHint(rel string, k Key, reason string) string {
 	switch {
 	case f.Rule.EnvVar == "" && strings.ContainsAny(f.Secret.Reveal(), "\n"):
 		return "store it in a file outside the work tree or in a secret store, and load it by path"
+	case report.IsEnvTemplate(rel):
+		return fmt.Sprintf("keep the value that is current in .env, then leave the line in %s with an empty value", base)
 	case base == ".env" || strings.HasPrefix(base, ".env."):
 		return "keep this file out of git: keyguard fix-ignore"
 	}

@@ -111,6 +111,26 @@ func (s *store) name(base, value string) (string, error) {
 	}
 }
 
+// claim reserves exactly name for value, as a template line names it: the
+// program reads that name, so another one will not do. It fails when the
+// file already gives name another value.
+func (s *store) claim(name, value string) error {
+	if err := s.checkValue(value); err != nil {
+		return err
+	}
+	v, ok := s.values[name]
+	if !ok {
+		v, ok = s.pending[name]
+	}
+	switch {
+	case !ok:
+		s.pending[name] = value
+	case v != value:
+		return refuse(fmt.Sprintf("%s already sets %s to another value", s.path, name))
+	}
+	return nil
+}
+
 // commit keeps the names reserved since the last commit or discard.
 func (s *store) commit() {
 	for n, v := range s.pending {

@@ -194,6 +194,15 @@ func writeFixItems(w io.Writer, p *fix.Plan, dryRun bool) {
 	}
 	for _, m := range p.Moved {
 		f := m.Key.Finding
+		if m.Read == "" {
+			left := "now leaves"
+			if dryRun {
+				left = "would leave"
+			}
+			fmt.Fprintf(w, "keyguard: %s:%d:%d: %s %s to %s as %s; the template %s %s empty\n",
+				report.DisplayPath(m.Key.Path), f.Line, f.Column, moved, f.Rule.Description, m.Dest, m.Name, left, m.Name)
+			continue
+		}
 		fmt.Fprintf(w, "keyguard: %s:%d:%d: %s %s to %s as %s; the code %s %s\n",
 			report.DisplayPath(m.Key.Path), f.Line, f.Column, moved, f.Rule.Description, m.Dest, m.Name, will, m.Read)
 	}

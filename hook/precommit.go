@@ -23,6 +23,9 @@ var ErrBlocked = errors.New("blocked")
 type Options struct {
 	Repo   *git.Repo
 	Stderr io.Writer
+	// MidScan, when set, is called once while the staged diff is being
+	// scanned (for fault tests; see scan.StagedNotify).
+	MidScan func()
 }
 
 // PreCommit judges exactly what the commit will contain: the added lines of
@@ -51,7 +54,7 @@ func PreCommit(ctx context.Context, o Options) error {
 	}()
 
 	// Fragments are scanned on every core while git streams the rest.
-	res, err := scan.Staged(ctx, policy, o.Repo)
+	res, err := scan.StagedNotify(ctx, policy, o.Repo, o.MidScan)
 	if err != nil {
 		return fmt.Errorf("cannot read what is staged, so the commit is refused: %w", err)
 	}

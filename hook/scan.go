@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/keyguard/keyguard/baseline"
@@ -25,7 +26,10 @@ type ScanOptions struct {
 	History bool     // scan the lines every commit added instead of files
 	Staged  bool     // scan the added lines of what is staged instead of files
 	Revs    []string // with History: revisions and ranges; none means all refs
-	Format  string   // "text", "json" or "sarif"
+	// NoIgnore reads files git ignores too (--no-ignore); a directory
+	// named in Paths that git ignores is read whole without it.
+	NoIgnore bool
+	Format   string // "text", "json" or "sarif"
 	// Stdout gets the report, unless OutputFile names a file. A
 	// *report.Output carries colour and quiet.
 	Stdout io.Writer
@@ -64,6 +68,9 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		findings = res.Findings // paths from the top of the repository, as in the hook
 		report.SortByPlace(findings)
 		sum = report.ScanSummary{Files: len(res.Changes), Bytes: res.Bytes, Binary: res.Binary, AsText: res.AsText}
+		if len(res.Changes) == 0 {
+			sum.Nothing = "nothing is staged"
+		}
 	case o.History:
 		if env.repo == nil {
 			return git.ErrNotRepo
@@ -84,13 +91,25 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		findings = res.Findings
 		sortHistory(findings)
 		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true}
+		if res.Commits == 0 {
+			sum.Nothing = "no commits in the given range"
+			if len(o.Revs) == 0 {
+				sum.Nothing = "the repository has no commits"
+			}
+		}
 	default:
-		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, Display: env.display})
+		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, NoIgnore: o.NoIgnore, Display: env.display})
 		if err != nil {
 			return err
 		}
 		findings = res.Findings
 		sum = report.ScanSummary{Files: res.Files, Bytes: res.Bytes, Binary: res.Binary, Large: res.Large}
+		if res.Files == 0 {
+			if err := nothingRead(o, res.Skipped); err != nil {
+				return err
+			}
+			sum.Nothing = "no files under " + where(o.Paths)
+		}
 	}
 	sum.Elapsed = time.Since(start)
 	if err := writeScanReport(o, env, findings, sum); err != nil {
@@ -100,6 +119,48 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		return ErrBlocked
 	}
 	return nil
+}
+
+// nothingRead is the error for a path scan that read no file although the
+// paths held some: it must not pass as clean (fail closed), so it exits 2
+// and says what kept the files out. A scan of paths that hold no file at
+// all is not an error: there is nothing a key could hide in.
+func nothingRead(o ScanOptions, s scan.Skipped) error {
+	if !s.Any() {
+		return nil
+	}
+	var why []string
+	if s.Ignored > 0 {
+		cmd := "keyguard scan --no-ignore"
+		for _, p := range o.Paths {
+			cmd += " " + report.ShellQuote(p)
+		}
+		why = append(why, fmt.Sprintf("%s ignored by git (%s reads %s)", countFiles(s.Ignored), cmd, report.Plural(s.Ignored, "it", "them")))
+	}
+	if s.Allowed > 0 {
+		why = append(why, countFiles(s.Allowed)+" allowlisted by .keyguard.yaml (paths)")
+	}
+	if s.Gone > 0 {
+		why = append(why, countFiles(s.Gone)+" listed by git but missing from the work tree")
+	}
+	return fmt.Errorf("nothing scanned under %s: %s", where(o.Paths), strings.Join(why, "; "))
+}
+
+// countFiles is "1 file" or "n files".
+func countFiles(n int) string {
+	return fmt.Sprintf("%d %s", n, report.Plural(n, "file", "files"))
+}
+
+// where names the scanned paths in a message.
+func where(paths []string) string {
+	if len(paths) == 0 {
+		return "the working directory"
+	}
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = report.DisplayPath(p)
+	}
+	return strings.Join(q, ", ")
 }
 
 // writeScanReport renders the findings in the asked format to stdout or to

@@ -132,6 +132,10 @@ func keyAdvice(f Finding) advice {
 			"read it from the environment instead: " + read,
 			fmt.Sprintf("put %s=... in .env and run keyguard fix-ignore so .env is never committed", name),
 		}
+	} else if IsEnvTemplate(f.Path) {
+		// A template stays committed (fix-ignore keeps it so): the value
+		// moves to .env and the template keeps the name with no value.
+		a.fix = []string{"a template stays in git without values: keyguard fix moves the value to .env and leaves the name here empty"}
 	} else if isDotEnv(f.Path) {
 		a.fix = []string{"keep this file out of git: keyguard fix-ignore, then git rm --cached -- " + ShellQuote(f.Path)}
 	} else {
@@ -268,6 +272,18 @@ func ShellQuote(p string) string {
 		return p
 	}
 	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+}
+
+// envTemplates are the environment files meant to be committed: a
+// template of the names, with no values (the catalogue's exceptions to
+// .env.*, which fix-ignore keeps committable).
+var envTemplates = []string{".env.example", ".env.sample", ".env.template", ".env.dist", ".env.defaults", ".env.schema"}
+
+// IsEnvTemplate reports whether a path names an environment template such as
+// .env.example: committed on purpose, so its fix is an empty value, not
+// .gitignore.
+func IsEnvTemplate(p string) bool {
+	return slices.Contains(envTemplates, strings.ToLower(path.Base(p)))
 }
 
 func isDotEnv(p string) bool {

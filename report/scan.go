@@ -17,6 +17,10 @@ type ScanSummary struct {
 	AsText  int           // files git calls binary that were decoded and scanned as text
 	Large   int           // files scanned only in part, being over the size limit
 	Elapsed time.Duration // wall time of the scan
+	// Nothing, when set, says why there was nothing to scan (an empty
+	// directory, an empty range, nothing staged): the summary says so
+	// instead of "no secrets found".
+	Nothing string
 }
 
 // ScanText writes scan findings for people: one block per key, then the
@@ -52,6 +56,10 @@ func ScanSummaryLine(w io.Writer, found int, sum ScanSummary) {
 		cover += fmt.Sprintf(", %s scanned only in part (too large)", plural(sum.Large, "file"))
 	}
 	cover += fmt.Sprintf(" in %.2fs", sum.Elapsed.Seconds())
+	if found == 0 && sum.Nothing != "" {
+		fmt.Fprintf(w, "keyguard: nothing to scan: %s; %s\n", sum.Nothing, cover)
+		return
+	}
 	if found == 0 {
 		fmt.Fprintf(w, "keyguard: %s; %s\n", p.ok("no secrets found"), cover)
 		return

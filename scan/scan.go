@@ -70,6 +70,8 @@ type Options struct {
 	Policy *Policy
 	Repo   *git.Repo // the repository around the working directory, or nil
 	Paths  []string  // files and directories; none means "."
+	// NoIgnore reads the files git ignores too (--no-ignore).
+	NoIgnore bool
 	// Display turns an absolute path into the path shown in findings.
 	Display func(abs string) string
 }
@@ -81,19 +83,35 @@ type Result struct {
 	Bytes    int64 // bytes scanned
 	Binary   int   // binary files skipped
 	Large    int   // files larger than the limit, scanned in part
+	// Skipped says what the paths held that the scan did not read; it is
+	// filled in only when no file was read, to say why.
+	Skipped Skipped
 }
 
+// Skipped counts files under the scanned paths that were not read.
+type Skipped struct {
+	Ignored int // files git ignores (read with NoIgnore, or by naming them)
+	Allowed int // files whose paths .keyguard.yaml allowlists
+	Gone    int // files git lists that are missing from the work tree
+}
+
+// Any reports whether anything was skipped.
+func (s Skipped) Any() bool { return s.Ignored+s.Allowed+s.Gone > 0 }
+
 // Paths scans the given files and directories. Inside a repository a
-// directory contributes the files git tracks or would add (so .gitignore is
-// respected); elsewhere every regular file under it except .git. Symlinks
-// are not followed.
+// directory contributes the files git tracks or would add, so .gitignore is
+// respected, unless the directory was named and git ignores it (a user who
+// names a directory means it, as ripgrep decides) or NoIgnore is set; then
+// every file under it is read. Outside a repository a directory contributes
+// every regular file under it except .git. Symlinks are not followed.
 func Paths(ctx context.Context, o Options) (Result, error) {
 	var res Result
-	paths := o.Paths
+	paths, named := o.Paths, true
 	if len(paths) == 0 {
-		paths = []string{"."}
+		paths, named = []string{"."}, false
 	}
-	var files []string // absolute
+	var files []string     // absolute
+	var respected []string // repo-relative directories listed with .gitignore respected
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
@@ -107,9 +125,12 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 		case fi.Mode().IsRegular():
 			files = append(files, abs)
 		case fi.IsDir():
-			listed, err := listDir(ctx, o.Repo, abs)
+			listed, rel, err := listDir(ctx, o.Repo, abs, named, o.NoIgnore)
 			if err != nil {
 				return res, fmt.Errorf("scan %s: %w", p, err)
+			}
+			if rel != "" {
+				respected = append(respected, rel)
 			}
 			files = append(files, listed...)
 		default:
@@ -134,10 +155,12 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 			}
 		}
 		if o.Policy.PathAllowed(rel) {
+			res.Skipped.Allowed++
 			continue
 		}
 		data, truncated, err := regfile.Read(abs, maxFile)
 		if errors.Is(err, fs.ErrNotExist) {
+			res.Skipped.Gone++
 			continue // listed by git but deleted in the work tree, or a symlink
 		}
 		if err != nil {
@@ -160,30 +183,63 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 			res.Findings = append(res.Findings, report.Finding{Path: display(abs), Line: f.Line, Column: f.Column, Secret: &f})
 		}
 	}
+	if res.Files == 0 && len(respected) > 0 {
+		// Say why nothing was read: what .gitignore kept out.
+		ignored, err := o.Repo.ListIgnored(ctx, literal(respected))
+		if err != nil {
+			return res, err
+		}
+		res.Skipped.Ignored = len(ignored)
+	}
 	return res, nil
 }
 
-// listDir lists the files to scan under dir.
-func listDir(ctx context.Context, repo *git.Repo, dir string) ([]string, error) {
-	if repo != nil {
+// literal turns repo-relative paths into pathspecs that match them exactly.
+func literal(paths []string) []string {
+	specs := make([]string, len(paths))
+	for i, p := range paths {
+		specs[i] = ":(top,literal)" + p
+		if p == "." {
+			specs[i] = ":(top)"
+		}
+	}
+	return specs
+}
+
+// listDir lists the files to scan under dir. Inside a repository it lists
+// what git tracks or would add, and returns dir relative to the top as
+// respected; a directory that was named and that git ignores, or any
+// directory with noIgnore, is walked whole instead.
+func listDir(ctx context.Context, repo *git.Repo, dir string, named, noIgnore bool) (files []string, respected string, err error) {
+	if repo != nil && !noIgnore {
 		if rel, ok := repo.Rel(dir); ok {
-			spec := []string{}
-			if rel != "." {
-				spec = append(spec, rel)
+			whole := false
+			if named && rel != "." {
+				srcs, err := repo.CheckIgnore(ctx, []string{rel})
+				if err != nil {
+					return nil, "", err
+				}
+				whole = srcs[0].Ignored
 			}
-			names, err := repo.ListAll(ctx, spec)
-			if err != nil {
-				return nil, err
+			if !whole {
+				spec := []string{}
+				if rel != "." {
+					spec = append(spec, rel)
+				}
+				names, err := repo.ListAll(ctx, spec)
+				if err != nil {
+					return nil, "", err
+				}
+				out := make([]string, len(names))
+				for i, n := range names {
+					out[i] = filepath.Join(repo.Top, filepath.FromSlash(n))
+				}
+				return out, rel, nil
 			}
-			out := make([]string, len(names))
-			for i, n := range names {
-				out[i] = filepath.Join(repo.Top, filepath.FromSlash(n))
-			}
-			return out, nil
 		}
 	}
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -195,5 +251,5 @@ func listDir(ctx context.Context, repo *git.Repo, dir string) ([]string, error) 
 		}
 		return nil
 	})
-	return out, err
+	return out, "", err
 }

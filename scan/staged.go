@@ -27,6 +27,13 @@ type StagedResult struct {
 // git called binary for its old version or a .gitattributes setting): then
 // its lines that the old content does not hold are scanned.
 func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error) {
+	return StagedNotify(ctx, p, repo, nil)
+}
+
+// StagedNotify is Staged that calls midScan (when not nil) once, when the
+// first part of the diff has been handed to the scanners and more may
+// follow: fault tests kill the hook at that moment.
+func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()) (StagedResult, error) {
 	var res StagedResult
 	pool := NewPool(p)
 	open := false // the last fragment ended inside a line (see lines)
@@ -50,6 +57,10 @@ func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error
 			res.Bytes += int64(len(text))
 			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 				StartColumn: f.StartColumn, Overlap: f.Overlap})
+			if midScan != nil {
+				midScan()
+				midScan = nil
+			}
 			return nil
 		},
 		Buffer: pool.Buffer,

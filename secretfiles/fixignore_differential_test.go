@@ -121,6 +121,7 @@ func differentialRound(t *testing.T, rng *rand.Rand, engine *detect.Engine, tall
 	if !bytes.HasPrefix(newBytes, oldBytes) {
 		t.Fatalf("the old .gitignore is not a prefix of the new one:\nold %q\nnew %q", oldBytes, newBytes)
 	}
+	checkAppended(t, reportedEntries(t, out.String()), oldBytes, newBytes)
 	fixed, unresolved, unexplained := parseFixOutput(t, d, out.String())
 	tally["fixed"] += len(fixed)
 	tally["re-included"] += len(unresolved)

@@ -1,11 +1,15 @@
 package secretfiles
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -140,10 +144,28 @@ func TestFixIgnore(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSetup(t, tt.prepare)
+			old, _ := os.ReadFile(filepath.Join(s.g.Dir, ".gitignore"))
 			var out strings.Builder
 			err := FixIgnore(context.Background(), FixOptions{Repo: s.repo, Engine: s.engine, DryRun: tt.dryRun, Out: &out})
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err %v, want %v\n%s", err, tt.wantErr, out.String())
+			}
+			reported := reportedEntries(t, out.String())
+			if tt.dryRun {
+				// What the dry run promised is what a real run appends.
+				var real strings.Builder
+				err := FixIgnore(context.Background(), FixOptions{Repo: s.repo, Engine: s.engine, Out: &real})
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("real run after the dry run: err %v, want %v\n%s", err, tt.wantErr, real.String())
+				}
+				now, _ := os.ReadFile(filepath.Join(s.g.Dir, ".gitignore"))
+				checkAppended(t, reported, old, now)
+				if err := os.WriteFile(filepath.Join(s.g.Dir, ".gitignore"), old, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				now, _ := os.ReadFile(filepath.Join(s.g.Dir, ".gitignore"))
+				checkAppended(t, reported, old, now)
 			}
 			for _, w := range tt.wantOut {
 				if !strings.Contains(out.String(), w) {
@@ -155,6 +177,44 @@ func TestFixIgnore(t *testing.T) {
 				t.Errorf(".gitignore:\n%q\nwant\n%q", got, tt.gitignore)
 			}
 		})
+	}
+}
+
+// reportedEntries reads the entries fix-ignore says it added (or would
+// add) and checks the count it states matches the list.
+func reportedEntries(t *testing.T, out string) []string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^keyguard: (?:added|would add) (\d+) entr(?:y|ies) to \.gitignore:\n((?:    \S.*\n|        .*\n)*)`).FindStringSubmatch(out)
+	if m == nil {
+		return nil
+	}
+	var entries []string
+	for _, l := range strings.Split(m[2], "\n") {
+		if e, ok := strings.CutPrefix(l, "    "); ok && !strings.HasPrefix(e, " ") {
+			entries = append(entries, e)
+		}
+	}
+	if n, _ := strconv.Atoi(m[1]); n != len(entries) {
+		t.Errorf("fix-ignore says %s entries and lists %d:\n%s", m[1], len(entries), out)
+	}
+	return entries
+}
+
+// checkAppended checks the entries fix-ignore reported are exactly the
+// lines it appended to .gitignore (old -> now), header comment aside.
+func checkAppended(t *testing.T, reported []string, old, now []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(now, old) {
+		t.Fatalf("old .gitignore is not a prefix of the new one:\n%q\n%q", old, now)
+	}
+	var appended []string
+	for _, l := range strings.Split(strings.ReplaceAll(string(now[len(old):]), "\r\n", "\n"), "\n") {
+		if l != "" && !strings.HasPrefix(l, "#") {
+			appended = append(appended, l)
+		}
+	}
+	if !slices.Equal(reported, appended) {
+		t.Errorf("fix-ignore reported entries %q, but appended %q", reported, appended)
 	}
 }
 

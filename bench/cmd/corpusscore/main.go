@@ -1,6 +1,6 @@
 // Command corpusscore scores scanners' JSON reports against the expanded
-// detection corpus that `go test ./detect/ -run TestCorpusDump -corpus-dump
-// DIR` writes, and prints a Markdown comparison. It is run by
+// detection corpus that `go run ./bench/cmd/corpusdump DIR` writes, and
+// prints a Markdown comparison. It is run by
 // bench/corpus-vs-gitleaks.sh:
 //
 //	corpusscore -dir DIR -keyguard kg.json [-keyguard-ms N]
@@ -33,7 +33,7 @@ import (
 	"github.com/keyguard/keyguard/detect"
 )
 
-// labels mirrors detect's dumpLabels (labels.json).
+// labels mirrors corpusdump's labels.json.
 type labels struct {
 	Families  []string `json:"families"`
 	Seeds     []uint64 `json:"seeds"`

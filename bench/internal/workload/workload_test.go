@@ -78,16 +78,26 @@ func TestEnsureReuses(t *testing.T) {
 }
 
 // TestKeyLinesAreTemplates checks that planted keys are expanded (no
-// template syntax left) and that every language's templates expand
-// distinctly per seed.
+// template syntax left) and that every template of every language expands
+// distinctly per seed: two seeds that pick the same template (n and
+// n+len(templates)) give different key lines.
 func TestKeyLinesAreTemplates(t *testing.T) {
-	for l := range keyLines {
-		a, b := KeyLine(l, 1), KeyLine(l, 3)
-		if bytes.Contains(a, []byte("{{")) {
-			t.Fatalf("language %d: template not expanded", l)
+	if len(keyLines) == 0 {
+		t.Fatal("no key lines")
+	}
+	for l, ts := range keyLines {
+		if len(ts) == 0 {
+			t.Fatalf("language %d: no templates", l)
 		}
-		if len(keyLines[l]) == 1 && bytes.Equal(a, b) {
-			t.Fatalf("language %d: two seeds gave the same key line", l)
+		for i := range ts {
+			n := uint64(i)
+			a, b := KeyLine(l, n), KeyLine(l, n+uint64(len(ts)))
+			if bytes.Contains(a, []byte("{{")) || bytes.Contains(b, []byte("{{")) {
+				t.Fatalf("language %d, template %d: not expanded", l, i)
+			}
+			if bytes.Equal(a, b) {
+				t.Fatalf("language %d, template %d: seeds %d and %d gave the same key line", l, i, n, n+uint64(len(ts)))
+			}
 		}
 	}
 }

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// hintCommand finds a command a report suggests in one of its strings.
+var hintCommand = regexp.MustCompile(`\b(?:keyguard (?:fix-ignore|fix|scan|baseline|install|uninstall|status)|git (?:commit|rm|push|add|rebase|check-ignore|reset|restore))\b`)
+
+// hintRuns says, for every string in report/ and hook/ that suggests a
+// command, which scenario shows that hint and then runs the command in that
+// state (and checks it does what the hint says). shown is a fragment of the
+// scenario's assertion on the hint; runs are the command lines it executes.
+// A string that names a command but is no advice has no script.
+var hintRuns = []struct {
+	literal string // a fragment of the string in the source
+	script  string // testdata/script/<script>.txtar; "" for no advice
+	shown   string
+	runs    []string
+}{
+	{"git commit --no-verify", "precommit_blocks_key", "git commit --no-verify", []string{"exec git commit -q --no-verify"}},
+	{"git rm --cached -- %s   (stop tracking it; your copy stays), then revoke", "precommit_tracked_secret_file_warns",
+		`git rm --cached -- \.env`, []string{"exec git rm -q --cached -- .env"}},
+	{"run keyguard fix-ignore so .env is never committed", "precommit_blocks_key",
+		`run keyguard fix-ignore so \.env is never committed`, []string{"exec keyguard fix-ignore"}},
+	{"keyguard fix moves the value to .env", "fix_env_template_value_moves_to_env",
+		`keyguard fix moves the value to \.env`, []string{"exec keyguard fix\n"}},
+	{"keep this file out of git: keyguard fix-ignore, then git rm --cached -- ", "precommit_key_in_env_file_hint",
+		`keep this file out of git: keyguard fix-ignore, then git rm --cached -- \.env`,
+		[]string{"exec keyguard fix-ignore", "exec git rm -q --cached -- .env"}},
+	{"git rm --cached -- %s   (unstage it", "precommit_env_file", `git rm --cached -- \.env`, []string{"exec git rm -q --cached .env"}},
+	{"keyguard fix-ignore   (add it to .gitignore)", "precommit_env_file", "keyguard fix-ignore", []string{"exec keyguard fix-ignore"}},
+	{"keyguard fix-ignore adds .env to .gitignore", "precommit_blocks_key", // SARIF's wording of the same advice
+		`run keyguard fix-ignore so \.env is never committed`, []string{"exec keyguard fix-ignore"}},
+	{"keyguard baseline records them", "baseline_skips_known_findings", "keyguard baseline records them", []string{"exec keyguard baseline"}},
+	{"so keyguard will not put keys in it (git rm --cached -- ", "fix_tracked_env_not_written", "git rm --cached -- .env",
+		[]string{"exec git rm -q --cached -- .env", "exec keyguard fix\n"}},
+	{"then run keyguard fix again", "fix_tracked_env_not_written", "git rm --cached -- .env",
+		[]string{"exec git rm -q --cached -- .env", "exec keyguard fix\n"}},
+	{"git commit --amend; an older one: git rebase -i", "prepush_blocks_no_verify_commit", "git commit --amend",
+		[]string{"exec git commit -q -a --amend"}},
+	{"git push --no-verify", "prepush_blocks_no_verify_commit", "git push --no-verify", []string{"exec git push -q --no-verify"}},
+	{"keyguard scan --no-ignore", "scan_nothing_read_says_why", `keyguard scan --no-ignore reads it`, []string{"exec keyguard scan --no-ignore"}},
+	{"hint: keyguard fix-ignore adds the missing", "status_secret_files", "hint: keyguard fix-ignore", []string{"exec keyguard fix-ignore"}},
+	{"hint: git rm --cached -- <file> stops tracking", "status_secret_files", "git rm --cached -- <file> stops tracking",
+		[]string{"exec git rm -q --cached -- tracked.pem"}},
+	// Explanations, not advice.
+	{"is not ignored by git (git add . would commit it)", "", "", nil},
+	{"keyguard fix only edits files in the work tree", "", "", nil},
+}
+
+// TestEveryHintIsRun checks that every command the reports suggest is
+// covered by a scenario that shows the hint and then runs the command: a
+// new hint without such a scenario fails here.
+func TestEveryHintIsRun(t *testing.T) {
+	var found []string
+	for _, dir := range []string{"report", "hook"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no Go files in %s (%v)", dir, err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			fset := token.NewFileSet()
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				lit, ok := n.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING {
+					return true
+				}
+				s, err := strconv.Unquote(lit.Value)
+				if err != nil || !hintCommand.MatchString(s) {
+					return true
+				}
+				found = append(found, s)
+				covered := false
+				for _, h := range hintRuns {
+					covered = covered || strings.Contains(s, h.literal)
+				}
+				if !covered {
+					t.Errorf("%s: %q suggests a command that no scenario runs: add a scenario that shows it and runs the command, and list it in hintRuns", fset.Position(lit.Pos()), s)
+				}
+				return true
+			})
+		}
+	}
+	if len(found) < 10 {
+		t.Fatalf("found only %d hints in report/ and hook/: the search is broken", len(found))
+	}
+	for _, h := range hintRuns {
+		used := false
+		for _, s := range found {
+			used = used || strings.Contains(s, h.literal)
+		}
+		if !used {
+			t.Errorf("hintRuns lists %q, which no longer appears in report/ or hook/", h.literal)
+		}
+		if h.script == "" {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("testdata", "script", h.script+".txtar"))
+		if err != nil {
+			t.Errorf("hint %q: %v", h.literal, err)
+			continue
+		}
+		script := string(data)
+		if i := strings.Index(script, "\n-- "); i >= 0 {
+			script = script[:i+1] // the commands, not the files
+		}
+		at := strings.Index(script, h.shown)
+		if at < 0 {
+			t.Errorf("hint %q: %s.txtar never checks the hint is shown (%q)", h.literal, h.script, h.shown)
+			continue
+		}
+		for _, r := range h.runs {
+			if !strings.Contains(script[at:], r) {
+				t.Errorf("hint %q: %s.txtar does not run %q after showing it", h.literal, h.script, strings.TrimSpace(r))
+			}
+		}
+	}
+}
