@@ -98,7 +98,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 			}
 		}
 	default:
-		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, NoIgnore: o.NoIgnore, Display: env.display})
+		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, NoIgnore: o.NoIgnore, NamedWhole: true, Display: env.display})
 		if err != nil {
 			return err
 		}

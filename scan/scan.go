@@ -72,6 +72,10 @@ type Options struct {
 	Paths  []string  // files and directories; none means "."
 	// NoIgnore reads the files git ignores too (--no-ignore).
 	NoIgnore bool
+	// NamedWhole reads every file under a path named in Paths, ignored or
+	// not, as gitleaks dir does (keyguard scan PATH); without it only a
+	// named directory that git ignores is read whole (fix, baseline).
+	NamedWhole bool
 	// Display turns an absolute path into the path shown in findings.
 	Display func(abs string) string
 }
@@ -101,8 +105,8 @@ func (s Skipped) Any() bool { return s.Ignored+s.Allowed+s.Gone > 0 }
 // Paths scans the given files and directories. Inside a repository a
 // directory contributes the files git tracks or would add, so .gitignore is
 // respected, unless the directory was named and git ignores it (a user who
-// names a directory means it, as ripgrep decides) or NoIgnore is set; then
-// every file under it is read. Outside a repository a directory contributes
+// names a directory means it), it was named and NamedWhole is set, or
+// NoIgnore is set; then every file under it is read. Outside a repository a directory contributes
 // every regular file under it except .git. Symlinks are not followed.
 func Paths(ctx context.Context, o Options) (Result, error) {
 	var res Result
@@ -125,7 +129,7 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 		case fi.Mode().IsRegular():
 			files = append(files, abs)
 		case fi.IsDir():
-			listed, rel, err := listDir(ctx, o.Repo, abs, named, o.NoIgnore)
+			listed, rel, err := listDir(ctx, o.Repo, abs, named, o.NoIgnore || (named && o.NamedWhole))
 			if err != nil {
 				return res, fmt.Errorf("scan %s: %w", p, err)
 			}
