@@ -33,6 +33,9 @@ var alphabets = map[string]string{
 	"b64":     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
 	"b64url":  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
 	"word":    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_",
+	// bech32 is the Bech32 data alphabet (BIP 173) in upper case, as age
+	// writes its secret keys.
+	"bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
 }
 
 // tokenRE matches "{{alphabet N}}" and "{{lit TEXT}}".
