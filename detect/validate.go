@@ -22,6 +22,7 @@ var validators = map[string]validator{
 	"azure-key":         validAzureKey,        // Azure storage and shared access keys (validate_cloud.go)
 	"mixed-alnum":       validMixedAlnum,      // prefixed keys that must not be identifiers (validate_cloud.go)
 	"discord-bot-token": validDiscordBotToken, // Discord bot tokens (validate_code.go)
+	"base64-key":        validBase64Key,       // framework keys in base64 (validate_structure.go)
 	"generic-secret":    validGenericSecret,   // generic rules (filter.go)
 	"generic-password":  validGenericPassword, // generic password rule (filter.go)
 }

@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"encoding/base64"
+	"strings"
+)
 
 // validJWTCredential is validJWT narrowed to tokens that grant something and
 // are not public by design: an unsigned token ("alg": "none") authenticates
@@ -31,4 +34,21 @@ func validJWTCredential(secret string) bool {
 	iss, _ := claims.Iss.(string)
 	role, _ := claims.Role.(string)
 	return iss != "supabase-demo" && !(iss == "supabase" && role == "anon")
+}
+
+// validBase64Key checks a symmetric key written as standard base64,
+// optionally after a "base64:" marker (Laravel's APP_KEY): it must decode
+// strictly to 16, 32 or 64 bytes, as the framework's key generator writes
+// it. A hand-typed value of the right length fails the strict decoding
+// (nonzero padding bits) or the length most of the time.
+func validBase64Key(secret string) bool {
+	raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimPrefix(secret, "base64:"))
+	if err != nil {
+		return false
+	}
+	switch len(raw) {
+	case 16, 32, 64:
+		return true
+	}
+	return false
 }

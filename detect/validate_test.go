@@ -100,3 +100,23 @@ func TestRunawayMatchIsCapped(t *testing.T) {
 		t.Fatalf("got %d findings, want one capped at %d bytes", len(f), maxSecret)
 	}
 }
+
+func TestValidBase64Key(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"32 bytes", base64.StdEncoding.EncodeToString(make([]byte, 32)), true},
+		{"Laravel marker, 32 bytes", "base64:" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")), true},
+		{"16 bytes", base64.StdEncoding.EncodeToString(make([]byte, 16)), true},
+		{"24 bytes", base64.StdEncoding.EncodeToString(make([]byte, 24)), false},
+		{"nonzero padding bits", "base64:" + fakekey.Expand("{{b64 42}}") + "F=", false},
+		{"not base64", "base64:" + fakekey.Expand("{{alnum 40}}") + "!!!=", false},
+	}
+	for _, tt := range tests {
+		if got := validBase64Key(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
