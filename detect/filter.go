@@ -89,6 +89,9 @@ var documentedExamples = map[string]bool{
 	"7f75367e7881": true, // jwt.io: the HS256 sample token
 	"f215faf9d88b": true, // MD5 of the empty string
 	"cd372fb85148": true, // SHA-256 of the empty string
+	"60a09e435786": true, // Hardhat / Anvil development account #0 private key
+	"095101cf732c": true, // Hardhat / Anvil development account #1 private key
+	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
 }
 
 // minSequence is the shortest ascending or descending run (e.g. "123456",

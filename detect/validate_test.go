@@ -120,3 +120,42 @@ func TestValidBase64Key(t *testing.T) {
 		}
 	}
 }
+
+func TestValidNPMAuthToken(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"legacy UUID", fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}"), true},
+		{"other registry's token", fakekey.Expand("{{b64 64}}"), true},
+		{"npm_ token, left to its checksum rule", fakekey.Expand("npm_{{alnum 36}}"), false},
+		{"GitHub token, left to its checksum rule", fakekey.Expand("ghp_{{alnum 36}}"), false},
+		{"a name, not a token", "NPM_TOKEN_FROM_ENVIRONMENT", false},
+	}
+	for _, tt := range tests {
+		if got := validNPMAuthToken(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestValidBase64Credential(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"user:password", b64([]byte("deploy:" + fakekey.Expand("{{alnum 16}}"))), true},
+		{"password alone, unpadded", base64.RawStdEncoding.EncodeToString([]byte(fakekey.Expand("{{alnum 12}}"))), true},
+		{"binary", b64([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), false},
+		{"too short", b64([]byte("ab")), false},
+		{"not base64", "%%%%%%%%", false},
+	}
+	for _, tt := range tests {
+		if got := validBase64Credential(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
