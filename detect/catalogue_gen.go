@@ -3104,6 +3104,7 @@ var builtinRules = []RuleSpec{
 		SecretGroup: 1,
 		EnvVar:      "DATABASE_URL",
 		Revoke:      "https://www.postgresql.org/docs/current/sql-alterrole.html",
+		Validate:    "url-password",
 		family:      "structure",
 	},
 	{
@@ -3115,6 +3116,7 @@ var builtinRules = []RuleSpec{
 		SecretGroup: 1,
 		EnvVar:      "MYSQL_DSN",
 		Revoke:      "https://dev.mysql.com/doc/refman/8.0/en/alter-user.html",
+		Validate:    "url-password",
 		family:      "structure",
 	},
 	{
@@ -3125,6 +3127,7 @@ var builtinRules = []RuleSpec{
 		Regex:       "://(?:[a-f0-9]{32}:[a-f0-9]{32}@|[^\\s:@/'\"`]*:(?:[a-z0-9_-]{1,16}@(?:\\[::1\\]|127\\.0\\.0\\.1|0\\.0\\.0\\.0|host\\.docker\\.internal|[A-Za-z0-9_-]+)(?:[:/?#,;'\"`)\\] \\t]|(?m:$))|(?:(?i:pass(?:word|wd)?|pwd|pw|secret|my_?password|changeit)|\\$\\(?\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\)?|%\\(?[A-Za-z_]*\\)?[sdv]|#?\\{[^\\s@{}]*\\}|\\[[^\\s@\\]]*\\]|(?i:x{3,})|\\*+)@|[^\\s@/'\"`]+@(?:[A-Za-z0-9-]+\\.)*example\\.(?:com|org|net)(?:[:/?#,;'\"`)\\] \\t]|(?m:$))|([^\\s@/'\"`?#«»]{3,256})@[A-Za-z0-9\\[]))",
 		SecretGroup: 1,
 		Revoke:      "https://docs.github.com/en/code-security/secret-scanning/working-with-secret-scanning-and-push-protection/remediating-a-leaked-secret",
+		Validate:    "url-password",
 		family:      "structure",
 	},
 	{

@@ -52,3 +52,48 @@ func validBase64Key(secret string) bool {
 	}
 	return false
 }
+
+// minURLPassword is the shortest password in a connection URL that is
+// reported: shorter ones ("pw", "abc", "test") are local defaults and
+// examples far more often than credentials anyone would rotate.
+const minURLPassword = 6
+
+// urlStandInWords mark a password slot that asks to be filled in
+// ("REPLACE_WITH_PASSWORD", "change-me", "insert_password_here").
+var urlStandInWords = []string{
+	"replace", "changeme", "change_me", "change-me", "insert", "enter_", "enter-",
+	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
+}
+
+// validURLPassword checks the password of a connection URL or DSN: long
+// enough to be a real one, and not a stand-in. A value of letters and
+// separators only, written in CONSTANT_CASE or holding a fill-in word, is
+// a template slot, not a password.
+func validURLPassword(v string) bool {
+	if len(v) < minURLPassword {
+		return false
+	}
+	letters, upper := true, true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'a' <= c && c <= 'z':
+			upper = false
+		case 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.':
+		default:
+			letters = false
+		}
+	}
+	if !letters {
+		return true
+	}
+	if upper {
+		return false
+	}
+	lower := strings.ToLower(v)
+	for _, w := range urlStandInWords {
+		if strings.Contains(lower, w) {
+			return false
+		}
+	}
+	return true
+}

@@ -159,3 +159,26 @@ func TestValidBase64Credential(t *testing.T) {
 		}
 	}
 }
+
+func TestValidURLPassword(t *testing.T) {
+	tests := []struct {
+		password string
+		want     bool
+	}{
+		{fakekey.Expand("{{alnum 16}}"), true},
+		{"hunter2hunter", true}, // a weak password is still a password
+		{fakekey.Expand("{{lower 12}}"), true},
+		{"abc", false},
+		{"pw", false},
+		{"REPLACE_WITH_PASSWORD", false},
+		{"CHANGEME", false},
+		{"insert-password-here", false},
+		{"set_me", false},
+		{"todo-later", false},
+	}
+	for _, tt := range tests {
+		if got := validURLPassword(tt.password); got != tt.want {
+			t.Errorf("validURLPassword(%d chars) = %v, want %v", len(tt.password), got, tt.want)
+		}
+	}
+}
