@@ -1792,6 +1792,7 @@ var builtinRules = []RuleSpec{
 		Entropy:     3,
 		EnvVar:      "SLACK_BOT_TOKEN",
 		Revoke:      "https://api.slack.com/apps",
+		Validate:    "slack-token",
 		family:      "messaging",
 	},
 	{

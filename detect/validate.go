@@ -23,6 +23,7 @@ var validators = map[string]validator{
 	"mixed-alnum":       validMixedAlnum,       // prefixed keys that must not be identifiers (validate_cloud.go)
 	"discord-bot-token": validDiscordBotToken,  // Discord bot tokens (validate_code.go)
 	"npm-auth-token":    validNPMAuthToken,     // .npmrc _authToken values (validate_code.go)
+	"slack-token":       validSlackToken,       // Slack tokens (validate_code.go)
 	"base64-credential": validBase64Credential, // .npmrc _auth and _password (validate_code.go)
 	"base64-key":        validBase64Key,        // framework keys in base64 (validate_structure.go)
 	"url-password":      validURLPassword,      // passwords in connection URLs (validate_structure.go)

@@ -58,3 +58,10 @@ func validBase64Credential(secret string) bool {
 	}
 	return true
 }
+
+// validSlackToken rejects a Slack-prefixed value whose random part (after
+// its last dash) reads as words, such as the "...-YourAccessTokenHere"
+// stand-ins of docs and templates; real tails are random characters.
+func validSlackToken(secret string) bool {
+	return !isIdentifierLike(secret[strings.LastIndexByte(secret, '-')+1:])
+}
