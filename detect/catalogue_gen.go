@@ -899,7 +899,7 @@ var builtinRules = []RuleSpec{
 		family:      "cloud",
 	},
 	{
-		ID:          "honeycomb-api-key",
+		ID:          "honeycomb-prefixed-key",
 		Description: "Honeycomb ingest or management key",
 		Provider:    "Honeycomb",
 		Keywords:    []string{"hcaik_", "hcxik_", "hcamk_", "hcxmk_"},
@@ -1056,7 +1056,7 @@ var builtinRules = []RuleSpec{
 		family:      "cloud",
 	},
 	{
-		ID:          "backblaze-application-key",
+		ID:          "backblaze-b2-application-key",
 		Description: "Backblaze B2 application key",
 		Provider:    "Backblaze",
 		Keywords:    []string{"k00"},
@@ -1505,7 +1505,7 @@ var builtinRules = []RuleSpec{
 		family:      "code",
 	},
 	{
-		ID:          "circleci-token",
+		ID:          "circleci-prefixed-token",
 		Description: "CircleCI personal or project API token",
 		Provider:    "CircleCI",
 		Keywords:    []string{"ccipat_", "cciprj_"},
@@ -2025,7 +2025,7 @@ var builtinRules = []RuleSpec{
 		family:      "messaging",
 	},
 	{
-		ID:          "mandrill-api-key",
+		ID:          "mandrill-md-api-key",
 		Description: "Mandrill (Mailchimp Transactional) API key",
 		Provider:    "Mailchimp",
 		Keywords:    []string{"md-"},
@@ -2519,7 +2519,7 @@ var builtinRules = []RuleSpec{
 		family:      "saas",
 	},
 	{
-		ID:          "aftership-api-key",
+		ID:          "aftership-asat-key",
 		Description: "AfterShip API key",
 		Provider:    "AfterShip",
 		Keywords:    []string{"asat_"},
@@ -2615,7 +2615,7 @@ var builtinRules = []RuleSpec{
 		family:      "saas",
 	},
 	{
-		ID:          "woocommerce-consumer-secret",
+		ID:          "woocommerce-cs-secret",
 		Description: "WooCommerce REST API consumer secret",
 		Provider:    "WooCommerce",
 		Keywords:    []string{"cs_"},
