@@ -27,6 +27,7 @@ var validators = map[string]validator{
 	"base64-credential": validBase64Credential, // .npmrc _auth and _password (validate_code.go)
 	"base64-key":        validBase64Key,        // framework keys in base64 (validate_structure.go)
 	"url-password":      validURLPassword,      // passwords in connection URLs (validate_structure.go)
+	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 }

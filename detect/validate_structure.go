@@ -97,3 +97,10 @@ func validURLPassword(v string) bool {
 	}
 	return true
 }
+
+// validAuthHeader checks the credential of an Authorization or API-key
+// header on a command line: a UUID (many APIs issue those) or a value that
+// passes the generic checks (not a name, reference or stand-in).
+func validAuthHeader(v string) bool {
+	return isUUID(v) || validGenericSecret(v)
+}

@@ -36,6 +36,8 @@ var alphabets = map[string]string{
 	// bech32 is the Bech32 data alphabet (BIP 173) in upper case, as age
 	// writes its secret keys.
 	"bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+	// bech32l is the same alphabet in lower case (Nostr's nsec keys).
+	"bech32l": "qpzry9x8gf2tvdw0s3jn54khce6mua7l",
 }
 
 // tokenRE matches "{{alphabet N}}" and "{{lit TEXT}}".
