@@ -3233,7 +3233,7 @@ var builtinRules = []RuleSpec{
 		Description: "Password on a curl command line (-u user:password)",
 		Provider:    "Command-line credentials",
 		Keywords:    []string{"curl"},
-		Regex:       "\\bcurl\\b[^\\n]{0,300}?[ \\t](?:-u|--user)(?:[ \\t]+|=)[\"']?[^\\s:\"'$]{1,64}:([^\\s\"'$`][^\\s\"'`]{5,127})[\"']?(?:[ \\t]|(?m:$))",
+		Regex:       "\\bcurl\\b[^\\n]{0,300}?[ \\t](?:-u|--user)(?:[ \\t]+|=)[\"']?[^\\s:\"'$<\\[]{1,64}:([^\\s\"'$`][^\\s\"'`]{5,127})[\"']?(?:[ \\t]|(?m:$))",
 		SecretGroup: 1,
 		Revoke:      "https://curl.se/docs/manpage.html#-u",
 		Validate:    "url-password",

@@ -63,6 +63,7 @@ const minURLPassword = 6
 var urlStandInWords = []string{
 	"replace", "changeme", "change_me", "change-me", "insert", "enter_", "enter-",
 	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
+	"password", "passwd", "secret",
 }
 
 // validURLPassword checks the password of a connection URL or DSN: long
@@ -70,8 +71,8 @@ var urlStandInWords = []string{
 // separators only, written in CONSTANT_CASE or holding a fill-in word, is
 // a template slot, not a password.
 func validURLPassword(v string) bool {
-	if len(v) < minURLPassword {
-		return false
+	if len(v) < minURLPassword || strings.ContainsAny(v[:1], "<[") || strings.ContainsAny(v[len(v)-1:], ">]") {
+		return false // too short, or a bracketed slot ("<password>", "[PASSWORD]")
 	}
 	letters, upper := true, true
 	for i := 0; i < len(v); i++ {

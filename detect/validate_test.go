@@ -175,6 +175,9 @@ func TestValidURLPassword(t *testing.T) {
 		{"insert-password-here", false},
 		{"set_me", false},
 		{"todo-later", false},
+		{"password", false},
+		{"[PASSWORD]", false},
+		{"password>", false},
 	}
 	for _, tt := range tests {
 		if got := validURLPassword(tt.password); got != tt.want {
