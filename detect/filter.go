@@ -57,7 +57,7 @@ var placeholderWords = []string{
 // elisions and masked values do: shell, Jinja, ERB/Ruby and Python
 // %-format interpolation, angle-bracket stand-ins, ellipses and masks.
 var placeholderMarks = []string{
-	"xxxx", "XXXX", "<", ">", "${", "{{", "...", "***", "$(", "%(", "#{", "{%",
+	"xxxx", "XXXX", "<%", "%>", "${", "{{", "...", "***", "$(", "%(", "#{", "{%",
 }
 
 // keyboardRuns are hand-typed filler ("qwerty123456"); matched in any case.
@@ -70,6 +70,14 @@ var digestPrefixes = []string{
 	"sha1-", "sha256-", "sha384-", "sha512-", "h1:", "sha1:", "sha256:", "sha384:", "sha512:", "md5:",
 }
 
+// developmentKeyPrefixes mark keys a framework generated for development
+// and refuses in production: Django's startproject writes
+// "django-insecure-" keys into every new settings.py, and `manage.py check
+// --deploy` reports them (security.W009). Such a key is expected in a
+// committed settings file and grants nothing where Django's checks are
+// heeded, so it is not a finding.
+var developmentKeyPrefixes = []string{"django-insecure-"}
+
 // documentedExamples are the Fingerprints of values published in provider
 // documentation or known by heart (Stripe's documented test keys, jwt.io's
 // sample token, the MD5 and SHA-256 of the empty string). They are stored as
@@ -81,6 +89,9 @@ var documentedExamples = map[string]bool{
 	"7f75367e7881": true, // jwt.io: the HS256 sample token
 	"f215faf9d88b": true, // MD5 of the empty string
 	"cd372fb85148": true, // SHA-256 of the empty string
+	"60a09e435786": true, // Hardhat / Anvil development account #0 private key
+	"095101cf732c": true, // Hardhat / Anvil development account #1 private key
+	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
 }
 
 // minSequence is the shortest ascending or descending run (e.g. "123456",
@@ -105,6 +116,9 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
+	if hasAngleStandIn(secret) {
+		return true
+	}
 	lower := strings.ToLower(secret)
 	for _, k := range keyboardRuns {
 		if strings.Contains(lower, k) {
@@ -116,8 +130,38 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
+	for _, p := range developmentKeyPrefixes {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
 	return isOneCharRun(secret) || hasSequence(secret, minSequence) ||
 		isPeriodic(secret) || documentedExamples[Fingerprint(secret)]
+}
+
+// hasAngleStandIn reports an angle-bracket stand-in such as "<your-key>",
+// "<token>" or "<API KEY>": a "<", then only name characters, then ">".
+// Keys drawn from a punctuation-rich alphabet (WordPress salts hold "<" or
+// ">" three times in four) are not taken for templates because of a bracket
+// alone.
+func hasAngleStandIn(s string) bool {
+	lt, gt := strings.IndexByte(s, '<'), strings.LastIndexByte(s, '>')
+	if lt < 0 || gt < lt {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '<' {
+			continue
+		}
+		j := i + 1
+		for j < len(s) && (class(s[j]) != 0 || strings.IndexByte("_-. :", s[j]) >= 0) {
+			j++
+		}
+		if j < len(s) && s[j] == '>' {
+			return true
+		}
+	}
+	return false
 }
 
 // minPeriodic and maxPeriod bound isPeriodic: 16 characters repeating a unit

@@ -16,14 +16,20 @@ type validator func(secret string) bool
 // validators are the checks a rule can name in its "validate" field. The
 // map is built once and never changed.
 var validators = map[string]validator{
-	"base62-crc32":      validBase62CRC32,     // GitHub and npm tokens
-	"jwt":               validJWT,             // JSON Web Tokens
-	"jwt-credential":    validJWTCredential,   // JWTs that grant access (validate_structure.go)
-	"azure-key":         validAzureKey,        // Azure storage and shared access keys (validate_cloud.go)
-	"mixed-alnum":       validMixedAlnum,      // prefixed keys that must not be identifiers (validate_cloud.go)
-	"discord-bot-token": validDiscordBotToken, // Discord bot tokens (validate_code.go)
-	"generic-secret":    validGenericSecret,   // generic rules (filter.go)
-	"generic-password":  validGenericPassword, // generic password rule (filter.go)
+	"base62-crc32":      validBase62CRC32,      // GitHub and npm tokens
+	"jwt":               validJWT,              // JSON Web Tokens
+	"jwt-credential":    validJWTCredential,    // JWTs that grant access (validate_structure.go)
+	"azure-key":         validAzureKey,         // Azure storage and shared access keys (validate_cloud.go)
+	"mixed-alnum":       validMixedAlnum,       // prefixed keys that must not be identifiers (validate_cloud.go)
+	"discord-bot-token": validDiscordBotToken,  // Discord bot tokens (validate_code.go)
+	"npm-auth-token":    validNPMAuthToken,     // .npmrc _authToken values (validate_code.go)
+	"slack-token":       validSlackToken,       // Slack tokens (validate_code.go)
+	"base64-credential": validBase64Credential, // .npmrc _auth and _password (validate_code.go)
+	"base64-key":        validBase64Key,        // framework keys in base64 (validate_structure.go)
+	"url-password":      validURLPassword,      // passwords in connection URLs (validate_structure.go)
+	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)
+	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
+	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 }
 
 func validatorNames() []string {

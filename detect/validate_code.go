@@ -28,3 +28,40 @@ func validDiscordBotToken(secret string) bool {
 	}
 	return true
 }
+
+// validNPMAuthToken accepts what an .npmrc _authToken (or a .yarnrc.yml
+// npmAuthToken) holds when no checksummed rule claims it: a legacy npm
+// token (a UUID) or another registry's token that passes the generic
+// checks. npm_ and GitHub tokens are left to their own rules, which verify
+// their checksum.
+func validNPMAuthToken(secret string) bool {
+	if strings.HasPrefix(secret, "npm_") ||
+		len(secret) > 4 && secret[:2] == "gh" && strings.IndexByte("pousr", secret[2]) >= 0 && secret[3] == '_' {
+		return false
+	}
+	return isUUID(secret) || validGenericSecret(secret)
+}
+
+// validBase64Credential checks an .npmrc _auth or _password value: base64
+// (padding optional) of at least four printable ASCII characters, and for
+// _auth a "user:password" pair. A base64 run that decodes to binary is not
+// a credential.
+func validBase64Credential(secret string) bool {
+	raw, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(secret, "="))
+	if err != nil || len(raw) < 4 {
+		return false
+	}
+	for _, c := range raw {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// validSlackToken rejects a Slack-prefixed value whose random part (after
+// its last dash) reads as words, such as the "...-YourAccessTokenHere"
+// stand-ins of docs and templates; real tails are random characters.
+func validSlackToken(secret string) bool {
+	return !isIdentifierLike(secret[strings.LastIndexByte(secret, '-')+1:])
+}

@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"encoding/base64"
+	"strings"
+)
 
 // validJWTCredential is validJWT narrowed to tokens that grant something and
 // are not public by design: an unsigned token ("alg": "none") authenticates
@@ -31,4 +34,74 @@ func validJWTCredential(secret string) bool {
 	iss, _ := claims.Iss.(string)
 	role, _ := claims.Role.(string)
 	return iss != "supabase-demo" && !(iss == "supabase" && role == "anon")
+}
+
+// validBase64Key checks a symmetric key written as standard base64,
+// optionally after a "base64:" marker (Laravel's APP_KEY): it must decode
+// strictly to 16, 32 or 64 bytes, as the framework's key generator writes
+// it. A hand-typed value of the right length fails the strict decoding
+// (nonzero padding bits) or the length most of the time.
+func validBase64Key(secret string) bool {
+	raw, err := base64.StdEncoding.Strict().DecodeString(strings.TrimPrefix(secret, "base64:"))
+	if err != nil {
+		return false
+	}
+	switch len(raw) {
+	case 16, 32, 64:
+		return true
+	}
+	return false
+}
+
+// minURLPassword is the shortest password in a connection URL that is
+// reported: shorter ones ("pw", "abc", "test") are local defaults and
+// examples far more often than credentials anyone would rotate.
+const minURLPassword = 6
+
+// urlStandInWords mark a password slot that asks to be filled in
+// ("REPLACE_WITH_PASSWORD", "change-me", "insert_password_here").
+var urlStandInWords = []string{
+	"replace", "changeme", "change_me", "change-me", "insert", "enter_", "enter-",
+	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
+	"password", "passwd", "secret",
+}
+
+// validURLPassword checks the password of a connection URL or DSN: long
+// enough to be a real one, and not a stand-in. A value of letters and
+// separators only, written in CONSTANT_CASE or holding a fill-in word, is
+// a template slot, not a password.
+func validURLPassword(v string) bool {
+	if len(v) < minURLPassword || strings.ContainsAny(v[:1], "<[") || strings.ContainsAny(v[len(v)-1:], ">]") {
+		return false // too short, or a bracketed slot ("<password>", "[PASSWORD]")
+	}
+	letters, upper := true, true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'a' <= c && c <= 'z':
+			upper = false
+		case 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.':
+		default:
+			letters = false
+		}
+	}
+	if !letters {
+		return true
+	}
+	if upper {
+		return false
+	}
+	lower := strings.ToLower(v)
+	for _, w := range urlStandInWords {
+		if strings.Contains(lower, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// validAuthHeader checks the credential of an Authorization or API-key
+// header on a command line: a UUID (many APIs issue those) or a value that
+// passes the generic checks (not a name, reference or stand-in).
+func validAuthHeader(v string) bool {
+	return isUUID(v) || validGenericSecret(v)
 }

@@ -100,3 +100,88 @@ func TestRunawayMatchIsCapped(t *testing.T) {
 		t.Fatalf("got %d findings, want one capped at %d bytes", len(f), maxSecret)
 	}
 }
+
+func TestValidBase64Key(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"32 bytes", base64.StdEncoding.EncodeToString(make([]byte, 32)), true},
+		{"Laravel marker, 32 bytes", "base64:" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")), true},
+		{"16 bytes", base64.StdEncoding.EncodeToString(make([]byte, 16)), true},
+		{"24 bytes", base64.StdEncoding.EncodeToString(make([]byte, 24)), false},
+		{"nonzero padding bits", "base64:" + fakekey.Expand("{{b64 42}}") + "F=", false},
+		{"not base64", "base64:" + fakekey.Expand("{{alnum 40}}") + "!!!=", false},
+	}
+	for _, tt := range tests {
+		if got := validBase64Key(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestValidNPMAuthToken(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"legacy UUID", fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}"), true},
+		{"other registry's token", fakekey.Expand("{{b64 64}}"), true},
+		{"npm_ token, left to its checksum rule", fakekey.Expand("npm_{{alnum 36}}"), false},
+		{"GitHub token, left to its checksum rule", fakekey.Expand("ghp_{{alnum 36}}"), false},
+		{"a name, not a token", "NPM_TOKEN_FROM_ENVIRONMENT", false},
+	}
+	for _, tt := range tests {
+		if got := validNPMAuthToken(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestValidBase64Credential(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"user:password", b64([]byte("deploy:" + fakekey.Expand("{{alnum 16}}"))), true},
+		{"password alone, unpadded", base64.RawStdEncoding.EncodeToString([]byte(fakekey.Expand("{{alnum 12}}"))), true},
+		{"binary", b64([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), false},
+		{"too short", b64([]byte("ab")), false},
+		{"not base64", "%%%%%%%%", false},
+	}
+	for _, tt := range tests {
+		if got := validBase64Credential(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestValidURLPassword(t *testing.T) {
+	tests := []struct {
+		password string
+		want     bool
+	}{
+		{fakekey.Expand("{{alnum 16}}"), true},
+		{"hunter2hunter", true}, // a weak password is still a password
+		{fakekey.Expand("{{lower 12}}"), true},
+		{"abc", false},
+		{"pw", false},
+		{"REPLACE_WITH_PASSWORD", false},
+		{"CHANGEME", false},
+		{"insert-password-here", false},
+		{"set_me", false},
+		{"todo-later", false},
+		{"password", false},
+		{"[PASSWORD]", false},
+		{"password>", false},
+	}
+	for _, tt := range tests {
+		if got := validURLPassword(tt.password); got != tt.want {
+			t.Errorf("validURLPassword(%d chars) = %v, want %v", len(tt.password), got, tt.want)
+		}
+	}
+}

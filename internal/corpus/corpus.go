@@ -43,7 +43,7 @@ func Seeds() []uint64 { return []uint64{1, 2, 3} }
 
 // Families are the catalogue families, in table order.
 func Families() []string {
-	return []string{"ai", "cloud", "code", "messaging", "saas", "structure", "generic"}
+	return []string{"ai", "cloud", "code", "messaging", "saas", "structure", "frameworks", "generic"}
 }
 
 // Case is one provider key shape and the contexts it is written in.

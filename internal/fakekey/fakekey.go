@@ -44,6 +44,11 @@ var alphabets = map[string]string{
 	// wpsalt is the alphabet of WordPress's secret-key service, without
 	// the quotes and backslash a PHP string literal would need escaped.
 	"wpsalt": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*()-_ []{}<>~`+=,.;:/?|",
+	// bech32 is the Bech32 data alphabet (BIP 173) in upper case, as age
+	// writes its secret keys.
+	"bech32": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",
+	// bech32l is the same alphabet in lower case (Nostr's nsec keys).
+	"bech32l": "qpzry9x8gf2tvdw0s3jn54khce6mua7l",
 }
 
 // tokenRE matches "{{alphabet N}}", "{{lit TEXT}}", "{{base64 N}}" and the
