@@ -39,7 +39,9 @@ type HistoryResult struct {
 // that each one replaces the version the one before created; each core's
 // `git cat-file` inflates every version once (git.ChangeTexts); the added
 // lines are found here, by comparing each version with the one before
-// (newLines), and scanned on every core as they come.
+// (newLines), and scanned on every core as they come. A merge commit's
+// own lines, what its result adds beyond what its parents brought, come
+// from git's recreated merge (mergeChanges).
 func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	pool := NewPool(o.Policy)
 	res, err := addedLines(ctx, o, pool.Buffer, pool.Submit)
