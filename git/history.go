@@ -22,7 +22,7 @@ type CommitInfo struct {
 // own changes (what it adds beyond what its parents brought) are read with
 // MergeDiffs; every other line it brings in was added by a commit listed.
 func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error) {
-	args := []string{"log", "-z", "--no-color", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%P"}
+	args := []string{"log", "-z", "--no-color", "--no-show-signature", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%P"}
 	if len(revs) == 0 {
 		args = append(args, "--all")
 	}
@@ -75,7 +75,7 @@ func (r *Repo) MergeDiffs(ctx context.Context, merges []CommitInfo, commit func(
 		if len(run.hashes) == 0 {
 			continue
 		}
-		args := []string{"log", "--no-walk=unsorted", "--stdin", run.diff, "--raw", "-p", "-z", "-M",
+		args := []string{"log", "--no-walk=unsorted", "--stdin", "--no-show-signature", run.diff, "--raw", "-p", "-z", "-M",
 			"--diff-filter=d", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 			"--no-abbrev", "--src-prefix=a/", "--dst-prefix=b/", "--format=%H"}
 		err := r.stream(ctx, lines(run.hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
