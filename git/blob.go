@@ -44,11 +44,11 @@ func (r *Repo) openBlobs(ctx context.Context) (*blobReader, error) {
 // read asks for blob id and returns its content when want, shown the first
 // bytes (up to sniffLen), says yes; otherwise the content is read past unkept, so a
 // large binary costs no memory.
-func (b *blobReader) read(id string, want func(head []byte) bool) ([]byte, bool, error) {
+func (b *blobReader) read(id string, want func(size int64, head []byte) bool) ([]byte, bool, error) {
 	if _, err := io.WriteString(b.stdin, id+"\n"); err != nil {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: send %s: %w", id, err))
 	}
-	return b.receive(id, func(_ int64, head []byte) bool { return want(head) })
+	return b.receive(id, want)
 }
 
 // receive reads the answer to a request for blob id sent earlier: the
@@ -65,6 +65,20 @@ func (b *blobReader) receive(id string, want func(size int64, head []byte) bool)
 		return nil, false, fmt.Errorf("git cat-file: object %s is not a readable blob (missing): %w", id, errMissing)
 	}
 	fields := strings.Fields(header)
+	if len(fields) == 3 && fields[1] != "blob" && !isHex(id) {
+		// An expression ("<commit>:<path>") naming a directory or a
+		// submodule: read past it, the stream goes on.
+		size, err := strconv.ParseInt(fields[2], 10, 64)
+		if err == nil && size >= 0 {
+			if _, err = b.out.Discard(int(size)); err == nil {
+				_, err = b.out.ReadByte()
+			}
+		}
+		if err != nil || size < 0 {
+			return nil, false, b.fail(fmt.Errorf("git cat-file: read %s: bad answer %q", id, strings.TrimSpace(header)))
+		}
+		return nil, false, fmt.Errorf("git cat-file: %s is a %s: %w", id, fields[1], errMissing)
+	}
 	if len(fields) != 3 || fields[1] != "blob" || isHex(id) && !strings.HasPrefix(fields[0], id) {
 		return nil, false, b.fail(fmt.Errorf("git cat-file: object %s is not a readable blob (%q)", id, strings.TrimSpace(header)))
 	}
@@ -93,7 +107,8 @@ func (b *blobReader) receive(id string, want func(size int64, head []byte) bool)
 	return data, keep, nil
 }
 
-// errMissing: git cat-file does not have the object asked for.
+// errMissing: git cat-file does not have the object asked for, or it is
+// not a blob.
 var errMissing = errors.New("not in the repository")
 
 // isHex reports whether name is an object name (or a prefix of one) rather
@@ -178,6 +193,46 @@ func (r *Repo) MergeChangedText(ctx context.Context, changes []*Change, merge fu
 	return r.changedText(ctx, changes, merge, fn)
 }
 
+// Versions reads files as given commits hold them, through one `git
+// cat-file --batch`: what a merge's parents held, to tell the lines a merge
+// adds from those they brought.
+type Versions struct {
+	br *blobReader
+}
+
+// OpenVersions starts the git process that Versions reads through.
+func (r *Repo) OpenVersions(ctx context.Context) (*Versions, error) {
+	br, err := r.openBlobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Versions{br: br}, nil
+}
+
+// Text returns the file at path in commit, as text (see Text). ok is false
+// when commit holds no file there (or a directory, or a submodule), when it
+// is binary or larger than maxHeldBlob, and for a path git cat-file cannot
+// be asked for (one holding a line break).
+func (v *Versions) Text(commit, path string) (text []byte, ok bool, err error) {
+	if strings.ContainsAny(path, "\n\r") || !isHex(commit) {
+		return nil, false, nil
+	}
+	raw, ok, err := v.br.read(commit+":"+path, func(size int64, head []byte) bool {
+		return size <= maxHeldBlob && looksText(head)
+	})
+	if errors.Is(err, errMissing) {
+		return nil, false, nil
+	}
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	text, _ = Text(raw)
+	return text, true, nil
+}
+
+// Close ends git cat-file and reports how it exited.
+func (v *Versions) Close() error { return v.br.close() }
+
 // maxParents bounds the parents of an octopus merge read for one file.
 const maxParents = 16
 
@@ -198,7 +253,7 @@ func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*C
 	// textOf reads name as text; ok is false when it is binary, or missing
 	// and missingOK.
 	textOf := func(name string, missingOK bool) (text []byte, ok bool, err error) {
-		raw, ok, err := br.read(name, looksText)
+		raw, ok, err := br.read(name, func(_ int64, head []byte) bool { return looksText(head) })
 		switch {
 		case errors.Is(err, errMissing) && missingOK:
 			return nil, false, nil

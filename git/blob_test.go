@@ -132,3 +132,48 @@ func TestChangedText(t *testing.T) {
 		t.Errorf("decoded %q, want %q", got, want)
 	}
 }
+
+// TestVersions reads files as a commit holds them, and says "no text" for
+// every path that holds none, without stopping: absent, a directory, a
+// submodule, binary, a name git cat-file cannot be asked for.
+func TestVersions(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "one\ntwo\n")
+	g.Write("dir/b.txt", "b\n")
+	g.Write("bin.dat", "x\x00y")
+	g.Write("utf16.txt", le("hi\n"))
+	g.Git("add", ".")
+	g.Git("update-index", "--add", "--cacheinfo", "160000,"+strings.Repeat("1", 40)+",sub")
+	g.Git("commit", "-q", "-m", "c")
+	commit := strings.TrimSpace(g.Git("rev-parse", "HEAD"))
+	v, err := open(t, g.Dir).OpenVersions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		commit, path string
+		want         string
+		ok           bool
+	}{
+		{commit, "a.txt", "one\ntwo\n", true},
+		{commit, "dir", "", false},
+		{commit, "sub", "", false},
+		{commit, "bin.dat", "", false},
+		{commit, "missing.txt", "", false},
+		{commit, "dir/b.txt", "b\n", true},
+		{commit, "utf16.txt", "hi\n", true},
+		{commit, "new\nline", "", false},
+		{"HEAD", "a.txt", "", false}, // only object names are asked for
+		{strings.Repeat("2", 40), "a.txt", "", false},
+		{commit, "a.txt", "one\ntwo\n", true}, // the stream still answers
+	}
+	for _, tt := range tests {
+		text, ok, err := v.Text(tt.commit, tt.path)
+		if err != nil || ok != tt.ok || string(text) != tt.want {
+			t.Errorf("Text(%.8s, %q) = %q, %v, %v; want %q, %v", tt.commit, tt.path, text, ok, err, tt.want, tt.ok)
+		}
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

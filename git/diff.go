@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -170,6 +171,14 @@ func (p *patchParser) nextCommit() (string, error) {
 }
 
 // diff parses one diff: raw records, then their patch sections.
+//
+// Each section is matched to its record by its "diff --git" line, not by
+// position: git re-sorts a merge's remerge-diff sections by source path,
+// and adds sections of their own, with no record and no content, to carry
+// the conflict messages of a path the merge result does not hold
+// (modify/delete, rename/delete, rename/rename). Those are read past. A
+// record left without its section, or content in a section that has no
+// record, means our picture of git's output is wrong: fail closed.
 func (p *patchParser) diff() error {
 	if p.history {
 		if _, ok := p.commitStart(); ok {
@@ -180,12 +189,221 @@ func (p *patchParser) diff() error {
 	if err != nil {
 		return err
 	}
-	for i, c := range changes {
+	m := sectionMatcher{changes: changes}
+	for {
+		if p.history {
+			if _, ok := p.commitStart(); ok {
+				break
+			}
+		}
+		line, err := p.next()
+		if errors.Is(err, io.EOF) && len(line) == 0 {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("read diff: %w", err)
+		}
+		if !bytes.HasPrefix(line, diffHeader) {
+			if len(changes) > 0 && m.matched < len(changes) {
+				return fmt.Errorf("expected a patch header, got %s", clip(line))
+			}
+			p.unread(line) // the caller decides what follows
+			break
+		}
+		i, removal := m.take(line)
+		if i < 0 {
+			if err := p.headerOnly(line); err != nil {
+				return err
+			}
+			continue
+		}
+		c := changes[i]
+		if removal {
+			// The first half of a change of type: the old content's
+			// removal, which adds nothing. The second half is the record's.
+			h := p.h
+			p.h = DiffHandler{}
+			err := p.section(&Change{Status: 'D', Path: c.Path, SrcMode: c.SrcMode, DstMode: "000000"})
+			p.h = h
+			if err != nil {
+				return fmt.Errorf("parse diff of %q (file %d of %d): %w", c.Path, i+1, len(changes), err)
+			}
+			continue
+		}
 		if err := p.section(c); err != nil {
 			return fmt.Errorf("parse diff of %q (file %d of %d): %w", c.Path, i+1, len(changes), err)
 		}
 	}
+	if c := m.missing(); c != nil {
+		return fmt.Errorf("parse diff of %q: missing patch header", c.Path)
+	}
 	return nil
+}
+
+// sectionMatcher finds the raw record that a patch section's "diff --git"
+// line names. A change of type (a file that became a symbolic link, a
+// submodule that became a file) has two sections under the same line, as
+// git splits it: the old content's removal, then the new content's
+// creation.
+type sectionMatcher struct {
+	changes []*Change
+	seen    []int // sections matched to each record
+	matched int   // records with all their sections
+	next    int   // the record expected next, in git's usual order
+	byLine  map[string]int
+}
+
+// take returns the index of the record that header (a "diff --git" line)
+// names and that still expects a section, or -1; removal says the section
+// is the first half of a change of type.
+func (m *sectionMatcher) take(header []byte) (int, bool) {
+	if m.seen == nil {
+		m.seen = make([]int, len(m.changes))
+	}
+	found := -1
+	if m.next < len(m.changes) && headerNames(header, m.changes[m.next]) {
+		found = m.next
+	} else if m.matched < len(m.changes) {
+		if m.byLine == nil {
+			m.byLine = make(map[string]int, 2*len(m.changes))
+			for i, c := range m.changes {
+				for _, full := range []bool{true, false} {
+					m.byLine[patchHeader(c, full)] = i
+				}
+			}
+		}
+		if i, ok := m.byLine[string(header)]; ok && m.seen[i] < sections(m.changes[i]) {
+			found = i
+		}
+	}
+	if found < 0 {
+		return -1, false
+	}
+	m.seen[found]++
+	want := sections(m.changes[found])
+	if m.seen[found] == want {
+		m.matched++
+		for m.next < len(m.changes) && m.seen[m.next] == sections(m.changes[m.next]) {
+			m.next++
+		}
+	}
+	return found, m.seen[found] < want
+}
+
+// sections is how many patch sections git writes for c.
+func sections(c *Change) int {
+	if kind(c.SrcMode) != 0 && kind(c.DstMode) != 0 && kind(c.SrcMode) != kind(c.DstMode) {
+		return 2
+	}
+	return 1
+}
+
+// kind is the type bits of an octal mode (S_IFMT): a regular file, a
+// symbolic link, a submodule; 0 for none.
+func kind(mode string) uint64 {
+	m, err := strconv.ParseUint(mode, 8, 32)
+	if err != nil {
+		return 0
+	}
+	return m & 0o170000
+}
+
+// missing returns a record that did not get all its sections, or nil.
+func (m *sectionMatcher) missing() *Change {
+	for i, c := range m.changes {
+		if m.seen == nil || m.seen[i] < sections(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// headerNames reports whether header is the "diff --git" line git writes
+// for c, with core.quotePath on or off.
+func headerNames(header []byte, c *Change) bool {
+	return string(header) == patchHeader(c, true) || string(header) == patchHeader(c, false)
+}
+
+// patchHeader is the "diff --git" line git writes for c, names quoted as
+// git quotes them (quote_c_style); quotePath is core.quotePath, whether
+// bytes over 0x7f are quoted too.
+func patchHeader(c *Change, quotePath bool) string {
+	src := c.Path
+	if c.OldPath != "" {
+		src = c.OldPath
+	}
+	return "diff --git " + quoteName("a/", src, quotePath) + " " + quoteName("b/", c.Path, quotePath) + "\n"
+}
+
+// quoteName is prefix+name as git writes a name in a patch header: as is,
+// or in double quotes with C escapes when a byte needs it.
+func quoteName(prefix, name string, quotePath bool) string {
+	need := func(b byte) bool {
+		return b < 0x20 || b == '"' || b == '\\' || b == 0x7f || b >= 0x80 && quotePath
+	}
+	quote := false
+	for i := 0; i < len(name) && !quote; i++ {
+		quote = need(name[i])
+	}
+	if !quote {
+		return prefix + name
+	}
+	var b strings.Builder
+	b.WriteString(`"` + prefix)
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case !need(c):
+			b.WriteByte(c)
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c >= 0x07 && c <= 0x0d:
+			b.WriteByte('\\')
+			b.WriteByte("abtnvfr"[c-0x07])
+		default:
+			fmt.Fprintf(&b, "\\%03o", c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// headerOnly reads past a section that no raw record lists: git's carrier
+// for a remerge-diff's conflict messages about a path, which holds those
+// messages as extended headers and nothing else. A bare "diff --git" line,
+// or content that could not be placed, fails closed.
+func (p *patchParser) headerOnly(header []byte) error {
+	name := clip(header[len(diffHeader):])
+	headers := 0
+	for {
+		end := false
+		if p.history {
+			_, end = p.commitStart()
+		}
+		var line []byte
+		if !end {
+			var err error
+			line, err = p.next()
+			end = errors.Is(err, io.EOF) && len(line) == 0
+			if err != nil && !end {
+				return fmt.Errorf("read diff: %w", err)
+			}
+		}
+		switch {
+		case end || bytes.HasPrefix(line, diffHeader):
+			if !end {
+				p.unread(line)
+			}
+			if headers == 0 {
+				return fmt.Errorf("parse diff: unexpected output: a patch header for %s with no raw record", name)
+			}
+			return nil
+		case bytes.HasPrefix(line, hunkHeader), bytes.HasPrefix(line, binaryMarker), bytes.HasPrefix(line, gitBinary):
+			return fmt.Errorf("parse diff: the patch for %s has content but no raw record", name)
+		}
+		headers++
+	}
 }
 
 // commitStart reports whether the reader is at "<40 or 64 hex digits>\x00",
@@ -307,15 +525,9 @@ var (
 	gitBinary    = []byte("GIT binary patch")
 )
 
-// section parses one file's patch: extended headers, then hunks.
+// section parses one file's patch after its "diff --git" line: extended
+// headers, then hunks.
 func (p *patchParser) section(c *Change) error {
-	line, err := p.next()
-	if err != nil {
-		return fmt.Errorf("missing patch header: %w", err)
-	}
-	if !bytes.HasPrefix(line, diffHeader) {
-		return fmt.Errorf("expected a patch header, got %s", clip(line))
-	}
 	announced := false
 	announce := func() error {
 		if announced {

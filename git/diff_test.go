@@ -358,3 +358,70 @@ func parseFragments(t *testing.T, in string) []Fragment {
 	}
 	return frags
 }
+
+// TestParseCommitsSections feeds history streams in the shapes git log
+// --remerge-diff writes: sections matched to their raw records by their
+// "diff --git" line, whatever the order; a conflict message's section with
+// no record read past; a change of type in two halves.
+func TestParseCommitsSections(t *testing.T) {
+	hash := strings.Repeat("a", 40) + "\x00\n"
+	modified := ":100644 100644 1111111 2222222 M\x00m.txt\x00"
+	renamed := ":100644 100644 3333333 4444444 R090\x00z.txt\x00a.txt\x00"
+	typed := ":120000 100644 5555555 6666666 T\x00link\x00"
+	conflictOnly := "diff --git a/gone.txt b/gone.txt\nremerge CONFLICT (modify/delete): gone.txt deleted in x and modified in y.\n"
+	mSection := "diff --git a/m.txt b/m.txt\nindex 1111111..2222222 100644\n--- a/m.txt\n+++ b/m.txt\n@@ -1,0 +2 @@\n+in m\n"
+	rSection := "diff --git a/z.txt b/a.txt\nsimilarity index 90%\nrename from z.txt\nrename to a.txt\n--- a/z.txt\n+++ b/a.txt\n@@ -1,0 +2 @@\n+in a\n"
+	tSections := "diff --git a/link b/link\ndeleted file mode 120000\n--- a/link\n+++ /dev/null\n@@ -1 +0,0 @@\n-target\n\\ No newline at end of file\n" +
+		"diff --git a/link b/link\nnew file mode 100644\n--- /dev/null\n+++ b/link\n@@ -0,0 +1 @@\n+in link\n"
+	odd := ":000000 100644 0000000 7777777 A\x00caf\u00e9 \"q\"\tb/x\x00"
+	oddSection := func(quoted string) string {
+		return "diff --git " + quoted + "\nnew file mode 100644\n@@ -0,0 +1 @@\n+odd\n"
+	}
+	tests := []struct {
+		name, in string
+		want     string // path:added text, in order
+		err      string
+	}{
+		{"only a conflict message (issue 10)", hash + "\x00" + conflictOnly, "", ""},
+		{"message first, then a change", hash + modified + "\x00" + conflictOnly + mSection, "m.txt:in m\n", ""},
+		{"sections sorted by source path", hash + renamed + modified + "\x00" + mSection + conflictOnly + rSection, "m.txt:in m\n|a.txt:in a\n", ""},
+		{"change of type in two halves", hash + typed + "\x00" + tSections, "link:in link\n", ""},
+		{"quoted name", hash + odd + "\x00" + oddSection(`"a/caf\303\251 \"q\"\tb/x" "b/caf\303\251 \"q\"\tb/x"`), "caf\u00e9 \"q\"\tb/x:odd\n", ""},
+		{"quoted name, core.quotePath off", hash + odd + "\x00" + oddSection("\"a/caf\u00e9 \\\"q\\\"\\tb/x\" \"b/caf\u00e9 \\\"q\\\"\\tb/x\""), "caf\u00e9 \"q\"\tb/x:odd\n", ""},
+		{"two commits", hash + "\x00" + conflictOnly + strings.Repeat("b", 40) + "\x00\n" + modified + "\x00" + mSection, "m.txt:in m\n", ""},
+		{"a record without its section", hash + modified + renamed + "\x00" + mSection, "", "missing patch header"},
+		{"content with no record", hash + "\x00" + mSection, "", "has content but no raw record"},
+		{"a bare header with no record", hash + "\x00diff --git a/x b/x\n", "", "no raw record"},
+		{"octopus warning", hash + "diff: warning: Skipping remerge-diff for octopus merges.\n", "", "raw record does not start"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			announced := map[*Change]int{}
+			err := ParseCommits(strings.NewReader(tt.in), func(string) error { return nil }, DiffHandler{
+				Change: func(c *Change) error { announced[c]++; return nil },
+				Fragment: func(f Fragment) error {
+					got = append(got, f.Change.Path+":"+string(f.Text))
+					return nil
+				},
+			})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := strings.Join(got, "|"); s != tt.want {
+				t.Errorf("added %q, want %q", s, tt.want)
+			}
+			for c, n := range announced {
+				if n != 1 {
+					t.Errorf("%s announced %d times", c.Path, n)
+				}
+			}
+		})
+	}
+}

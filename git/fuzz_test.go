@@ -18,7 +18,7 @@ var diffSeeds = []string{
 	":100644 100755 5555555 5555555 M\x00run.sh\x00\x00diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 100755\n",
 	":100644 100644 6666666 7777777 M\x00x\x00:000000 160000 0000000 8888888 A\x00sub\x00\x00diff --git a/x b/x\n@@ -2,0 +3,2 @@\n+a\r\n+b\n@@ -9 +10,0 @@\n-gone\ndiff --git a/sub b/sub\nnew file mode 160000\n@@ -0,0 +1 @@\n+Subproject commit 8888888\n",
 	// Content that looks like structure: only the hunk header's counts decide.
-	":100644 100644 1111111 2222222 R087\x00a b\x00c\td\x00\x00diff --git a/a b b/c\td\nsimilarity index 87%\nrename from a b\nrename to \"c\\td\"\n@@ -1,0 +2,3 @@\n+diff --git a/x b/x\n+@@ -1 +1 @@\n+\\ No newline\n",
+	":100644 100644 1111111 2222222 R087\x00a b\x00c\td\x00\x00diff --git a/a b \"b/c\\td\"\nsimilarity index 87%\nrename from a b\nrename to \"c\\td\"\n@@ -1,0 +2,3 @@\n+diff --git a/x b/x\n+@@ -1 +1 @@\n+\\ No newline\n",
 }
 
 // historySeeds are `git diff-tree --stdin -z --raw -p` streams: one or more
@@ -31,6 +31,12 @@ var historySeeds = []string{
 	// A commit whose last hunk ends without a newline, followed at once by the next commit.
 	strings.Repeat("e", 40) + "\x00:000000 100644 0000000 1111111 A\x00n\x00\x00diff --git a/n b/n\n@@ -0,0 +1 @@\n+last\n\\ No newline at end of file\n" +
 		strings.Repeat("f", 40) + "\x00" + diffSeeds[7],
+	// git log --remerge-diff: a conflict message's section with no record,
+	// sections in source-path order, a change of type in two halves.
+	strings.Repeat("a", 40) + "\x00\n\x00diff --git a/g b/g\nremerge CONFLICT (modify/delete): g deleted in x and modified in y.\n" +
+		strings.Repeat("b", 40) + "\x00\n:100644 100644 3333333 4444444 R090\x00z\x00a\x00:120000 100644 5555555 6666666 T\x00l\x00\x00" +
+		"diff --git a/l b/l\ndeleted file mode 120000\n@@ -1 +0,0 @@\n-t\n\\ No newline at end of file\ndiff --git a/l b/l\nnew file mode 100644\n@@ -0,0 +1 @@\n+l\n" +
+		"diff --git a/z b/a\nsimilarity index 90%\nrename from z\nrename to a\n@@ -1,0 +2 @@\n+a\n",
 }
 
 // parsed is everything a handler saw, in order, as one comparable string.

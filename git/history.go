@@ -9,11 +9,12 @@ import (
 
 // CommitInfo describes one commit of a history scan.
 type CommitInfo struct {
-	Hash   string
-	Author string
-	Email  string
-	Date   string // author date, strict ISO 8601
-	Merge  bool   // it has more than one parent
+	Hash    string
+	Author  string
+	Email   string
+	Date    string   // author date, strict ISO 8601
+	Parents []string // object names, first parent first
+	Merge   bool     // it has more than one parent
 }
 
 // Commits lists the commits reachable from revs (all refs when revs is
@@ -21,7 +22,7 @@ type CommitInfo struct {
 // own changes (what it adds beyond what its parents brought) are read with
 // MergeDiffs; every other line it brings in was added by a commit listed.
 func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error) {
-	args := []string{"log", "-z", "--no-color", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%P"}
+	args := []string{"log", "-z", "--no-color", "--no-show-signature", "--format=%H%x1f%an%x1f%ae%x1f%aI%x1f%P"}
 	if len(revs) == 0 {
 		args = append(args, "--all")
 	}
@@ -42,8 +43,9 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 		if len(f) != 5 {
 			return nil, fmt.Errorf("git log: unexpected record")
 		}
+		parents := strings.Fields(f[4])
 		commits = append(commits, CommitInfo{Hash: f[0], Author: f[1], Email: f[2], Date: f[3],
-			Merge: strings.Contains(strings.TrimSpace(f[4]), " ")})
+			Parents: parents, Merge: len(parents) > 1})
 	}
 	return commits, nil
 }
@@ -51,13 +53,37 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 // MergeDiffs streams what each merge commit adds beyond a plain merge of its
 // parents: git recreates the automatic merge and diffs it against the
 // recorded result (--remerge-diff), so a key typed while resolving a
-// conflict, or slipped into an "evil merge", is an added line; what the
-// parents brought in is not repeated.
-func (r *Repo) MergeDiffs(ctx context.Context, hashes []string, commit func(hash string) error, h DiffHandler) error {
-	args := []string{"log", "--no-walk=unsorted", "--stdin", "--remerge-diff", "--raw", "-p", "-z", "-M",
-		"--diff-filter=d", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
-		"--no-abbrev", "--src-prefix=a/", "--dst-prefix=b/", "--format=%H"}
-	return r.stream(ctx, lines(hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+// conflict, or slipped into an "evil merge", is an added line. git cannot
+// recreate an octopus merge (more than two parents): for those, the diff
+// against the first parent is given. Either way some added lines may be
+// ones a parent already held (an octopus's other parents, a merge made
+// with -s ours or -s subtree, which git recreates as a plain merge): the
+// caller tells them apart with the parents' versions (Versions).
+func (r *Repo) MergeDiffs(ctx context.Context, merges []CommitInfo, commit func(hash string) error, h DiffHandler) error {
+	var pairs, octopus []string
+	for _, m := range merges {
+		if len(m.Parents) > 2 {
+			octopus = append(octopus, m.Hash)
+		} else {
+			pairs = append(pairs, m.Hash)
+		}
+	}
+	for _, run := range []struct {
+		hashes []string
+		diff   string
+	}{{pairs, "--remerge-diff"}, {octopus, "--diff-merges=first-parent"}} {
+		if len(run.hashes) == 0 {
+			continue
+		}
+		args := []string{"log", "--no-walk=unsorted", "--stdin", "--no-show-signature", run.diff, "--raw", "-p", "-z", "-M",
+			"--diff-filter=d", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
+			"--no-abbrev", "--src-prefix=a/", "--dst-prefix=b/", "--format=%H"}
+		err := r.stream(ctx, lines(run.hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lines gives hashes one per line, for a git command that reads them on

@@ -39,8 +39,27 @@ type HistoryResult struct {
 // that each one replaces the version the one before created; each core's
 // `git cat-file` inflates every version once (git.ChangeTexts); the added
 // lines are found here, by comparing each version with the one before
-// (newLines), and scanned on every core as they come.
+// (newLines), and scanned on every core as they come. A merge commit's
+// own lines, what its result adds beyond what its parents brought, come
+// from git's recreated merge (mergeChanges).
 func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
+	pool := NewPool(o.Policy)
+	res, err := addedLines(ctx, o, pool.Buffer, pool.Submit)
+	res.Findings = pool.Wait()
+	if err != nil {
+		return res, err
+	}
+	if o.Progress != nil {
+		o.Progress(res.Commits, res.Commits)
+	}
+	return res, nil
+}
+
+// addedLines hands submit, from several goroutines, the lines each commit
+// in the range added (History's work short of scanning them), in jobs
+// whose text buffer, when set, may have supplied. It returns how many
+// commits and bytes that was.
+func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, submit func(Job)) (HistoryResult, error) {
 	var res HistoryResult
 	commits, err := o.Repo.Commits(ctx, o.Revs)
 	if err != nil {
@@ -49,12 +68,13 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	res.Commits = len(commits)
 	info := make(map[string]*report.Commit, len(commits))
 	age := make(map[string]int, len(commits)) // higher is older
-	var plain, merges []string
+	var plain []string
+	var merges []git.CommitInfo
 	for i, c := range commits {
 		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
 		age[c.Hash] = i
 		if c.Merge {
-			merges = append(merges, c.Hash)
+			merges = append(merges, c)
 		} else {
 			plain = append(plain, c.Hash)
 		}
@@ -63,7 +83,6 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pool := NewPool(o.Policy)
 	var bytes atomic.Int64
 	var errMu sync.Mutex
 	var firstErr error
@@ -75,19 +94,6 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		errMu.Unlock()
 		cancel()
 	}
-	// fragments scans the added lines git's own diff gives, for merges and
-	// for files too large to hold.
-	fragments := func(current **report.Commit) git.DiffHandler {
-		return git.DiffHandler{
-			Fragment: func(f git.Fragment) error {
-				bytes.Add(int64(len(f.Text) - f.Overlap))
-				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: *current})
-				return nil
-			},
-			Buffer: pool.Buffer,
-		}
-	}
 
 	// A merge's own changes (conflict resolutions, "evil merges") come from
 	// git log --remerge-diff, in one more process; merges are few.
@@ -96,7 +102,7 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := mergeChanges(ctx, o.Repo, merges, info, fragments, pool, &bytes); err != nil {
+			if err := mergeChanges(ctx, o.Repo, merges, info, &bytes, submit); err != nil {
 				fail(err)
 			}
 		}()
@@ -115,7 +121,7 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		err = readVersions(ctx, o.Repo, files, procs, git.TextHandler{
 			Text: func(c git.CommitChange, text, old []byte) error {
 				_, n := newLines(text, old, func(start int, run []byte) {
-					pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
+					submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
 				})
 				bytes.Add(n)
 				if o.Progress != nil {
@@ -123,9 +129,18 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 				}
 				return nil
 			},
+			// A file too large to hold: its added lines from git's own diff.
 			Large: func(c git.CommitChange) git.DiffHandler {
-				current := info[c.Commit]
-				return fragments(&current)
+				commit := info[c.Commit]
+				return git.DiffHandler{
+					Fragment: func(f git.Fragment) error {
+						bytes.Add(int64(len(f.Text) - f.Overlap))
+						submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+							StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: commit})
+						return nil
+					},
+					Buffer: buffer,
+				}
 			},
 		})
 		if err != nil {
@@ -133,15 +148,8 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 		}
 	}
 	wg.Wait()
-	res.Findings = pool.Wait()
 	res.Bytes = bytes.Load()
-	if firstErr != nil {
-		return res, firstErr
-	}
-	if o.Progress != nil {
-		o.Progress(len(commits), len(commits))
-	}
-	return res, nil
+	return res, firstErr
 }
 
 // readVersions reads the versions of files with one git.ChangeTexts per
@@ -243,36 +251,3 @@ func changesByFile(ctx context.Context, repo *git.Repo, commits []string, procs 
 
 // minRun is the fewest commits worth a git process of their own.
 const minRun = 200
-
-// mergeChanges scans what each merge commit adds beyond a plain merge of its
-// parents (git.MergeDiffs), and the text git calls binary in it.
-func mergeChanges(ctx context.Context, repo *git.Repo, merges []string, info map[string]*report.Commit,
-	fragments func(**report.Commit) git.DiffHandler, pool *Pool, bytes *atomic.Int64) error {
-	var current *report.Commit
-	// Changes git calls binary may be text after all (UTF-16, an old
-	// binary version, .gitattributes): read them afterwards.
-	var binary []*git.Change
-	commitOf := map[*git.Change]*report.Commit{}
-	h := fragments(&current)
-	h.Change = func(c *git.Change) error {
-		if c.Binary {
-			binary = append(binary, c)
-			commitOf[c] = current
-		}
-		return nil
-	}
-	err := repo.MergeDiffs(ctx, merges, func(hash string) error {
-		current = info[hash]
-		return nil
-	}, h)
-	if err != nil {
-		return err
-	}
-	return repo.MergeChangedText(ctx, binary, func(c *git.Change) string { return commitOf[c].Hash }, func(c *git.Change, text, old []byte) error {
-		_, n := newLines(text, old, func(start int, run []byte) {
-			pool.Submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: commitOf[c]})
-		})
-		bytes.Add(n)
-		return nil
-	})
-}

@@ -122,3 +122,35 @@ func TestNewLinesProperties(t *testing.T) {
 		}
 	}
 }
+
+// TestOwn: a merge's lines that a parent held are left out, the others
+// keep their line numbers.
+func TestOwn(t *testing.T) {
+	type run struct {
+		Start int
+		Text  string
+	}
+	held := map[string]struct{}{"p": {}, "q": {}, "": {}}
+	tests := []struct {
+		name, text string
+		held       map[string]struct{}
+		want       []run
+	}{
+		{"nothing held", "a\nb\n", nil, []run{{10, "a\nb\n"}}},
+		{"none of them held", "a\nb\n", held, []run{{10, "a\nb\n"}}},
+		{"held lines split the runs", "a\np\nb\nc\nq\n", held, []run{{10, "a\n"}, {12, "b\nc\n"}}},
+		{"all held", "p\nq\n", held, nil},
+		{"line endings ignored", "p\r\nx\r\n", held, []run{{11, "x\r\n"}}},
+		{"last line without newline", "p\nx", held, []run{{11, "x"}}},
+		{"an empty line a parent held", "\nx\n", held, []run{{11, "x\n"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []run
+			own([]byte(tt.text), 10, tt.held, func(start int, text []byte) { got = append(got, run{start, string(text)}) })
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
