@@ -18,6 +18,7 @@
 package install
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -121,6 +122,9 @@ type target struct {
 func resolve(repo *git.Repo, h hookDef) target {
 	t := target{hook: h, dir: repo.HooksDir, slot: filepath.Join(repo.HooksDir, h.Name)}
 	if !insideWorkTree(repo, repo.HooksDir) {
+		if legacy, ok := preCommitLegacy(t.slot); ok {
+			t.slot = legacy
+		}
 		return t
 	}
 	t.layout, t.script = layoutBlock, t.slot
@@ -167,6 +171,18 @@ func Install(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if m := detectManager(r.Repo); m.name != "" && m.guide != "" {
+		r.say("%s", m.guide)
+	}
+	if usesLefthook(r) {
+		var hooks []hookDef
+		for _, h := range managedHooks() {
+			if !r.skips(h.Name) {
+				hooks = append(hooks, h)
+			}
+		}
+		return r.installLefthook(ctx, old, hooks)
+	}
 	var targets []target
 	next := state{Format: 1, Keyguard: r.Version}
 	for _, h := range managedHooks() {
@@ -181,6 +197,14 @@ func Install(ctx context.Context, o Options) error {
 			r.say("%s does not exist, so keyguard does not check %s", r.show(t.script), h.events())
 			r.hint("to check %s too: %s", h.events(), createScriptFix(r.Repo, t))
 			continue
+		}
+		if t.layout == layoutBlock {
+			if c, err := os.ReadFile(t.script); err == nil {
+				if _, ok := findBlock(c, h); !ok && scriptRunsKeyguard(c, h) {
+					r.say("%s already runs keyguard %s by hand, so keyguard adds no block (it would run twice)", r.show(t.script), h.command())
+					continue
+				}
+			}
 		}
 		targets = append(targets, t)
 	}
@@ -263,13 +287,23 @@ func (r *run) preflight(t target) error {
 		return err
 	}
 	kept := t.slot + chainedSuffix
-	if lexists(kept) && !r.Force {
+	if lexists(kept) && !r.Force && !sameFile(t.slot, kept) {
 		r.hint("keep both with keyguard install --force (each runs before keyguard, %s first), or merge them into %s, delete %s and run keyguard install",
 			filepath.Base(kept), filepath.Base(t.slot), filepath.Base(kept))
 		return fmt.Errorf("%s is not keyguard's hook and %s already holds a hook keyguard kept; changed neither",
 			r.show(t.slot), r.show(kept))
 	}
 	return nil
+}
+
+// sameFile reports whether a and b are regular files with the same bytes.
+func sameFile(a, b string) bool {
+	ca, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	cb, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(ca, cb)
 }
 
 // holdsOurHook reports whether the regular file name (described by fi) is
@@ -310,6 +344,15 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 	// A foreign hook moves aside; rename keeps its bytes, its mode, and a
 	// relative symlink's target (same directory).
 	kept := ""
+	if exists && !ours && sameFile(t.slot, t.slot+chainedSuffix) {
+		// A manager wrote the same hook again: it is kept already, and
+		// keeping it twice would run it twice.
+		if err := os.Remove(t.slot); err != nil {
+			return rec, false, fmt.Errorf("remove %s: %w", t.slot, err)
+		}
+		r.say("%s was the same hook keyguard already keeps as %s, so it is not kept twice", r.show(t.slot), r.show(t.slot+chainedSuffix))
+		exists = false
+	}
 	if exists && !ours {
 		kept = t.slot + chainedSuffix
 		if lexists(kept) { // only with --force: preflight refused otherwise
@@ -599,8 +642,19 @@ func Uninstall(ctx context.Context, o Options) error {
 			}
 			if rec.Kind == kindBlock {
 				addScript(rec.Path)
-			} else {
+			} else if rec.Kind == kindScript {
 				addDir(filepath.Dir(rec.Path))
+			}
+		}
+		if legacy, ok := preCommitLegacy(filepath.Join(t.dir, h.Name)); ok {
+			if fi, err := os.Lstat(legacy); err == nil {
+				if ours, _ := holdsOurHook(legacy, fi); ours {
+					if err := os.Remove(legacy); err != nil {
+						return fmt.Errorf("remove %s: %w", legacy, err)
+					}
+					r.say("removed keyguard's %s hook from %s", h.Name, r.show(legacy))
+					did = true
+				}
 			}
 		}
 		for _, d := range dirs {
@@ -618,6 +672,17 @@ func Uninstall(ctx context.Context, o Options) error {
 			}
 			did = did || d2
 		}
+	}
+	for _, rec := range st.Hooks {
+		if rec.Kind != kindLefthook {
+			continue
+		}
+		d2, err := r.uninstallLefthook(ctx, rec)
+		if err != nil {
+			return err
+		}
+		did = did || d2
+		break // one block holds every hook's command
 	}
 	d2, err := r.removeBinDir()
 	if err != nil {
