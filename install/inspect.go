@@ -113,6 +113,8 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 		}
 		if content, rerr := os.ReadFile(t.slot); t.layout == layoutScript && rerr == nil && isLefthookHook(content) {
 			err = r.inspectLefthook(t, content, &s)
+		} else if t.layout == layoutScript && rerr != nil && usesLefthook(r) {
+			err = r.inspectLefthook(t, nil, &s)
 		} else if t.layout == layoutScript {
 			err = r.inspectScript(ctx, t, &s)
 		} else {

@@ -241,6 +241,15 @@ func (r *run) installLefthook(ctx context.Context, old state, hooks []hookDef) e
 	if err != nil {
 		return err
 	}
+	var own []hookDef
+	for _, h := range hooks {
+		if mainCfg.keyguard[h.Name] {
+			r.say("%s already runs keyguard on %s, so keyguard adds no command for it (it would run twice)", r.show(lefthookMain(r.Repo.Top)), h.events())
+			continue
+		}
+		own = append(own, h)
+	}
+	hooks = own
 	sp, hasBlock := findLefthookBlock(content)
 	rest := content
 	if hasBlock {
@@ -528,6 +537,17 @@ func (r *run) inspectLefthook(t target, hookContent []byte, s *HookStatus) error
 		s.Script = local
 	case mc.keyguard[t.hook.Name]:
 		s.Script = main
+		// Wired by hand as the docs show: lefthook runs keyguard from PATH.
+		s.Binary, s.BinaryVersion = "keyguard", ""
+		if p, err := exec.LookPath("keyguard"); err == nil {
+			s.Binary, s.BinaryVersion = p, binaryVersion(context.Background(), r.Repo.Top, p)
+		}
+	case hookContent == nil:
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("lefthook manages the hooks here and has no %s hook, so %s are not checked", t.hook.Name, t.hook.events()),
+			Fix:     "keyguard install (adds keyguard's commands to lefthook-local.yml)",
+		})
+		return nil
 	default:
 		p := fmt.Sprintf("lefthook runs %s and its config has no keyguard command for it, so %s are not checked", r.show(t.slot), t.hook.events())
 		if c, err := os.ReadFile(t.slot + ".old"); err == nil && isOurHook(c) {
@@ -538,6 +558,13 @@ func (r *run) inspectLefthook(t target, hookContent []byte, s *HookStatus) error
 	}
 	s.Wiring = WiringManager
 	s.Current = true
+	if hookContent == nil {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("lefthook has not installed its %s hook, so %s are not checked", t.hook.Name, t.hook.events()),
+			Fix:     "lefthook install",
+		})
+		return nil
+	}
 	s.GitRuns = s.Executable
 	if !s.Executable {
 		s.Problems = append(s.Problems, Problem{
