@@ -33,8 +33,10 @@ func Status(ctx context.Context, o StatusOptions) error {
 		return err
 	}
 	var gaps []string
+	problems := 0
 	for _, h := range hooks {
 		writeHookStatus(o.Out, h)
+		problems += len(h.Problems)
 		if !h.OptedOut && !h.InForce() {
 			gaps = append(gaps, h.Name)
 		}
@@ -53,7 +55,7 @@ func Status(ctx context.Context, o StatusOptions) error {
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(o.Out, "keyguard: no secret files found in the work tree")
-		return unguarded(o.Out, gaps)
+		return unguarded(o.Out, gaps, problems)
 	}
 	fmt.Fprintf(o.Out, "keyguard: %d secret %s:\n", len(files), report.Plural(len(files), "file", "files"))
 	needFix, needUntrack := false, false
@@ -89,13 +91,18 @@ func Status(ctx context.Context, o StatusOptions) error {
 	if needUntrack {
 		fmt.Fprintln(o.Out, "hint: git rm --cached -- <file> stops tracking a file (your copy stays); revoke and rotate keys that were committed")
 	}
-	return unguarded(o.Out, gaps)
+	return unguarded(o.Out, gaps, problems)
 }
 
 // unguarded ends status: a summary line, and ErrUnguarded when a hook is
-// not in force.
-func unguarded(w io.Writer, gaps []string) error {
+// not in force. A problem that leaves the hook in force (a file teammates
+// lack, a fragile binary path) is reported but exits 0.
+func unguarded(w io.Writer, gaps []string, problems int) error {
 	if len(gaps) == 0 {
+		if problems > 0 {
+			fmt.Fprintf(w, "keyguard: every hook is in force; %d %s above %s a fix\n", problems, report.Plural(problems, "problem", "problems"), report.Plural(problems, "needs", "need"))
+			return nil
+		}
 		fmt.Fprintln(w, "keyguard: every hook is in force")
 		return nil
 	}
