@@ -140,7 +140,11 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if c.Bool("no-pre-push") {
 						o.Skip = []string{"pre-push"}
 					}
-					return install.Install(c.Context, o)
+					if err := install.Install(c.Context, o); err != nil {
+						return err
+					}
+					hook.SuggestStandard(c.Context, o.Repo, stdout)
+					return nil
 				},
 			},
 			{

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/install"
@@ -209,4 +210,24 @@ func FixIgnore(ctx context.Context, repo *git.Repo, dryRun bool, out io.Writer) 
 		Repo: repo, Catalogue: policy.Config.Catalogue, Engine: policy.Engine(), DryRun: dryRun, Out: out,
 		Skip: policy.PathAllowed, Keep: policy.Keep,
 	})
+}
+
+// SuggestStandard tells the user of install which standard .gitignore
+// entries the project lacks (a Streamlit app's secrets.toml, every
+// project's .env), before those files exist. It only suggests: install
+// never edits .gitignore. A failure to tell is silent; install succeeded.
+func SuggestStandard(ctx context.Context, repo *git.Repo, out io.Writer) {
+	policy, err := scan.LoadPolicy(repo.Top)
+	if err != nil {
+		return
+	}
+	std, err := secretfiles.MissingStandard(ctx, repo, policy.Config.Catalogue)
+	if err != nil || len(std) == 0 {
+		return
+	}
+	for _, s := range std {
+		fmt.Fprintf(out, "keyguard: .gitignore does not yet cover the secret files of this %s (%s): %s\n",
+			s.Ecosystem.Name, s.Ecosystem.Reason, strings.Join(s.Lines, " "))
+	}
+	fmt.Fprintln(out, "hint: keyguard fix-ignore adds them now, before the files exist")
 }
