@@ -123,10 +123,19 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 		if err != nil {
 			return nil, err
 		}
+		if t.layout == layoutScript {
+			if err := r.preCommitStatus(t, &s); err != nil {
+				return nil, err
+			}
+		}
 		if s.Wiring == WiringNone && st.skipped(h.Name) {
 			s.OptedOut, s.Problems = true, nil
 		}
-		r.binaryProblems(t, &s)
+		if s.Wiring == WiringManager && s.Binary == "" {
+			s.BinaryOK = true // the manager builds and runs keyguard itself
+		} else {
+			r.binaryProblems(t, &s)
+		}
 		if p, ok := staleHook(r.Repo, t); ok {
 			s.Problems = append(s.Problems, Problem{
 				Problem: fmt.Sprintf("%s is an earlier keyguard hook that git ignores, because core.hooksPath is %s", r.show(p), hooksPath),

@@ -286,6 +286,13 @@ func (r *run) preflight(t target) error {
 	if ours, err := holdsOurHook(t.slot, fi); err != nil || ours {
 		return err
 	}
+	if isPreCommitHook(t.slot) {
+		// .legacy holds a hook that is not keyguard's: pre-commit runs it,
+		// and chaining pre-commit's own script would run pre-commit twice.
+		r.hint("add keyguard to .pre-commit-config.yaml (docs/hook-managers.md), or make %s run keyguard hook %s at its end", r.show(t.slot+".legacy"), t.hook.command())
+		return fmt.Errorf("%s is pre-commit's hook and %s holds another hook; keyguard does not chain pre-commit's hook, changed neither",
+			r.show(t.slot), r.show(t.slot+".legacy"))
+	}
 	kept := t.slot + chainedSuffix
 	if lexists(kept) && !r.Force && !sameFile(t.slot, kept) {
 		r.hint("keep both with keyguard install --force (each runs before keyguard, %s first), or merge them into %s, delete %s and run keyguard install",
@@ -362,6 +369,11 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 			return rec, false, fmt.Errorf("keep the existing hook %s as %s: %w", t.slot, kept, err)
 		}
 	}
+	if strings.HasSuffix(t.slot, ".legacy") {
+		if err := r.dropPreCommitCopies(t); err != nil {
+			return rec, false, err
+		}
+	}
 	names, err := keptHooks(t.dir, t.hook.Name)
 	if err != nil {
 		return rec, false, err
@@ -389,6 +401,9 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 		r.say("updated keyguard's %s hook at %s", t.hook.Name, r.show(t.slot))
 	default:
 		r.say("installed the %s hook at %s: every %s runs keyguard %s", t.hook.Name, r.show(t.slot), t.hook.Event, r.Version)
+	}
+	if strings.HasSuffix(t.slot, ".legacy") && !ours {
+		r.say("pre-commit's hook %s runs %s first and keeps it when pre-commit install runs again", r.show(filepath.Join(t.dir, t.hook.Name)), filepath.Base(t.slot))
 	}
 	if kept != "" {
 		if isExecutable(kept) {
