@@ -52,4 +52,3 @@ func detectManager(repo *git.Repo) manager {
 	}
 	return manager{}
 }
-
