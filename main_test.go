@@ -72,10 +72,12 @@ func setupGit(env *testscript.Env) error {
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
 	env.Setenv("NO_COLOR", "1")
-	// The husky package (npm install husky@9.1.7, as .ci/run does) for the
-	// scenarios that run the real husky.
-	if h := os.Getenv("KEYGUARD_HUSKY"); h != "" {
-		env.Setenv("KEYGUARD_HUSKY", h)
+	// The husky and simple-git-hooks packages (installed from npm by
+	// .ci/run) for the scenarios that run the real tools.
+	for _, name := range []string{"KEYGUARD_HUSKY", "KEYGUARD_SIMPLE_GIT_HOOKS"} {
+		if v := os.Getenv(name); v != "" {
+			env.Setenv(name, v)
+		}
 	}
 	return nil
 }

@@ -166,10 +166,16 @@ func (r *run) inspectScript(ctx context.Context, t target, s *HookStatus) error 
 	}
 	fi, err := os.Lstat(t.slot)
 	if errors.Is(err, fs.ErrNotExist) {
-		s.Problems = append(s.Problems, Problem{
-			Problem: fmt.Sprintf("keyguard's %s hook is not installed", t.hook.Name),
+		p := Problem{
+			Problem: fmt.Sprintf("keyguard's %s hook is not installed, so %s are not checked", t.hook.Name, t.hook.events()),
 			Fix:     "keyguard install",
-		})
+		}
+		if m := detectManager(r.Repo); m.name == "simple-git-hooks" {
+			s.Manager = m.name
+			p.Problem = fmt.Sprintf("simple-git-hooks manages the hooks here and has no %s hook, so %s are not checked", t.hook.Name, t.hook.events())
+			p.Fix = simpleGitHooksFix(t.hook)
+		}
+		s.Problems = append(s.Problems, p)
 		return nil
 	}
 	if err != nil {
@@ -181,13 +187,35 @@ func (r *run) inspectScript(ctx context.Context, t target, s *HookStatus) error 
 	}
 	if !ours {
 		s.Foreign = true
+		m := detectManager(r.Repo)
+		if c, err := os.ReadFile(t.slot); err == nil && fi.Mode().IsRegular() && runsKeyguard(string(c), t.hook) {
+			// A hook (a manager's, or the user's) that runs keyguard by hand.
+			s.Wiring, s.Current, s.Manager = WiringManager, true, m.name
+			s.Binary, s.BinaryVersion = "keyguard", ""
+			if p, err := exec.LookPath("keyguard"); err == nil {
+				s.Binary, s.BinaryVersion = p, binaryVersion(ctx, r.Repo.Top, p)
+			}
+			s.GitRuns = s.Executable
+			if !s.Executable {
+				s.Problems = append(s.Problems, Problem{
+					Problem: fmt.Sprintf("%s runs keyguard but is not executable, so git does not run it and %s are not checked", r.show(t.slot), t.hook.events()),
+					Fix:     "chmod +x " + shWord(r.show(t.slot)),
+				})
+			}
+			return nil
+		}
 		p := Problem{
-			Problem: fmt.Sprintf("%s is not keyguard's hook, so commits are not checked", r.show(t.slot)),
+			Problem: fmt.Sprintf("%s is not keyguard's hook, so %s are not checked", r.show(t.slot), t.hook.events()),
 			Fix:     "keyguard install (it keeps your hook and runs it first)",
 		}
 		if len(names) > 0 {
-			p.Problem = fmt.Sprintf("%s is not keyguard's hook: something replaced keyguard's, so commits are not checked", r.show(t.slot))
+			p.Problem = fmt.Sprintf("%s is not keyguard's hook: something replaced keyguard's, so %s are not checked", r.show(t.slot), t.hook.events())
 			p.Fix = "keyguard install --force (keeps both hooks and runs them before keyguard)"
+		}
+		if m.name == "simple-git-hooks" {
+			s.Manager = m.name
+			p.Problem = fmt.Sprintf("%s is simple-git-hooks' hook and does not run keyguard, so %s are not checked", r.show(t.slot), t.hook.events())
+			p.Fix = simpleGitHooksFix(t.hook)
 		}
 		s.Problems = append(s.Problems, p)
 		return nil

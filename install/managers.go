@@ -7,6 +7,7 @@ package install
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -42,7 +43,7 @@ func detectManager(repo *git.Repo) manager {
 	case has(".pre-commit-config.yaml") || inSlot(preCommitMarker):
 		return manager{"pre-commit", "pre-commit manages hooks here: keyguard's hook goes to <hook>.legacy, which pre-commit runs first and keeps across pre-commit install (pre-commit install --overwrite deletes it; keyguard status then says so). To have pre-commit build and run keyguard instead, see docs/hook-managers.md"}
 	case bytes.Contains(pkg, []byte(`"simple-git-hooks"`)) || has(".simple-git-hooks.json") || has("simple-git-hooks.json") || has(".simple-git-hooks.js") || has("simple-git-hooks.js"):
-		return manager{"simple-git-hooks", `simple-git-hooks manages hooks here and rewrites them on every npm install, dropping keyguard's; add "keyguard hook pre-commit" to its pre-commit command in package.json (docs/hook-managers.md); keyguard status says when the guard is gone`}
+		return manager{"simple-git-hooks", `simple-git-hooks manages hooks here and rewrites them on every npm install, dropping keyguard's hooks: add keyguard to its config in package.json ("pre-commit": "keyguard hook pre-commit", "pre-push": "keyguard hook pre-push \"$@\"", "pre-merge-commit": "keyguard hook pre-commit"), then npx simple-git-hooks (docs/hook-managers.md); until then keyguard status says when the guard is gone`}
 	case has(".overcommit.yml") || inSlot("overcommit"):
 		return manager{"overcommit", "overcommit manages hooks here; overcommit --install replaces keyguard's hook. Run keyguard install after it; keyguard status says when the guard is gone"}
 	case inSlot("talisman"):
@@ -51,4 +52,17 @@ func detectManager(repo *git.Repo) manager {
 		return manager{"ggshield", "ggshield's hook is kept and runs before keyguard; ggshield install --force replaces keyguard's hook (use ggshield install --append instead)"}
 	}
 	return manager{}
+}
+
+// simpleGitHooksFix is the step that makes simple-git-hooks run keyguard's
+// check for h: its own config, in package.json, then its command that
+// rewrites the hooks. simple-git-hooks rewrites every hook on each run
+// (and deletes those not in its config), so a script of keyguard's own
+// does not survive there.
+func simpleGitHooksFix(h hookDef) string {
+	cmd := "keyguard hook " + h.command()
+	if h.Stdin {
+		cmd += ` "$@"`
+	}
+	return fmt.Sprintf("add %q (after && if the hook has a command) to %q under \"simple-git-hooks\" in package.json, then npx simple-git-hooks", cmd, h.Name)
 }
