@@ -47,16 +47,20 @@ func preCommitLegacy(slot string) (string, bool) {
 }
 
 // preCommitIDs are the ids of keyguard's hooks in .pre-commit-hooks.yaml,
-// by the git hook they run on.
-var preCommitIDs = map[string]string{
-	"pre-commit":       "keyguard",
-	"pre-merge-commit": "keyguard",
-	"pre-push":         "keyguard-pre-push",
+// by the git hook they run on, and the stages each runs in unless the
+// user's config names others (its stages in .pre-commit-hooks.yaml).
+var preCommitIDs = map[string]struct {
+	id       string
+	defaults []string
+}{
+	"pre-commit":       {"keyguard", []string{"pre-commit"}},
+	"pre-merge-commit": {"keyguard", []string{"pre-commit"}},
+	"pre-push":         {"keyguard-pre-push", []string{"pre-push"}},
 }
 
 // preCommitConfigRuns reports whether .pre-commit-config.yaml at top runs
-// keyguard's hook for git hook h (its id listed under a repo, and not
-// limited by stages to other hooks).
+// keyguard's hook for git hook h: its id listed under a repo, with a stage
+// (its own, or the default one) that is h.
 func preCommitConfigRuns(top string, h hookDef) (bool, error) {
 	data, err := os.ReadFile(filepath.Join(top, ".pre-commit-config.yaml"))
 	if err != nil {
@@ -76,13 +80,14 @@ func preCommitConfigRuns(top string, h hookDef) (bool, error) {
 	want := preCommitIDs[h.Name]
 	for _, r := range cfg.Repos {
 		for _, hk := range r.Hooks {
-			if hk.ID != want {
+			if hk.ID != want.id {
 				continue
 			}
-			if len(hk.Stages) == 0 {
-				return true, nil
+			stages := hk.Stages
+			if len(stages) == 0 {
+				stages = want.defaults
 			}
-			for _, s := range hk.Stages {
+			for _, s := range stages {
 				if s == h.Name || (s == "commit" && h.Name == "pre-commit") || (s == "push" && h.Name == "pre-push") {
 					return true, nil
 				}
