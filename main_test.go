@@ -157,6 +157,7 @@ func TestRunExitCodes(t *testing.T) {
 	blocked := gittest.New(t)
 	blocked.Write("app.py", fakekey.Expand(`TOKEN = "ghp_{{b62crc 30}}"`)+"\n")
 	blocked.Git("add", ".")
+	guarded := gittest.New(t)
 	tracked := gittest.New(t)
 	tracked.Write(".env", "A=1\n")
 	tracked.Git("add", ".")
@@ -195,7 +196,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"blocked", []string{"keyguard", "hook", "pre-commit"}, blocked.Dir, exitBlocked, "commit refused"},
 		{"unreadable index", []string{"keyguard", "hook", "pre-commit"}, broken.Dir, exitError, "cannot read what is staged"},
 		{"fix-ignore clean", []string{"keyguard", "fix-ignore"}, clean.Dir, exitClean, ""},
-		{"status", []string{"keyguard", "status"}, clean.Dir, exitClean, ""},
+		{"status, not installed", []string{"keyguard", "status"}, clean.Dir, exitBlocked, ""},
+		{"install", []string{"keyguard", "install"}, guarded.Dir, exitClean, ""},
+		{"status, in force", []string{"keyguard", "status"}, guarded.Dir, exitClean, ""},
 		{"fix-ignore needs the user", []string{"keyguard", "fix-ignore"}, tracked.Dir, exitBlocked, ""},
 		{"scan clean", []string{"keyguard", "scan"}, clean.Dir, exitClean, ""},
 		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},

@@ -228,6 +228,13 @@ func (r *run) inspectScript(ctx context.Context, t target, s *HookStatus) error 
 	if len(names) == 0 || names[0] != t.hook.Name+chainedSuffix {
 		names = append([]string{t.hook.Name + chainedSuffix}, names...)
 	}
+	if extra := appendedLines(t.hook, content, names); extra != "" {
+		s.Problems = append(s.Problems, Problem{
+			Problem: fmt.Sprintf("lines were appended to keyguard's hook %s (ggshield install --append does this); keyguard's hook does not run them as a hook of yours", r.show(t.slot)),
+			Fix:     "keyguard install (moves them to a hook of their own that runs before keyguard)",
+		})
+		content = content[:len(content)-len(extra)]
+	}
 	s.Current = string(content) == hookScript(t.hook, r.binary, names)
 	if !s.Current {
 		r.otherBinary(ctx, t, content, names, s)

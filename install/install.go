@@ -383,6 +383,26 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 		// without a user hook.
 		names = append([]string{t.hook.Name + chainedSuffix}, names...)
 	}
+	if ours {
+		// Lines another tool appended to keyguard's script become a kept
+		// hook of their own, which runs before keyguard like any other.
+		if extra := appendedLines(t.hook, content, names); extra != "" {
+			p := filepath.Join(t.dir, t.hook.Name+chainedSuffix)
+			if lexists(p) {
+				p = freeKeptSlot(t.dir, t.hook.Name)
+			}
+			if err := atomicfile.WriteMode(p, []byte("#!/bin/sh\n"+extra), 0o755); err != nil {
+				return rec, false, err
+			}
+			r.say("moved the lines appended to keyguard's %s hook to %s, which runs before keyguard", t.hook.Name, r.show(p))
+			if names, err = keptHooks(t.dir, t.hook.Name); err != nil {
+				return rec, false, err
+			}
+			if names[0] != t.hook.Name+chainedSuffix {
+				names = append([]string{t.hook.Name + chainedSuffix}, names...)
+			}
+		}
+	}
 	want := hookScript(t.hook, r.binary, names)
 	if ours && string(content) == want && mode.Perm()&0o111 != 0 && !r.Force {
 		return rec, false, nil
