@@ -143,8 +143,8 @@ func WarnUnguarded(ctx context.Context, o install.Options, w io.Writer) {
 		return
 	}
 	for _, h := range hooks {
-		if h.OptedOut || h.InForce() {
-			continue
+		if h.OptedOut || h.InForce() || !h.WasInstalled {
+			continue // install already said why a hook it never wired is not guarded
 		}
 		for _, p := range h.Problems {
 			fmt.Fprintf(w, "keyguard: warning: %s: %s\n", h.Name, p.Problem)

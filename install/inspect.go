@@ -60,6 +60,10 @@ type HookStatus struct {
 	// BinaryOK is set when the binary the hook runs is there and answers.
 	BinaryOK bool
 
+	// WasInstalled is set when keyguard install put keyguard in this hook
+	// (its state records it): a gap here is news to the user.
+	WasInstalled bool
+
 	// OptedOut is set when the last install left this hook out on request
 	// (--no-pre-push): it is not installed, and that is not a problem.
 	OptedOut bool
@@ -112,9 +116,9 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 			s.Manager = "husky"
 		}
 		if content, rerr := os.ReadFile(t.slot); t.layout == layoutScript && rerr == nil && isLefthookHook(content) {
-			err = r.inspectLefthook(t, content, &s)
+			err = r.inspectLefthook(ctx, t, content, &s)
 		} else if t.layout == layoutScript && rerr != nil && usesLefthook(r) {
-			err = r.inspectLefthook(t, nil, &s)
+			err = r.inspectLefthook(ctx, t, nil, &s)
 		} else if t.layout == layoutScript {
 			err = r.inspectScript(ctx, t, &s)
 		} else {
@@ -128,6 +132,7 @@ func Inspect(ctx context.Context, o Options) ([]HookStatus, error) {
 				return nil, err
 			}
 		}
+		_, s.WasInstalled = st.installed(h.Name)
 		if s.Wiring == WiringNone && st.skipped(h.Name) {
 			s.OptedOut, s.Problems = true, nil
 		}

@@ -464,8 +464,8 @@ func (r *run) excludeLocal(ctx context.Context, local string) error {
 }
 
 // syncLefthook runs lefthook install, so lefthook writes a hook for every
-// hook its config (now with keyguard's) names. It reports whether lefthook
-// already had nothing to do is unknown; true means the sync ran.
+// hook its config (now with keyguard's) names. It reports whether the sync
+// ran: false when lefthook cannot be found here.
 func (r *run) syncLefthook(ctx context.Context) (bool, error) {
 	bin := lefthookBinary(r.Repo.Top)
 	if bin == "" {
@@ -520,7 +520,7 @@ func (r *run) uninstallLefthook(ctx context.Context, rec hookRecord) (bool, erro
 // inspectLefthook fills in s when lefthook's script is in the hook slot:
 // keyguard is in force when lefthook's config runs keyguard for this hook
 // and lefthook's hook can find lefthook (or refuses when it cannot).
-func (r *run) inspectLefthook(t target, hookContent []byte, s *HookStatus) error {
+func (r *run) inspectLefthook(ctx context.Context, t target, hookContent []byte, s *HookStatus) error {
 	main := lefthookMain(r.Repo.Top)
 	local, _ := lefthookLocal(r.Repo.Top)
 	mc, err := readLefthookConfig(main)
@@ -540,7 +540,7 @@ func (r *run) inspectLefthook(t target, hookContent []byte, s *HookStatus) error
 		// Wired by hand as the docs show: lefthook runs keyguard from PATH.
 		s.Binary, s.BinaryVersion = "keyguard", ""
 		if p, err := exec.LookPath("keyguard"); err == nil {
-			s.Binary, s.BinaryVersion = p, binaryVersion(context.Background(), r.Repo.Top, p)
+			s.Binary, s.BinaryVersion = p, binaryVersion(ctx, r.Repo.Top, p)
 		}
 	case hookContent == nil:
 		s.Problems = append(s.Problems, Problem{
