@@ -144,15 +144,6 @@ func insideWorkTree(repo *git.Repo, p string) bool {
 	return !within(repo.CommonDir, p) && !within(repo.GitDir, p)
 }
 
-// isHusky reports whether dir is husky v9's shim directory (core.hooksPath
-// .husky/_), where each shim runs the user's .husky/<hook> with sh.
-func isHusky(dir string) bool {
-	if filepath.Base(dir) != "_" {
-		return false
-	}
-	return lexists(filepath.Join(dir, "h")) || filepath.Base(filepath.Dir(dir)) == ".husky"
-}
-
 // defaultHooksDir is where git looks when core.hooksPath is unset.
 func defaultHooksDir(repo *git.Repo) string { return filepath.Join(repo.CommonDir, "hooks") }
 
