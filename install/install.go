@@ -164,6 +164,12 @@ func Install(ctx context.Context, o Options) error {
 	}
 	if m := detectManager(r.Repo); m.name != "" && m.guide != "" {
 		r.say("%s", m.guide)
+		if m.name == "pre-commit" {
+			r.hint("to have pre-commit run keyguard instead, add these lines under repos: in .pre-commit-config.yaml, run pre-commit install --hook-type pre-commit --hook-type pre-push --hook-type pre-merge-commit, then keyguard uninstall")
+			for _, l := range preCommitConfigLines(r.Version) {
+				fmt.Fprintln(r.Out, l)
+			}
+		}
 	}
 	if usesLefthook(r) {
 		var hooks []hookDef

@@ -169,3 +169,17 @@ func (r *run) dropPreCommitCopies(t target) error {
 	}
 	return nil
 }
+
+// preCommitConfigLines are the .pre-commit-config.yaml lines that make the
+// pre-commit framework run keyguard on every hook keyguard guards (as in
+// docs/hook-managers.md).
+func preCommitConfigLines(version string) []string {
+	return []string{
+		"  - repo: https://github.com/keyguard/keyguard",
+		"    rev: v" + version,
+		"    hooks:",
+		"      - id: keyguard",
+		"        stages: [pre-commit, pre-merge-commit]",
+		"      - id: keyguard-pre-push",
+	}
+}
