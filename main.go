@@ -18,7 +18,8 @@
 //
 // Global flag: --quiet (-q, or KEYGUARD_QUIET=1) prints only findings and errors.
 //
-// Exit status: 0 clean, 1 blocked (findings), 2 usage or operational error.
+// Exit status: 0 clean, 1 blocked (findings; for status: a hook keyguard is
+// not in force on), 2 usage or operational error.
 package main
 
 import (
@@ -68,7 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
 		return exitClean
-	case errors.Is(err, hook.ErrBlocked), errors.Is(err, secretfiles.ErrUnresolved), errors.Is(err, fix.ErrManual):
+	case errors.Is(err, hook.ErrBlocked), errors.Is(err, secretfiles.ErrUnresolved), errors.Is(err, fix.ErrManual),
+		errors.Is(err, hook.ErrUnguarded):
 		return exitBlocked
 	default:
 		fmt.Fprintf(stderr, "keyguard: %v\n", err)
@@ -138,7 +140,11 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if c.Bool("no-pre-push") {
 						o.Skip = []string{"pre-push"}
 					}
-					return install.Install(c.Context, o)
+					if err := install.Install(c.Context, o); err != nil {
+						return err
+					}
+					hook.SuggestStandard(c.Context, o.Repo, stdout)
+					return nil
 				},
 			},
 			{
@@ -185,6 +191,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if err != nil {
 						return err
 					}
+					warnUnguarded(c, stderr)
 					return hook.FixIgnore(c.Context, repo, c.Bool("dry-run"), stdout)
 				},
 			},
@@ -198,6 +205,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					if err != nil {
 						return err
 					}
+					warnUnguarded(c, stderr)
 					return hook.Fix(c.Context, hook.FixOptions{Repo: repo, Paths: c.Args().Slice(), DryRun: c.Bool("dry-run"), Out: stdout})
 				},
 			},
@@ -246,6 +254,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						o.Paths = c.Args().Slice()
 						o.NoIgnore = c.Bool("no-ignore")
 					}
+					warnUnguarded(c, stderr)
 					return hook.Scan(c.Context, o)
 				},
 			},
@@ -254,6 +263,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 				Usage:     "record the current findings in .keyguard-baseline.json so only new ones block",
 				ArgsUsage: "[PATH...]",
 				Action: func(c *cli.Context) error {
+					warnUnguarded(c, stderr)
 					return hook.Baseline(c.Context, c.Args().Slice(), stdout)
 				},
 			},
@@ -359,6 +369,19 @@ func installOptions(c *cli.Context) (install.Options, error) {
 		return install.Options{}, err
 	}
 	return install.Options{Repo: repo, Self: self, Version: version, Out: c.App.Writer}, nil
+}
+
+// warnUnguarded tells the user, on stderr, when hooks keyguard installed in
+// this repository are no longer in force (a hook manager replaced them):
+// the next keyguard command says so, not only status. Outside a repository
+// it says nothing; the command itself reports that.
+func warnUnguarded(c *cli.Context, stderr io.Writer) {
+	repo, err := git.Open(c.Context, ".")
+	if err != nil {
+		return
+	}
+	self, _ := selfPath()
+	hook.WarnUnguarded(c.Context, install.Options{Repo: repo, Self: self, Version: version}, stderr)
 }
 
 // selfPath is the running keyguard binary, symlinks resolved: what install

@@ -129,6 +129,13 @@ func setupGit(env *testscript.Env) error {
 	env.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	env.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, ".gitconfig"))
 	env.Setenv("NO_COLOR", "1")
+	// The husky and simple-git-hooks packages (installed from npm by
+	// .ci/run) for the scenarios that run the real tools.
+	for _, name := range []string{"KEYGUARD_HUSKY", "KEYGUARD_SIMPLE_GIT_HOOKS"} {
+		if v := os.Getenv(name); v != "" {
+			env.Setenv(name, v)
+		}
+	}
 	return nil
 }
 
@@ -207,6 +214,7 @@ func TestRunExitCodes(t *testing.T) {
 	blocked := gittest.New(t)
 	blocked.Write("app.py", fakekey.Expand(`TOKEN = "ghp_{{b62crc 30}}"`)+"\n")
 	blocked.Git("add", ".")
+	guarded := gittest.New(t)
 	tracked := gittest.New(t)
 	tracked.Write(".env", "A=1\n")
 	tracked.Git("add", ".")
@@ -253,7 +261,9 @@ func TestRunExitCodes(t *testing.T) {
 		{"blocked", []string{"keyguard", "hook", "pre-commit"}, blocked.Dir, exitBlocked, "commit refused"},
 		{"unreadable index", []string{"keyguard", "hook", "pre-commit"}, broken.Dir, exitError, "cannot read what is staged"},
 		{"fix-ignore clean", []string{"keyguard", "fix-ignore"}, clean.Dir, exitClean, ""},
-		{"status", []string{"keyguard", "status"}, clean.Dir, exitClean, ""},
+		{"status, not installed", []string{"keyguard", "status"}, clean.Dir, exitBlocked, ""},
+		{"install", []string{"keyguard", "install"}, guarded.Dir, exitClean, ""},
+		{"status, in force", []string{"keyguard", "status"}, guarded.Dir, exitClean, ""},
 		{"fix-ignore needs the user", []string{"keyguard", "fix-ignore"}, tracked.Dir, exitBlocked, ""},
 		{"scan clean", []string{"keyguard", "scan"}, clean.Dir, exitClean, ""},
 		{"scan finds", []string{"keyguard", "scan", "app.py"}, blocked.Dir, exitBlocked, ""},

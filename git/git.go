@@ -232,3 +232,14 @@ func (r *Repo) Rel(path string) (string, bool) {
 	}
 	return filepath.ToSlash(rel), true
 }
+
+// Uncommitted reports whether path (repo-relative, '/'-separated) differs
+// from HEAD: untracked, staged or modified. Before the first commit every
+// existing file is uncommitted.
+func (r *Repo) Uncommitted(ctx context.Context, path string) (bool, error) {
+	out, err := r.output(ctx, nil, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=no", "--", ":(literal)"+path)
+	if err != nil {
+		return false, err
+	}
+	return len(out) > 0, nil
+}

@@ -18,6 +18,7 @@
 package install
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -121,6 +122,9 @@ type target struct {
 func resolve(repo *git.Repo, h hookDef) target {
 	t := target{hook: h, dir: repo.HooksDir, slot: filepath.Join(repo.HooksDir, h.Name)}
 	if !insideWorkTree(repo, repo.HooksDir) {
+		if legacy, ok := preCommitLegacy(t.slot); ok {
+			t.slot = legacy
+		}
 		return t
 	}
 	t.layout, t.script = layoutBlock, t.slot
@@ -138,15 +142,6 @@ func insideWorkTree(repo *git.Repo, p string) bool {
 		return false
 	}
 	return !within(repo.CommonDir, p) && !within(repo.GitDir, p)
-}
-
-// isHusky reports whether dir is husky v9's shim directory (core.hooksPath
-// .husky/_), where each shim runs the user's .husky/<hook> with sh.
-func isHusky(dir string) bool {
-	if filepath.Base(dir) != "_" {
-		return false
-	}
-	return lexists(filepath.Join(dir, "h")) || filepath.Base(filepath.Dir(dir)) == ".husky"
 }
 
 // defaultHooksDir is where git looks when core.hooksPath is unset.
@@ -167,6 +162,24 @@ func Install(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if m := detectManager(r.Repo); m.name != "" && m.guide != "" {
+		r.say("%s", m.guide)
+		if m.name == "pre-commit" {
+			r.hint("to have pre-commit run keyguard instead, add these lines under repos: in .pre-commit-config.yaml, run pre-commit install --hook-type pre-commit --hook-type pre-push --hook-type pre-merge-commit, then keyguard uninstall")
+			for _, l := range preCommitConfigLines(r.Version) {
+				fmt.Fprintln(r.Out, l)
+			}
+		}
+	}
+	if usesLefthook(r) {
+		var hooks []hookDef
+		for _, h := range managedHooks() {
+			if !r.skips(h.Name) {
+				hooks = append(hooks, h)
+			}
+		}
+		return r.installLefthook(ctx, old, hooks)
+	}
 	var targets []target
 	next := state{Format: 1, Keyguard: r.Version}
 	for _, h := range managedHooks() {
@@ -181,6 +194,14 @@ func Install(ctx context.Context, o Options) error {
 			r.say("%s does not exist, so keyguard does not check %s", r.show(t.script), h.events())
 			r.hint("to check %s too: %s", h.events(), createScriptFix(r.Repo, t))
 			continue
+		}
+		if t.layout == layoutBlock {
+			if c, err := os.ReadFile(t.script); err == nil {
+				if _, ok := findBlock(c, h); !ok && scriptRunsKeyguard(c, h) {
+					r.say("%s already runs keyguard %s by hand, so keyguard adds no block (it would run twice)", r.show(t.script), h.command())
+					continue
+				}
+			}
 		}
 		targets = append(targets, t)
 	}
@@ -262,14 +283,31 @@ func (r *run) preflight(t target) error {
 	if ours, err := holdsOurHook(t.slot, fi); err != nil || ours {
 		return err
 	}
+	if isPreCommitHook(t.slot) {
+		// .legacy holds a hook that is not keyguard's: pre-commit runs it,
+		// and chaining pre-commit's own script would run pre-commit twice.
+		r.hint("add keyguard to .pre-commit-config.yaml (docs/hook-managers.md), or make %s run keyguard hook %s at its end", r.show(t.slot+".legacy"), t.hook.command())
+		return fmt.Errorf("%s is pre-commit's hook and %s holds another hook; keyguard does not chain pre-commit's hook, changed neither",
+			r.show(t.slot), r.show(t.slot+".legacy"))
+	}
 	kept := t.slot + chainedSuffix
-	if lexists(kept) && !r.Force {
+	if lexists(kept) && !r.Force && !sameFile(t.slot, kept) {
 		r.hint("keep both with keyguard install --force (each runs before keyguard, %s first), or merge them into %s, delete %s and run keyguard install",
 			filepath.Base(kept), filepath.Base(t.slot), filepath.Base(kept))
 		return fmt.Errorf("%s is not keyguard's hook and %s already holds a hook keyguard kept; changed neither",
 			r.show(t.slot), r.show(kept))
 	}
 	return nil
+}
+
+// sameFile reports whether a and b are regular files with the same bytes.
+func sameFile(a, b string) bool {
+	ca, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	cb, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(ca, cb)
 }
 
 // holdsOurHook reports whether the regular file name (described by fi) is
@@ -310,6 +348,15 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 	// A foreign hook moves aside; rename keeps its bytes, its mode, and a
 	// relative symlink's target (same directory).
 	kept := ""
+	if exists && !ours && sameFile(t.slot, t.slot+chainedSuffix) {
+		// A manager wrote the same hook again: it is kept already, and
+		// keeping it twice would run it twice.
+		if err := os.Remove(t.slot); err != nil {
+			return rec, false, fmt.Errorf("remove %s: %w", t.slot, err)
+		}
+		r.say("%s was the same hook keyguard already keeps as %s, so it is not kept twice", r.show(t.slot), r.show(t.slot+chainedSuffix))
+		exists = false
+	}
 	if exists && !ours {
 		kept = t.slot + chainedSuffix
 		if lexists(kept) { // only with --force: preflight refused otherwise
@@ -317,6 +364,11 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 		}
 		if err := os.Rename(t.slot, kept); err != nil {
 			return rec, false, fmt.Errorf("keep the existing hook %s as %s: %w", t.slot, kept, err)
+		}
+	}
+	if strings.HasSuffix(t.slot, ".legacy") {
+		if err := r.dropPreCommitCopies(t); err != nil {
+			return rec, false, err
 		}
 	}
 	names, err := keptHooks(t.dir, t.hook.Name)
@@ -327,6 +379,26 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 		// The first slot is always listed, so the script is the same with or
 		// without a user hook.
 		names = append([]string{t.hook.Name + chainedSuffix}, names...)
+	}
+	if ours {
+		// Lines another tool appended to keyguard's script become a kept
+		// hook of their own, which runs before keyguard like any other.
+		if extra := appendedLines(t.hook, content, names); extra != "" {
+			p := filepath.Join(t.dir, t.hook.Name+chainedSuffix)
+			if lexists(p) {
+				p = freeKeptSlot(t.dir, t.hook.Name)
+			}
+			if err := atomicfile.WriteMode(p, []byte("#!/bin/sh\n"+extra), 0o755); err != nil {
+				return rec, false, err
+			}
+			r.say("moved the lines appended to keyguard's %s hook to %s, which runs before keyguard", t.hook.Name, r.show(p))
+			if names, err = keptHooks(t.dir, t.hook.Name); err != nil {
+				return rec, false, err
+			}
+			if names[0] != t.hook.Name+chainedSuffix {
+				names = append([]string{t.hook.Name + chainedSuffix}, names...)
+			}
+		}
 	}
 	want := hookScript(t.hook, r.binary, names)
 	if ours && string(content) == want && mode.Perm()&0o111 != 0 && !r.Force {
@@ -346,6 +418,9 @@ func (r *run) installScript(t target) (hookRecord, bool, error) {
 		r.say("updated keyguard's %s hook at %s", t.hook.Name, r.show(t.slot))
 	default:
 		r.say("installed the %s hook at %s: every %s runs keyguard %s", t.hook.Name, r.show(t.slot), t.hook.Event, r.Version)
+	}
+	if strings.HasSuffix(t.slot, ".legacy") && !ours {
+		r.say("pre-commit's hook %s runs %s first and keeps it when pre-commit install runs again", r.show(filepath.Join(t.dir, t.hook.Name)), filepath.Base(t.slot))
 	}
 	if kept != "" {
 		if isExecutable(kept) {
@@ -599,8 +674,19 @@ func Uninstall(ctx context.Context, o Options) error {
 			}
 			if rec.Kind == kindBlock {
 				addScript(rec.Path)
-			} else {
+			} else if rec.Kind == kindScript {
 				addDir(filepath.Dir(rec.Path))
+			}
+		}
+		if legacy, ok := preCommitLegacy(filepath.Join(t.dir, h.Name)); ok {
+			if fi, err := os.Lstat(legacy); err == nil {
+				if ours, _ := holdsOurHook(legacy, fi); ours {
+					if err := os.Remove(legacy); err != nil {
+						return fmt.Errorf("remove %s: %w", legacy, err)
+					}
+					r.say("removed keyguard's %s hook from %s", h.Name, r.show(legacy))
+					did = true
+				}
 			}
 		}
 		for _, d := range dirs {
@@ -618,6 +704,17 @@ func Uninstall(ctx context.Context, o Options) error {
 			}
 			did = did || d2
 		}
+	}
+	for _, rec := range st.Hooks {
+		if rec.Kind != kindLefthook {
+			continue
+		}
+		d2, err := r.uninstallLefthook(ctx, rec)
+		if err != nil {
+			return err
+		}
+		did = did || d2
+		break // one block holds every hook's command
 	}
 	d2, err := r.removeBinDir()
 	if err != nil {

@@ -296,3 +296,25 @@ func topLevelExit(content []byte) (string, bool) {
 	}
 	return "", false
 }
+
+// appendedLines returns what follows keyguard's own script in content:
+// lines another tool appended (ggshield install --append). "" when content
+// is keyguard's script as written, for any binary path, or when what
+// follows is only comments and blank lines.
+func appendedLines(h hookDef, content []byte, chained []string) string {
+	bin, ok := scriptBinary(content)
+	if !ok {
+		return ""
+	}
+	own := hookScript(h, bin, chained)
+	if len(content) <= len(own) || string(content[:len(own)]) != own {
+		return ""
+	}
+	extra := string(content[len(own):])
+	for _, l := range strings.Split(extra, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			return extra
+		}
+	}
+	return "" // only comments: nothing that would run
+}

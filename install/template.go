@@ -124,14 +124,16 @@ func InstallTemplate(ctx context.Context, o TemplateOptions) error {
 		return err
 	}
 	ours := false
-	for _, v := range values {
+	var other *git.ConfigValue
+	for i, v := range values {
 		if !sameDir(v.Value, r.dir) {
-			r.hint("to use keyguard's template instead: git config --%s --unset %s && keyguard install --template", v.Scope, templateKey)
-			r.hint("to keep yours: copy the hooks of a guarded repository (keyguard install there, then .git/hooks/pre-commit and pre-push) into %s", shWord(filepath.Join(v.Value, "hooks")))
-			return fmt.Errorf("%s is already set to %s in your %s git config; keyguard does not replace another template directory, changed nothing",
-				templateKey, v.Value, v.Scope)
+			other = &values[i]
+			break
 		}
 		ours = ours || v.Scope == "global"
+	}
+	if other != nil {
+		return r.adviseOtherTemplate(*other)
 	}
 
 	bc, err := placeBinary(r.Self, r.binary, r.Force)
@@ -144,20 +146,9 @@ func InstallTemplate(ctx context.Context, o TemplateOptions) error {
 	}
 
 	hooksDir := filepath.Join(r.dir, "hooks")
-	var wrote []string
-	for _, h := range managedHooks() {
-		slot := filepath.Join(hooksDir, h.Name)
-		want := hookScript(h, r.binary, []string{h.Name + chainedSuffix})
-		if have, err := os.ReadFile(slot); err == nil && string(have) == want && isExecutable(slot) && !r.Force {
-			continue
-		}
-		if err := os.MkdirAll(hooksDir, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", hooksDir, err)
-		}
-		if err := atomicfile.WriteMode(slot, []byte(want), 0o755); err != nil {
-			return err
-		}
-		wrote = append(wrote, h.Name)
+	wrote, err := r.writeHooks(hooksDir)
+	if err != nil {
+		return err
 	}
 	if len(wrote) > 0 {
 		changed = true
@@ -192,6 +183,71 @@ func InstallTemplate(ctx context.Context, o TemplateOptions) error {
 		r.say("already installed: %s is %s, whose hooks run keyguard %s, nothing changed", templateKey, r.dir, r.Version)
 	}
 	return nil
+}
+
+// writeHooks writes keyguard's template hooks, which run the per-user
+// binary, into hooksDir; it returns the names it wrote.
+func (r *templateRun) writeHooks(hooksDir string) ([]string, error) {
+	var wrote []string
+	for _, h := range managedHooks() {
+		slot := filepath.Join(hooksDir, h.Name)
+		want := hookScript(h, r.binary, []string{h.Name + chainedSuffix})
+		if have, err := os.ReadFile(slot); err == nil && string(have) == want && isExecutable(slot) && !r.Force {
+			continue
+		}
+		if err := os.MkdirAll(hooksDir, 0o755); err != nil {
+			return wrote, fmt.Errorf("create %s: %w", hooksDir, err)
+		}
+		if err := atomicfile.WriteMode(slot, []byte(want), 0o755); err != nil {
+			return wrote, err
+		}
+		wrote = append(wrote, h.Name)
+	}
+	return wrote, nil
+}
+
+// adviseOtherTemplate answers install --template when init.templateDir
+// already names someone else's template: keyguard never replaces it. It
+// puts the per-user binary and keyguard's template hooks in its own data
+// directory (they run that binary, never a repository's private copy),
+// and prints the one command that adds them to the other template, every
+// managed hook included, keeping a hook already there as
+// <hook>.keyguard-chained, which keyguard's hook runs first.
+func (r *templateRun) adviseOtherTemplate(v git.ConfigValue) error {
+	if _, err := placeBinary(r.Self, r.binary, r.Force); err != nil {
+		return err
+	}
+	src := filepath.Join(r.dir, "hooks")
+	if _, err := r.writeHooks(src); err != nil {
+		return err
+	}
+	dst := filepath.Join(expandHome(v.Value), "hooks")
+	steps := []string{"mkdir -p " + shWord(dst)}
+	var files []string
+	for _, h := range managedHooks() {
+		theirs := filepath.Join(dst, h.Name)
+		if fi, err := os.Lstat(theirs); err == nil {
+			if ours, err := holdsOurHook(theirs, fi); err != nil || !ours {
+				steps = append(steps, "mv "+shWord(theirs)+" "+shWord(theirs+chainedSuffix))
+			}
+		}
+		files = append(files, shWord(filepath.Join(src, h.Name)))
+	}
+	steps = append(steps, "cp "+strings.Join(files, " ")+" "+shWord(dst+"/"))
+	r.hint("to use keyguard's template instead: git config --%s --unset %s && keyguard install --template", v.Scope, templateKey)
+	r.hint("to keep yours and add keyguard's hooks to it (they run the per-user keyguard at %s): %s", r.binary, strings.Join(steps, " && "))
+	return fmt.Errorf("%s is already set to %s in your %s git config; keyguard does not replace another template directory and left your git config unchanged",
+		templateKey, v.Value, v.Scope)
+}
+
+// expandHome expands a leading ~/ as git does for init.templateDir.
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[2:])
+		}
+	}
+	return p
 }
 
 // globalConfigPath is the file `git config --global` writes: the one

@@ -66,6 +66,18 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 	if err != nil {
 		return err
 	}
+	// The project's standard secret files are ignored before they exist.
+	std, err := MissingStandard(ctx, o.Repo, o.Catalogue)
+	if err != nil {
+		return err
+	}
+	fileLines := map[string]bool{}
+	for _, l := range p.lines {
+		fileLines[l] = true
+	}
+	for _, s := range std {
+		p.lines = append(p.lines, s.Lines...)
+	}
 	// Two runs at once must not both append the same entries: the read,
 	// the append and the write happen under a lock in the git directory.
 	unlock, err := filelock.Lock(filepath.Join(o.Repo.GitDir, "keyguard-fix-ignore.lock"))
@@ -88,7 +100,7 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 		return nil
 	}
 	if o.DryRun {
-		return describeDryRun(ctx, o, p, added)
+		return describeDryRun(ctx, o, p, added, func() { writeWhy(o.Out, std, added, fileLines, "would add") })
 	}
 	if len(added) > 0 {
 		if err := atomicfile.WriteWithin(o.Repo.Top, gitignore, updated, 0o644); err != nil {
@@ -98,6 +110,7 @@ func FixIgnore(ctx context.Context, o FixOptions) error {
 		for _, l := range added {
 			fmt.Fprintf(o.Out, "    %s\n", l)
 		}
+		writeWhy(o.Out, std, added, fileLines, "added")
 	}
 	return verify(ctx, o, p)
 }
@@ -134,7 +147,7 @@ func makePlan(cat *coverage.Catalogue, files []File) (plan, error) {
 
 // describeDryRun prints the lines that would be added and, for each, which
 // other files git says it would also ignore.
-func describeDryRun(ctx context.Context, o FixOptions, p plan, added []string) error {
+func describeDryRun(ctx context.Context, o FixOptions, p plan, added []string, why func()) error {
 	if len(added) > 0 {
 		fmt.Fprintf(o.Out, "keyguard: would add %d %s to .gitignore:\n", len(added), report.Plural(len(added), "entry", "entries"))
 		for _, l := range added {
@@ -154,6 +167,7 @@ func describeDryRun(ctx context.Context, o FixOptions, p plan, added []string) e
 			}
 		}
 	}
+	why()
 	for _, f := range p.tracked {
 		writeTracked(o.Out, f)
 	}
@@ -211,6 +225,28 @@ func verify(ctx context.Context, o FixOptions, p plan) error {
 		return ErrUnresolved
 	}
 	return nil
+}
+
+// writeWhy says which added lines are standard entries for the project,
+// and why: the files they are for may not exist yet.
+func writeWhy(w io.Writer, std []Standard, added []string, fileLines map[string]bool, verb string) {
+	isAdded := map[string]bool{}
+	for _, l := range added {
+		isAdded[l] = !fileLines[l] // lines for files that exist are explained by them
+	}
+	for _, s := range std {
+		var mine []string
+		for _, l := range s.Lines {
+			if isAdded[l] {
+				mine = append(mine, l)
+				isAdded[l] = false // name each line once
+			}
+		}
+		if len(mine) > 0 {
+			fmt.Fprintf(w, "keyguard: %s %s for this %s (%s), before those files exist: a secret file created later cannot be committed by git add\n",
+				verb, strings.Join(mine, " "), s.Ecosystem.Name, s.Ecosystem.Reason)
+		}
+	}
 }
 
 func writeTracked(w io.Writer, f File) {

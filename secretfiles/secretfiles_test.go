@@ -101,6 +101,10 @@ func TestInventoryWithoutIgnoredSkipsThem(t *testing.T) {
 	}
 }
 
+// dotenvLines are the standard entries every project gets before its .env
+// exists.
+const dotenvLines = ".env\n.env.*\n!.env.example\n!.env.sample\n!.env.template\n!.env.dist\n!.env.defaults\n!.env.schema\n"
+
 func TestFixIgnore(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -112,21 +116,21 @@ func TestFixIgnore(t *testing.T) {
 	}{
 		{
 			name:      "nothing to do",
-			prepare:   func(g *gittest.Repo) { g.Write(".gitignore", "*.log\n"); g.Write("app.py", "x") },
+			prepare:   func(g *gittest.Repo) { g.Write(".gitignore", "*.log\n.env\n.env.*\n"); g.Write("app.py", "x") },
 			wantOut:   []string{"nothing to do"},
-			gitignore: "*.log\n",
+			gitignore: "*.log\n.env\n.env.*\n",
 		},
 		{
 			name:      "netrc and tfvars",
 			prepare:   func(g *gittest.Repo) { g.Write(".netrc", "x"); g.Write("infra/prod.tfvars", "x") },
 			wantOut:   []string{"added", "now ignored: .netrc, infra/prod.tfvars"},
-			gitignore: "# keyguard: keep secrets out of git\n.netrc\n_netrc\n*.tfvars\n*.tfvars.json\n",
+			gitignore: "# keyguard: keep secrets out of git\n.netrc\n_netrc\n*.tfvars\n*.tfvars.json\n" + dotenvLines,
 		},
 		{
 			name:      "dry run writes nothing",
 			prepare:   func(g *gittest.Repo) { g.Write(".gitignore", "*.log"); g.Write(".htpasswd", "x") },
 			dryRun:    true,
-			wantOut:   []string{"would add 1 entry", "would ignore: .htpasswd", "nothing was changed"},
+			wantOut:   []string{"would add 9 entries", "would ignore: .htpasswd", "nothing was changed", "would add .env .env.*"},
 			gitignore: "*.log",
 		},
 		{
@@ -138,7 +142,7 @@ func TestFixIgnore(t *testing.T) {
 			},
 			wantErr:   ErrUnresolved,
 			wantOut:   []string{".pypirc is tracked", "git rm --cached -- .pypirc", "revoke and rotate"},
-			gitignore: "# keyguard: keep secrets out of git\n.pypirc\n",
+			gitignore: "# keyguard: keep secrets out of git\n.pypirc\n" + dotenvLines,
 		},
 	}
 	for _, tt := range tests {
