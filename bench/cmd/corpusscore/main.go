@@ -15,20 +15,17 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/keyguard/keyguard/bench/internal/blind"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/keyguard/keyguard/detect"
 )
@@ -241,47 +238,10 @@ func loadGitleaks(name, dir string, corpusFiles map[string]bool) (*tool, error) 
 	return t, nil
 }
 
-// redactedLen matches the length that ends keyguard's redacted form,
-// "sk-p…(164 chars)".
-var redactedLen = regexp.MustCompile(`\((\d+) chars\)$`)
-
-// readBack recovers a keyguard finding's secret from the file: keyguard's
-// JSON gives its start, its first line's end column and (in the redacted
-// form) its length in runes, but not where a multi-line secret ends. The
-// value read back counts only if its fingerprint is the reported one;
-// otherwise the finding covers its first line only and matches by
-// fingerprint alone.
+// readBack recovers a keyguard finding's secret from the file (see
+// blind.ReadBack, which both scorers share).
 func readBack(text []byte, f keyguardFinding) (value string, endLine int) {
-	m := redactedLen.FindStringSubmatch(f.Redacted)
-	if m == nil {
-		return "", f.Line
-	}
-	n, err := strconv.Atoi(m[1])
-	if err != nil {
-		return "", f.Line
-	}
-	off := 0
-	for l := 1; l < f.Line; l++ { // start of line f.Line
-		i := bytes.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return "", f.Line
-		}
-		off += i + 1
-	}
-	for c := 1; c < f.Column && off < len(text); c++ {
-		_, size := utf8.DecodeRune(text[off:])
-		off += size
-	}
-	end := off
-	for i := 0; i < n && end < len(text); i++ {
-		_, size := utf8.DecodeRune(text[end:])
-		end += size
-	}
-	v := string(text[off:end])
-	if detect.Fingerprint(v) != f.Fingerprint {
-		return "", f.Line
-	}
-	return v, f.Line + strings.Count(v, "\n")
+	return blind.ReadBack(text, f.Line, f.Column, f.Redacted, f.Fingerprint)
 }
 
 // familyRow is one family's counts, per tool.

@@ -76,7 +76,7 @@ func ParseKeyguard(report []byte, x *Expanded, read func(rel string) ([]byte, er
 		file := relPath(x.Dir, f.File)
 		end, value := f.Line, ""
 		if text, err := read(file); err == nil {
-			value, end = readBack(text, f)
+			value, end = ReadBack(text, f.Line, f.Column, f.Redacted, f.Fingerprint)
 		}
 		fp := f.Fingerprint
 		out = append(out, Finding{Rule: f.Rule, Path: file, StartLine: f.Line, EndLine: end,
@@ -107,26 +107,29 @@ func ParseGitleaks(report []byte, x *Expanded) ([]Finding, error) {
 // redactedLen matches the length that ends keyguard's redacted form.
 var redactedLen = regexp.MustCompile(`\((\d+) chars\)$`)
 
-// readBack recovers a keyguard finding's value from the file: its start
-// (line, rune column) and its length in runes (from the redacted form).
-func readBack(text []byte, f keyguardJSON) (value string, endLine int) {
-	m := redactedLen.FindStringSubmatch(f.Redacted)
+// ReadBack recovers a keyguard finding's value from the scanned file: the
+// JSON gives its start (line, rune column) and, in the redacted form, its
+// length in runes, but not where a multi-line value ends. The value counts
+// only if its fingerprint is the reported one; otherwise it is "" and the
+// finding covers its first line only.
+func ReadBack(text []byte, line, column int, redacted, fingerprint string) (value string, endLine int) {
+	m := redactedLen.FindStringSubmatch(redacted)
 	if m == nil {
-		return "", f.Line
+		return "", line
 	}
 	n, err := strconv.Atoi(m[1])
 	if err != nil {
-		return "", f.Line
+		return "", line
 	}
 	off := 0
-	for l := 1; l < f.Line; l++ {
+	for l := 1; l < line; l++ {
 		i := bytes.IndexByte(text[off:], '\n')
 		if i < 0 {
-			return "", f.Line
+			return "", line
 		}
 		off += i + 1
 	}
-	for c := 1; c < f.Column && off < len(text); c++ {
+	for c := 1; c < column && off < len(text); c++ {
 		_, size := utf8.DecodeRune(text[off:])
 		off += size
 	}
@@ -136,10 +139,10 @@ func readBack(text []byte, f keyguardJSON) (value string, endLine int) {
 		end += size
 	}
 	v := string(text[off:end])
-	if detect.Fingerprint(v) != f.Fingerprint {
-		return "", f.Line
+	if detect.Fingerprint(v) != fingerprint {
+		return "", line
 	}
-	return v, f.Line + strings.Count(v, "\n")
+	return v, line + strings.Count(v, "\n")
 }
 
 // Result is one tool's score.
