@@ -1,0 +1,380 @@
+package reader
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/url"
+	"unicode/utf8"
+)
+
+// Decoded is a value found encoded on a line of text, decoded in place:
+// Text is that line with the encoded span replaced by its value, so that a
+// rule still sees the name the value was given (`OPENAI_API_KEY: …`).
+type Decoded struct {
+	Kind        string // "base64", "json", "url" or "concatenated"
+	Line        int    // 1-based line of the encoded span's start
+	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
+	Text        []byte // Line with the span replaced by its decoded value
+	Lo, Hi      int    // the decoded value's byte range in Text
+}
+
+// Budget bounds the work Decode does on one text.
+type Budget struct {
+	Values int // most values decoded
+	Bytes  int // most bytes of decoded values
+}
+
+// DefaultBudget keeps decoding a small part of a scan's cost: a text full
+// of base64 (a bundle, a data file) decodes its first values only.
+var DefaultBudget = Budget{Values: 512, Bytes: 1 << 20}
+
+// Limits on what counts as an encoded value.
+const (
+	minBase64  = 16       // shortest base64 run decoded: 12 bytes
+	maxValue   = 64 << 10 // longest encoded value decoded
+	maxLine    = 1 << 20  // longer lines are not searched
+	minDecoded = 8        // shorter decoded values hold no key
+	maxBlock   = 120      // lines a concatenated key block may span
+)
+
+// Decode finds the values in text (lines separated by "\n") that are
+// stored encoded, and decodes them:
+//   - base64 runs (standard or URL alphabet, padded or not) whose value is
+//     printable text, not random bytes: Kubernetes Secret data, Docker's
+//     auths.*.auth, `Authorization: Basic`, .npmrc `_auth`, Helm values and
+//     any other. Data URIs (images, fonts, source maps), subresource
+//     integrity hashes (`sha512-…`) and JWT segments are not decoded;
+//   - JSON strings with escapes that hide a key's shape (`\"`, `\/`,
+//     `\u…`), as in code or JSON embedded in a JSON string;
+//   - URL-escaped runs (`%2B`, `%2F`), as in a connection string;
+//   - private keys (PEM, PuTTY) written as string literals on successive
+//     lines, joined by concatenation or line continuations.
+//
+// generated is set for generated files (lockfiles, minified code), where
+// only the key blocks are looked for. Decode is pure; budget bounds it.
+func Decode(text []byte, generated bool, budget *Budget) []Decoded {
+	var out []Decoded
+	d := decoder{budget: budget}
+	lineNo := 0
+	for at := 0; at < len(text) && d.budget.Values > 0 && d.budget.Bytes > 0; {
+		end := bytes.IndexByte(text[at:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at
+		}
+		lineNo++
+		line := text[at:end]
+		if len(line) <= maxLine {
+			if !generated {
+				out = d.base64(out, lineNo, line)
+				out = d.jsonStrings(out, lineNo, line)
+				out = d.urlEscapes(out, lineNo, line)
+			}
+			out = d.keyBlock(out, lineNo, line, text[min(end+1, len(text)):])
+		}
+		at = end + 1
+	}
+	return out
+}
+
+type decoder struct{ budget *Budget }
+
+// take records a decoded value, within the budget.
+func (d *decoder) take(out []Decoded, kind string, lineNo int, line []byte, lo, hi int, value []byte) []Decoded {
+	d.budget.Values--
+	d.budget.Bytes -= len(value)
+	if d.budget.Bytes < 0 {
+		return out
+	}
+	t := make([]byte, 0, len(line)-(hi-lo)+len(value))
+	t = append(t, line[:lo]...)
+	t = append(t, value...)
+	t = append(t, line[hi:]...)
+	col := utf8.RuneCount(line[:lo]) + 1
+	return append(out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
+		Text: t, Lo: lo, Hi: lo + len(value)})
+}
+
+func isB64(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// base64 decodes the base64 runs of a line whose value is text.
+func (d *decoder) base64(out []Decoded, lineNo int, line []byte) []Decoded {
+	for i := 0; i < len(line) && d.budget.Values > 0; {
+		if !isB64(line[i]) || (i > 0 && isB64(line[i-1])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(line) && isB64(line[j]) {
+			j++
+		}
+		body := j
+		for j < len(line) && j-body < 2 && line[j] == '=' {
+			j++
+		}
+		start := i
+		i = j
+		if body-start < minBase64 || body-start > maxValue || !plausibleBase64(line, start, body, j) {
+			continue
+		}
+		value, ok := decodeBase64(line[start:body])
+		if !ok {
+			continue
+		}
+		out = d.take(out, "base64", lineNo, line, start, j, value)
+	}
+	return out
+}
+
+// plausibleBase64 rejects runs that are not base64 of text before any
+// decoding: identifiers and hex (one letter case, no digits), data URIs,
+// integrity hashes, JWT segments, and runs whose first bytes are not
+// printable.
+func plausibleBase64(line []byte, start, body, end int) bool {
+	run := line[start:body]
+	var upper, lower, digit, std, url bool
+	for _, c := range run {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		}
+	}
+	if !upper || !lower || !(digit || std || end > body) || (std && url) {
+		return false
+	}
+	before := line[:start]
+	for _, p := range [][]byte{[]byte("base64,"), []byte("sha512-"), []byte("sha384-"), []byte("sha256-"), []byte("sha1-")} {
+		if bytes.HasSuffix(before, p) {
+			return false
+		}
+	}
+	if end < len(line) && line[end] == '.' && bytes.HasPrefix(run, []byte("eyJ")) {
+		return false // a JWT: the jwt rule reads it whole
+	}
+	// The first four characters are three bytes of the value.
+	head, ok := decodeBase64(run[:4])
+	return ok && printable(head)
+}
+
+// decodeBase64 decodes a run in either alphabet, padded or not, and
+// returns its value when it is printable text.
+func decodeBase64(run []byte) ([]byte, bool) {
+	body := bytes.TrimRight(run, "=")
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(body, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	if len(body)%4 == 1 {
+		return nil, false
+	}
+	value := make([]byte, enc.DecodedLen(len(body)))
+	n, err := enc.Decode(value, body)
+	if err != nil {
+		return nil, false
+	}
+	value = value[:n]
+	if len(run) > 4 && (len(value) < minDecoded || !printable(value)) {
+		return nil, false
+	}
+	return value, true
+}
+
+// printable reports whether b is UTF-8 text without control characters
+// other than tab and line breaks.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonStrings decodes the JSON strings of a line that hold escapes.
+func (d *decoder) jsonStrings(out []Decoded, lineNo int, line []byte) []Decoded {
+	if bytes.IndexByte(line, '\\') < 0 {
+		return out
+	}
+	for i := 0; i < len(line) && d.budget.Values > 0; i++ {
+		if line[i] != '"' {
+			continue
+		}
+		value, end, _, ok := unquoteJSON(line, i)
+		if !ok {
+			continue
+		}
+		raw := line[i+1 : end-1]
+		if hidingEscape(raw) && len(value) >= minDecoded && len(raw) <= maxValue {
+			out = d.take(out, "json", lineNo, line, i+1, end-1, value)
+		}
+		i = end - 1
+	}
+	return out
+}
+
+// hidingEscape reports whether a JSON string's raw text holds an escape
+// that hides a key's shape from a rule: an escaped quote around a value
+// (`api_key = \"…\"`), escaped slashes in a URL, \u escapes. Line breaks
+// (`\n`) do not: the rules for key blocks read them escaped.
+func hidingEscape(raw []byte) bool {
+	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i+1 < len(raw); {
+		switch raw[i+1] {
+		case '"', '/', 'u':
+			return true
+		}
+		next := bytes.IndexByte(raw[i+2:], '\\')
+		if next < 0 {
+			return false
+		}
+		i += 2 + next
+	}
+	return false
+}
+
+// urlEscapes decodes the runs of a line that hold %XX escapes.
+func (d *decoder) urlEscapes(out []Decoded, lineNo int, line []byte) []Decoded {
+	if bytes.IndexByte(line, '%') < 0 {
+		return out
+	}
+	isURLByte := func(c byte) bool {
+		return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '`' && c != '<' && c != '>' && c != '\\'
+	}
+	for i := 0; i < len(line) && d.budget.Values > 0; {
+		if !isURLByte(line[i]) {
+			i++
+			continue
+		}
+		j := i
+		escaped := false
+		for j < len(line) && isURLByte(line[j]) {
+			if line[j] == '%' && j+2 < len(line) && isHex(line[j+1]) && isHex(line[j+2]) {
+				escaped = true
+			}
+			j++
+		}
+		start := i
+		i = j
+		if !escaped || j-start < minDecoded || j-start > maxValue {
+			continue
+		}
+		value, err := url.PathUnescape(string(line[start:j]))
+		if err != nil || !printable([]byte(value)) {
+			continue
+		}
+		out = d.take(out, "url", lineNo, line, start, j, []byte(value))
+	}
+	return out
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// Markers of a private key block's first line, and of its last.
+var (
+	pemBegin   = []byte("-----BEGIN ")
+	pemKey     = []byte("PRIVATE KEY")
+	pemEnd     = []byte("-----END ")
+	puttyBegin = []byte("PuTTY-User-Key-File-")
+	puttyEnd   = []byte("Private-MAC:")
+)
+
+// keyBlock joins a private key written as string literals over several
+// lines (`"-----BEGIN …\n" +`, Python's adjacent literals, a shell string
+// continued with backslashes) into the block it stands for. rest is the
+// text after line.
+func (d *decoder) keyBlock(out []Decoded, lineNo int, line, rest []byte) []Decoded {
+	at := bytes.Index(line, pemBegin)
+	end := pemEnd
+	if at < 0 || !bytes.Contains(line[at:], pemKey) {
+		if at = bytes.Index(line, puttyBegin); at < 0 {
+			return out
+		}
+		end = puttyEnd
+	}
+	trimmed := bytes.TrimRight(line, " \t\r")
+	quoted := bytes.ContainsAny(line[:at], "\"'`")
+	if !quoted && !bytes.HasSuffix(trimmed, []byte{'\\'}) {
+		return out // a plain block: the rules read it as it is
+	}
+	var block []byte
+	// The marker's literal opened just before it, with the quote nearest.
+	in := byte(0)
+	if quoted {
+		in = line[bytes.LastIndexAny(line[:at], "\"'`")]
+	}
+	add := func(l []byte) {
+		var part []byte
+		part, in = literalText(l, in)
+		if len(part) > 0 {
+			if len(block) > 0 {
+				block = append(block, '\n')
+			}
+			block = append(block, part...)
+		}
+	}
+	add(line[at:])
+	for n := 0; n < maxBlock && len(rest) > 0 && !bytes.Contains(line, end); n++ {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		line, rest = rest[:i], rest[min(i+1, len(rest)):]
+		add(line)
+	}
+	if len(block) > maxValue {
+		return out
+	}
+	return d.take(out, "concatenated", lineNo, trimmed, at, len(trimmed), block)
+}
+
+// literalText returns what one line of a key block contributes: the
+// contents of its string literals, escapes undone, or the line itself when
+// it holds none; without line breaks and continuation backslashes at its
+// ends. in is the quote of the literal open at the line's start (0 for
+// none); the one open at its end is returned.
+func literalText(line []byte, in byte) ([]byte, byte) {
+	var out []byte
+	sawQuote := in != 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case in == 0 && (c == '"' || c == '\'' || c == '`'):
+			in, sawQuote = c, true
+		case in == 0:
+		case c == in:
+			in = 0
+		case c == '\\' && i+1 < len(line):
+			i++
+			switch line[i] {
+			case 'n', 'r':
+				out = append(out, '\n')
+			case 't':
+				out = append(out, '\t')
+			default:
+				out = append(out, line[i])
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	if !sawQuote {
+		out = bytes.TrimSpace(line)
+	}
+	out = bytes.TrimRight(out, "\\ \t\r\n")
+	return bytes.TrimLeft(out, " \t"), in
+}

@@ -1,0 +1,100 @@
+package scan
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/reader"
+)
+
+// decodeDepth is how many layers of encoding are undone: a Kubernetes
+// Secret holding a base64 Docker config whose auth is base64 again is two.
+const decodeDepth = 2
+
+// hit is a finding in a scanned text, and how its secret was stored there.
+type hit struct {
+	detect.Finding
+	encoding string // "" when found as stored
+}
+
+// scanText scans text as stored, then the values reader.Decode finds
+// encoded in it; a decoded value's finding is placed at the encoded span.
+// Where a finding as stored and a decoded one overlap, the decoded one
+// stands only when it names a provider and the stored one is generic.
+func scanText(engine *detect.Engine, name string, text []byte) []hit {
+	budget := reader.DefaultBudget
+	return scanDecoded(engine, name, text, decodeDepth, &budget)
+}
+
+func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, budget *reader.Budget) []hit {
+	var hits []hit
+	for _, f := range engine.ScanFile(name, text) {
+		hits = append(hits, hit{Finding: f})
+	}
+	if depth == 0 {
+		return hits
+	}
+	stored := len(hits)
+	dropped := make([]bool, stored)
+	generated := detect.IsGenerated(name)
+	for _, d := range reader.Decode(text, generated, budget) {
+		for _, h := range scanDecoded(engine, name, d.Text, depth-1, budget) {
+			at := offset(d.Text, h.Line, h.Column)
+			if at < d.Lo || at >= d.Hi {
+				continue // outside the value: the line as stored has it
+			}
+			keep := true
+			for i := range stored {
+				s := &hits[i]
+				if s.Line != d.Line || s.EndColumn <= d.Col || s.Column >= d.EndCol {
+					continue
+				}
+				if s.Rule.Generic() && !h.Rule.Generic() {
+					dropped[i] = true
+				} else {
+					keep = false
+				}
+			}
+			for _, o := range hits[stored:] {
+				if o.Line == d.Line && o.Column == d.Col && o.Fingerprint == h.Fingerprint {
+					keep = false
+				}
+			}
+			if !keep {
+				continue
+			}
+			enc := d.Kind
+			if h.encoding != "" {
+				enc = h.encoding + " in " + d.Kind
+			}
+			h.Line, h.Column, h.EndColumn, h.encoding = d.Line, d.Col, d.EndCol, enc
+			hits = append(hits, h)
+		}
+	}
+	out := hits[:0]
+	for i, h := range hits {
+		if i < stored && dropped[i] {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// offset returns the byte offset in text of a 1-based line and rune column.
+func offset(text []byte, line, col int) int {
+	at := 0
+	for ; line > 1; line-- {
+		i := bytes.IndexByte(text[at:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		at += i + 1
+	}
+	for ; col > 1 && at < len(text); col-- {
+		_, size := utf8.DecodeRune(text[at:])
+		at += size
+	}
+	return at
+}
