@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/url"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,39 @@ type Decoded struct {
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
 	Lo, Hi      int    // the decoded value's byte range in Text
+
+	raw []byte // the encoded span
+}
+
+// Column returns the 1-based rune column on Line of the encoded text of
+// the value's byte at offset off (from Lo). Escapes map byte by byte; a
+// base64 value or an assembled key block has no finer place than its
+// span's start.
+func (d Decoded) Column(off int) int {
+	if d.Kind != "url" && d.Kind != "json" {
+		return d.Col
+	}
+	i, v := 0, 0
+	for v < off && i < len(d.raw) {
+		switch {
+		case d.Kind == "url" && d.raw[i] == '%' && i+2 < len(d.raw) && isHex(d.raw[i+1]) && isHex(d.raw[i+2]):
+			i, v = i+3, v+1
+		case d.Kind == "json" && d.raw[i] == '\\' && i+1 < len(d.raw) && d.raw[i+1] == 'u':
+			r, _ := hex4(d.raw, i+2)
+			i += 6
+			if utf16.IsSurrogate(r) && i+6 <= len(d.raw) && d.raw[i] == '\\' {
+				lo, _ := hex4(d.raw, i+2)
+				r = utf16.DecodeRune(r, lo)
+				i += 6
+			}
+			v += utf8.RuneLen(r)
+		case d.Kind == "json" && d.raw[i] == '\\':
+			i, v = i+2, v+1
+		default:
+			i, v = i+1, v+1
+		}
+	}
+	return d.Col + utf8.RuneCount(d.raw[:min(i, len(d.raw))])
 }
 
 // Budget bounds the work Decode does on one text.
@@ -93,7 +127,7 @@ func (d *decoder) take(out []Decoded, kind string, lineNo int, line []byte, lo, 
 	t = append(t, line[hi:]...)
 	col := utf8.RuneCount(line[:lo]) + 1
 	return append(out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
-		Text: t, Lo: lo, Hi: lo + len(value)})
+		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
 }
 
 func isB64(c byte) bool {

@@ -12,7 +12,7 @@ const maxDepth = 256
 // Notebook reads a Jupyter notebook (nbformat 4) as the texts people wrote
 // or a run printed: each cell's source, each output's text, stream, error
 // name, value and traceback, and its text/* and JSON data, one Piece each;
-// and the lines of notebook, cell and output metadata. Binary output data
+// and each string of notebook, cell and output metadata, with its name. Binary output data
 // (image/*, PDFs and any other non-text MIME type) and cell attachments are
 // not read: they are long base64 that looks random, never a key.
 //
@@ -20,7 +20,7 @@ const maxDepth = 256
 // or not an object with a "cells" list. The caller then scans it as plain
 // text, so a broken notebook is never skipped.
 func Notebook(data []byte) (pieces []Piece, ok bool) {
-	w := walker{b: data, groups: map[groupKey]int{}, lines: map[int]bool{}}
+	w := walker{b: data, groups: map[groupKey]int{}}
 	at := w.space(0)
 	if at >= len(data) || data[at] != '{' {
 		return nil, false
@@ -37,6 +37,7 @@ func Notebook(data []byte) (pieces []Piece, ok bool) {
 type step struct {
 	key   string
 	index int
+	at    int // offset of the key's opening quote
 }
 
 // groupKey names one text field of a notebook: a cell's source, or one
@@ -50,7 +51,6 @@ type walker struct {
 	b      []byte
 	pieces []Piece
 	groups map[groupKey]int // text field -> index in pieces
-	lines  map[int]bool     // metadata lines already taken, by offset
 	cells  bool             // saw the top-level "cells" list
 }
 
@@ -73,6 +73,7 @@ func (w *walker) value(at int, path []step) (int, bool) {
 			return at + 1, true
 		}
 		for {
+			keyAt := at
 			key, end, _, ok := unquoteJSON(w.b, at)
 			if !ok {
 				return 0, false
@@ -85,7 +86,7 @@ func (w *walker) value(at int, path []step) (int, bool) {
 			if len(path) == 0 && string(key) == "cells" && at < len(w.b) && w.b[at] == '[' {
 				w.cells = true
 			}
-			if at, ok = w.value(at, append(path, step{key: string(key)})); !ok {
+			if at, ok = w.value(at, append(path, step{key: string(key), at: keyAt})); !ok {
 				return 0, false
 			}
 			at = w.space(at)
@@ -123,7 +124,7 @@ func (w *walker) value(at int, path []step) (int, bool) {
 		if !ok {
 			return 0, false
 		}
-		w.str(path, at, text, starts)
+		w.str(path, at, end, text, starts)
 		return end, true
 	default:
 		// A number, true, false or null: up to the next delimiter.
@@ -152,26 +153,20 @@ func scalar(b []byte) bool {
 	return true
 }
 
-// str takes one JSON string: a line of a text field, or a metadata line.
-func (w *walker) str(path []step, at int, text []byte, starts []int) {
+// str takes one JSON string, from at to end in the file: a line of a
+// text field, or a metadata value.
+func (w *walker) str(path []step, at, end int, text []byte, starts []int) {
 	key, join, kind := classify(path)
 	switch kind {
 	case skipped:
 		return
 	case metadata:
-		ls := bytes.LastIndexByte(w.b[:at], '\n') + 1
-		if w.lines[ls] {
-			return
+		// The file's own `"name": "value"`, so that rules see the name.
+		if last := path[len(path)-1]; last.key != "" {
+			at = last.at
 		}
-		w.lines[ls] = true
-		le := bytes.IndexByte(w.b[at:], '\n')
-		if le < 0 {
-			le = len(w.b)
-		} else {
-			le += at
-		}
-		w.pieces = append(w.pieces, Piece{Text: w.b[ls:le], Cell: key.cell, Output: key.output,
-			Metadata: true, file: w.b, starts: []int{ls}, raw: true})
+		w.pieces = append(w.pieces, Piece{Text: w.b[at:end], Cell: key.cell, Output: key.output,
+			Metadata: true, file: w.b, starts: []int{at}, raw: true})
 		return
 	}
 	i, seen := w.groups[key]
@@ -182,7 +177,7 @@ func (w *walker) str(path []step, at int, text []byte, starts []int) {
 	}
 	p := &w.pieces[i]
 	switch {
-	case !seen:
+	case len(p.Text) == 0:
 		p.starts = starts
 	case p.Text[len(p.Text)-1] == '\n':
 		// The element starts the line the last one's newline opened.

@@ -68,7 +68,11 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 			if h.encoding != "" {
 				enc = h.encoding + " in " + d.Kind
 			}
-			h.Line, h.Column, h.EndColumn, h.encoding = d.Line, d.Col, d.EndCol, enc
+			col, end := d.Column(at-d.Lo), d.EndCol
+			if e := offset(d.Text, h.Line, h.EndColumn); e <= d.Hi {
+				end = d.Column(e - d.Lo)
+			}
+			h.Line, h.Column, h.EndColumn, h.encoding = d.Line, col, max(end, col+1), enc
 			hits = append(hits, h)
 		}
 	}
