@@ -81,7 +81,6 @@ func TestDecodedFindings(t *testing.T) {
 	}
 }
 
-
 // TestDecodingAddsNoNoise runs the whole negative corpus of detect (lock
 // files, hashes, images, source maps, bundles, encoded lookalikes) through
 // the decoding scan: nothing it holds is a key, decoded or not.
