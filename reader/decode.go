@@ -55,12 +55,19 @@ func (d Decoded) Column(off int) int {
 // Budget bounds the work Decode does on one text.
 type Budget struct {
 	Values int // most values decoded
-	Bytes  int // most bytes of decoded values
+	Bytes  int // most bytes of decoded lines (the line around each value included)
 }
 
-// DefaultBudget keeps decoding a small part of a scan's cost: a text full
-// of base64 (a bundle, a data file) decodes its first values only.
+// DefaultBudget is the budget of a short text; see BudgetFor.
 var DefaultBudget = Budget{Values: 512, Bytes: 1 << 20}
+
+// BudgetFor returns the budget for a text of n bytes: decoded lines to
+// scan up to the text's own size again (and a megabyte for short texts),
+// so decoding at most doubles the work of a text full of encoded values
+// (a data file, a bundle); such a text decodes its first values only.
+func BudgetFor(n int) Budget {
+	return Budget{Values: DefaultBudget.Values + n/64, Bytes: DefaultBudget.Bytes + n}
+}
 
 // Limits on what counts as an encoded value.
 const (
@@ -117,7 +124,7 @@ type decoder struct{ budget *Budget }
 // take records a decoded value, within the budget.
 func (d *decoder) take(out []Decoded, kind string, lineNo int, line []byte, lo, hi int, value []byte) []Decoded {
 	d.budget.Values--
-	d.budget.Bytes -= len(value)
+	d.budget.Bytes -= len(line) - (hi - lo) + len(value) // what the engine will scan
 	if d.budget.Bytes < 0 {
 		return out
 	}

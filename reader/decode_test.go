@@ -54,9 +54,9 @@ func TestDecodeBudget(t *testing.T) {
 	if n := len(Decode([]byte(text), false, &budget)); n != 10 {
 		t.Errorf("decoded %d values with a budget of 10", n)
 	}
-	budget = Budget{Values: 1000, Bytes: 100}
-	if n := len(Decode([]byte(text), false, &budget)); n > 7 {
-		t.Errorf("decoded %d values of 15 bytes with a budget of 100 bytes", n)
+	budget = Budget{Values: 1000, Bytes: 10 * len("v: some text value")}
+	if n := len(Decode([]byte(text), false, &budget)); n != 10 {
+		t.Errorf("decoded %d lines with a budget of 10 lines' bytes", n)
 	}
 }
 

@@ -23,7 +23,7 @@ type hit struct {
 // Where a finding as stored and a decoded one overlap, the decoded one
 // stands only when it names a provider and the stored one is generic.
 func scanText(engine *detect.Engine, name string, text []byte) []hit {
-	budget := reader.DefaultBudget
+	budget := reader.BudgetFor(len(text))
 	return scanDecoded(engine, name, text, decodeDepth, &budget)
 }
 

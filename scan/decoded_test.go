@@ -13,12 +13,14 @@ import (
 
 func testEngine(t *testing.T) *detect.Engine {
 	t.Helper()
-	e, err := detect.New(detect.Options{})
+	e, err := testEngineB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return e
 }
+
+func testEngineB() (*detect.Engine, error) { return detect.New(detect.Options{}) }
 
 // TestDecodedFindings checks that keys stored encoded are found with the
 // decoded secret's rule at the encoded span, and how they were stored.
