@@ -2,7 +2,10 @@ package reader
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxDepth bounds how deeply a notebook's JSON may nest; deeper input is
@@ -52,6 +55,8 @@ type walker struct {
 	pieces []Piece
 	groups map[groupKey]int // text field -> index in pieces
 	cells  bool             // saw the top-level "cells" list
+	// layout, when set, is told where each value is (see NotebookLayout).
+	layout *Layout
 }
 
 func (w *walker) space(at int) int {
@@ -63,6 +68,14 @@ func (w *walker) space(at int) int {
 
 // value walks the JSON value at w.b[at] and returns the offset after it.
 func (w *walker) value(at int, path []step) (int, bool) {
+	end, ok := w.walk(at, path)
+	if ok && w.layout != nil {
+		w.layout.record(w.b, path, at, end)
+	}
+	return end, ok
+}
+
+func (w *walker) walk(at int, path []step) (int, bool) {
 	if len(path) > maxDepth || at >= len(w.b) {
 		return 0, false
 	}
@@ -266,4 +279,107 @@ func textMIME(mime string) bool {
 		return true
 	}
 	return false
+}
+
+// Span is a half-open byte range of a file.
+type Span struct{ Start, End int }
+
+// Layout says where a notebook's cells are in its file, so that a fix can
+// edit one string or drop one output and leave every other byte as it was.
+type Layout struct {
+	Cells []CellLayout
+}
+
+// CellLayout is where one cell's parts are.
+type CellLayout struct {
+	Type    string // "code", "markdown", "raw"
+	Source  []Span // each source string, quotes included
+	Outputs []Span // each output object
+}
+
+// NotebookLayout reads where the cells of a notebook are; ok as for Notebook.
+func NotebookLayout(data []byte) (Layout, bool) {
+	var l Layout
+	w := walker{b: data, groups: map[groupKey]int{}, layout: &l}
+	at := w.space(0)
+	if at >= len(data) || data[at] != '{' {
+		return l, false
+	}
+	end, ok := w.value(at, nil)
+	if !ok || w.space(end) != len(data) || !w.cells {
+		return Layout{}, false
+	}
+	return l, true
+}
+
+func (l *Layout) record(b []byte, path []step, at, end int) {
+	if len(path) < 2 || path[0].key != "cells" || path[1].key != "" {
+		return
+	}
+	for len(l.Cells) <= path[1].index {
+		l.Cells = append(l.Cells, CellLayout{})
+	}
+	c := &l.Cells[path[1].index]
+	switch {
+	case len(path) == 3 && path[2].key == "cell_type" && b[at] == '"':
+		t, _, _, _ := unquoteJSON(b, at)
+		c.Type = string(t)
+	case len(path) == 3 && path[2].key == "source" && b[at] == '"',
+		len(path) == 4 && path[2].key == "source" && path[3].key == "" && b[at] == '"':
+		c.Source = append(c.Source, Span{at, end})
+	case len(path) == 4 && path[2].key == "outputs" && path[3].key == "":
+		c.Outputs = append(c.Outputs, Span{at, end})
+	}
+}
+
+// RawOffset returns the offset in b of the decoded byte at offset off of
+// the JSON string whose opening quote is at b[at].
+func RawOffset(b []byte, at, off int) int {
+	i, v := at+1, 0
+	for v < off && i < len(b) && b[i] != '"' {
+		switch {
+		case b[i] == '\\' && i+1 < len(b) && b[i+1] == 'u':
+			r, _ := hex4(b, i+2)
+			i += 6
+			if utf16.IsSurrogate(r) && i+6 <= len(b) && b[i] == '\\' {
+				lo, _ := hex4(b, i+2)
+				r = utf16.DecodeRune(r, lo)
+				i += 6
+			}
+			v += utf8.RuneLen(r)
+		case b[i] == '\\':
+			i, v = i+2, v+1
+		default:
+			i, v = i+1, v+1
+		}
+	}
+	return i
+}
+
+// QuoteJSON encodes s as the body of a JSON string (without its quotes)
+// the way Jupyter writes notebooks: only quotes, backslashes and control
+// characters escaped, other text as it is.
+func QuoteJSON(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 {
+				fmt.Fprintf(&b, `\u%04x`, r)
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
