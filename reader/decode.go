@@ -96,6 +96,10 @@ const (
 func Decode(text []byte, generated bool, budget *Budget) []Decoded {
 	var out []Decoded
 	d := decoder{budget: budget}
+	// What the whole text lacks, no line is searched for.
+	blocks := bytes.Contains(text, pemBegin) || bytes.Contains(text, puttyBegin)
+	escapes := bytes.IndexByte(text, '\\') >= 0
+	percents := bytes.IndexByte(text, '%') >= 0
 	lineNo := 0
 	for at := 0; at < len(text) && d.budget.Values > 0 && d.budget.Bytes > 0; {
 		end := bytes.IndexByte(text[at:], '\n')
@@ -109,10 +113,16 @@ func Decode(text []byte, generated bool, budget *Budget) []Decoded {
 		if len(line) <= maxLine {
 			if !generated {
 				out = d.base64(out, lineNo, line)
-				out = d.jsonStrings(out, lineNo, line)
-				out = d.urlEscapes(out, lineNo, line)
+				if escapes {
+					out = d.jsonStrings(out, lineNo, line)
+				}
+				if percents {
+					out = d.urlEscapes(out, lineNo, line)
+				}
 			}
-			out = d.keyBlock(out, lineNo, line, text[min(end+1, len(text)):])
+			if blocks {
+				out = d.keyBlock(out, lineNo, line, text[min(end+1, len(text)):])
+			}
 		}
 		at = end + 1
 	}
@@ -137,26 +147,41 @@ func (d *decoder) take(out []Decoded, kind string, lineNo int, line []byte, lo, 
 		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
 }
 
-func isB64(c byte) bool {
-	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
-}
+// b64Byte holds the bytes of either base64 alphabet; a table, since the
+// search for runs looks at every byte of the text.
+var b64Byte = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") {
+		t[c] = true
+	}
+	return t
+}()
+
+func isB64(c byte) bool { return b64Byte[c] }
 
 // base64 decodes the base64 runs of a line whose value is text.
 func (d *decoder) base64(out []Decoded, lineNo int, line []byte) []Decoded {
-	for i := 0; i < len(line) && d.budget.Values > 0; {
-		if !isB64(line[i]) || (i > 0 && isB64(line[i-1])) {
-			i++
+	// Runs shorter than minBase64 do not matter, so the search probes
+	// the last byte of the shortest run that could start at i: when it is
+	// not base64, no such run starts at or before it (every run starts
+	// right after a byte that is not base64, so none reaches back before i).
+	for i := 0; i+minBase64 <= len(line) && d.budget.Values > 0; {
+		p := i + minBase64 - 1
+		if !b64Byte[line[p]] {
+			i = p + 1
 			continue
 		}
-		j := i
-		for j < len(line) && isB64(line[j]) {
+		start := p
+		for start > i && b64Byte[line[start-1]] {
+			start--
+		}
+		j := p + 1
+		for j < len(line) && b64Byte[line[j]] {
 			j++
 		}
 		body := j
 		for j < len(line) && j-body < 2 && line[j] == '=' {
 			j++
 		}
-		start := i
 		i = j
 		if body-start < minBase64 || body-start > maxValue || !plausibleBase64(line, start, body, j) {
 			continue
@@ -176,6 +201,16 @@ func (d *decoder) base64(out []Decoded, lineNo int, line []byte) []Decoded {
 // printable.
 func plausibleBase64(line []byte, start, body, end int) bool {
 	run := line[start:body]
+	// The first four characters are three bytes of the value: most runs
+	// (identifiers, paths, hex) fail here.
+	var head [3]byte
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(run[:4], "-_") {
+		enc = base64.RawURLEncoding
+	}
+	if _, err := enc.Decode(head[:], run[:4]); err != nil || !printable(head[:]) {
+		return false
+	}
 	var upper, lower, digit, std, url bool
 	for _, c := range run {
 		switch {
@@ -203,9 +238,7 @@ func plausibleBase64(line []byte, start, body, end int) bool {
 	if end < len(line) && line[end] == '.' && bytes.HasPrefix(run, []byte("eyJ")) {
 		return false // a JWT: the jwt rule reads it whole
 	}
-	// The first four characters are three bytes of the value.
-	head, ok := decodeBase64(run[:4])
-	return ok && printable(head)
+	return true
 }
 
 // decodeBase64 decodes a run in either alphabet, padded or not, and
