@@ -2,8 +2,10 @@ package reader
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -94,56 +96,97 @@ const (
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
 func Decode(text []byte, generated bool, budget *Budget) []Decoded {
-	var out []Decoded
-	d := decoder{budget: budget}
-	// What the whole text lacks, no line is searched for.
-	blocks := bytes.Contains(text, pemBegin) || bytes.Contains(text, puttyBegin)
-	escapes := bytes.IndexByte(text, '\\') >= 0
-	percents := bytes.IndexByte(text, '%') >= 0
-	lineNo := 0
-	for at := 0; at < len(text) && d.budget.Values > 0 && d.budget.Bytes > 0; {
-		end := bytes.IndexByte(text[at:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += at
-		}
-		lineNo++
-		line := text[at:end]
-		if len(line) <= maxLine {
-			if !generated {
-				out = d.base64(out, lineNo, line)
-				if escapes {
-					out = d.jsonStrings(out, lineNo, line)
-				}
-				if percents {
-					out = d.urlEscapes(out, lineNo, line)
-				}
-			}
-			if blocks {
-				out = d.keyBlock(out, lineNo, line, text[min(end+1, len(text)):])
-			}
-		}
-		at = end + 1
+	d := decoder{budget: budget, text: text}
+	if !generated {
+		d.base64s()
+		// Escapes are searched for only on the lines that hold a
+		// backslash or a percent sign.
+		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
+		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 	}
-	return out
+	for _, marker := range [][]byte{pemBegin, puttyBegin} {
+		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
+			end := d.lineEnd(d.lineAt)
+			d.keyBlock(lineNo, line, text[min(end+1, len(text)):])
+		})
+	}
+	slices.SortStableFunc(d.out, func(a, b Decoded) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+	return d.out
 }
 
-type decoder struct{ budget *Budget }
+// decoder holds one Decode: the text, what was decoded, and a cursor that
+// numbers lines as the searches move forward through the text.
+type decoder struct {
+	budget *Budget
+	text   []byte
+	out    []Decoded
+
+	counted, lineNo int // text[:counted] holds lineNo-1 newlines
+	lineAt, lineTo  int // the line the last lineOf found
+}
+
+// lineOf returns the 1-based number and the content of the line holding
+// text[pos]; positions may go back (each search starts over).
+func (d *decoder) lineOf(pos int) (int, []byte) {
+	if d.lineNo > 0 && d.lineAt <= pos && pos < d.lineTo && pos >= d.counted {
+		d.counted = pos // the same line: no newline in between
+		return d.lineNo, d.text[d.lineAt:d.lineTo]
+	}
+	if pos < d.counted {
+		d.counted, d.lineNo = 0, 1
+	}
+	if d.lineNo == 0 {
+		d.lineNo = 1
+	}
+	d.lineNo += bytes.Count(d.text[d.counted:pos], []byte{'\n'})
+	d.counted = pos
+	d.lineAt = bytes.LastIndexByte(d.text[:pos], '\n') + 1
+	d.lineTo = d.lineEnd(pos)
+	return d.lineNo, d.text[d.lineAt:d.lineTo]
+}
+
+// lineEnd returns the offset of the newline ending the line holding pos,
+// or the text's length.
+func (d *decoder) lineEnd(pos int) int {
+	if i := bytes.IndexByte(d.text[pos:], '\n'); i >= 0 {
+		return pos + i
+	}
+	return len(d.text)
+}
+
+// eachLine calls fn for each line on which find (an index function over
+// the rest of the text) finds something, once per line, within the budget.
+func (d *decoder) eachLine(find func([]byte) int, fn func(lineNo int, line []byte)) {
+	for at := 0; at < len(d.text) && d.left(); {
+		i := find(d.text[at:])
+		if i < 0 {
+			return
+		}
+		lineNo, line := d.lineOf(at + i)
+		if len(line) <= maxLine {
+			fn(lineNo, line)
+		}
+		at = d.lineEnd(at+i) + 1
+	}
+}
+
+func (d *decoder) left() bool { return d.budget.Values > 0 && d.budget.Bytes > 0 }
 
 // take records a decoded value, within the budget.
-func (d *decoder) take(out []Decoded, kind string, lineNo int, line []byte, lo, hi int, value []byte) []Decoded {
+func (d *decoder) take(kind string, lineNo int, line []byte, lo, hi int, value []byte) {
 	d.budget.Values--
 	d.budget.Bytes -= len(line) - (hi - lo) + len(value) // what the engine will scan
 	if d.budget.Bytes < 0 {
-		return out
+		return
 	}
 	t := make([]byte, 0, len(line)-(hi-lo)+len(value))
 	t = append(t, line[:lo]...)
 	t = append(t, value...)
 	t = append(t, line[hi:]...)
 	col := utf8.RuneCount(line[:lo]) + 1
-	return append(out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
+	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
 		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
 }
 
@@ -158,41 +201,48 @@ var b64Byte = func() (t [256]bool) {
 
 func isB64(c byte) bool { return b64Byte[c] }
 
-// base64 decodes the base64 runs of a line whose value is text.
-func (d *decoder) base64(out []Decoded, lineNo int, line []byte) []Decoded {
+// base64s decodes the base64 runs of the text whose value is text. Runs
+// never span lines ('\n' is not base64), so the whole text is searched at
+// once and a line is only looked at when a run passes.
+func (d *decoder) base64s() {
+	text := d.text
 	// Runs shorter than minBase64 do not matter, so the search probes
 	// the last byte of the shortest run that could start at i: when it is
 	// not base64, no such run starts at or before it (every run starts
 	// right after a byte that is not base64, so none reaches back before i).
-	for i := 0; i+minBase64 <= len(line) && d.budget.Values > 0; {
+	for i := 0; i+minBase64 <= len(text) && d.left(); {
 		p := i + minBase64 - 1
-		if !b64Byte[line[p]] {
+		if !b64Byte[text[p]] {
 			i = p + 1
 			continue
 		}
 		start := p
-		for start > i && b64Byte[line[start-1]] {
+		for start > i && b64Byte[text[start-1]] {
 			start--
 		}
 		j := p + 1
-		for j < len(line) && b64Byte[line[j]] {
+		for j < len(text) && b64Byte[text[j]] {
 			j++
 		}
 		body := j
-		for j < len(line) && j-body < 2 && line[j] == '=' {
+		for j < len(text) && j-body < 2 && text[j] == '=' {
 			j++
 		}
 		i = j
-		if body-start < minBase64 || body-start > maxValue || !plausibleBase64(line, start, body, j) {
+		if body-start < minBase64 || body-start > maxValue {
 			continue
 		}
-		value, ok := decodeBase64(line[start:body])
+		lineNo, line := d.lineOf(start)
+		at := start - d.lineAt
+		if len(line) > maxLine || !plausibleBase64(line, at, at+body-start, at+j-start) {
+			continue
+		}
+		value, ok := decodeBase64(text[start:body])
 		if !ok {
 			continue
 		}
-		out = d.take(out, "base64", lineNo, line, start, j, value)
+		d.take("base64", lineNo, line, at, at+j-start, value)
 	}
-	return out
 }
 
 // plausibleBase64 rejects runs that are not base64 of text before any
@@ -279,11 +329,8 @@ func printable(b []byte) bool {
 }
 
 // jsonStrings decodes the JSON strings of a line that hold escapes.
-func (d *decoder) jsonStrings(out []Decoded, lineNo int, line []byte) []Decoded {
-	if bytes.IndexByte(line, '\\') < 0 {
-		return out
-	}
-	for i := 0; i < len(line) && d.budget.Values > 0; i++ {
+func (d *decoder) jsonStrings(lineNo int, line []byte) {
+	for i := 0; i < len(line) && d.left(); i++ {
 		if line[i] != '"' {
 			continue
 		}
@@ -293,11 +340,10 @@ func (d *decoder) jsonStrings(out []Decoded, lineNo int, line []byte) []Decoded 
 		}
 		raw := line[i+1 : end-1]
 		if hidingEscape(raw) && len(value) >= minDecoded && len(raw) <= maxValue {
-			out = d.take(out, "json", lineNo, line, i+1, end-1, value)
+			d.take("json", lineNo, line, i+1, end-1, value)
 		}
 		i = end - 1
 	}
-	return out
 }
 
 // hidingEscape reports whether a JSON string's raw text holds an escape
@@ -320,14 +366,11 @@ func hidingEscape(raw []byte) bool {
 }
 
 // urlEscapes decodes the runs of a line that hold %XX escapes.
-func (d *decoder) urlEscapes(out []Decoded, lineNo int, line []byte) []Decoded {
-	if bytes.IndexByte(line, '%') < 0 {
-		return out
-	}
+func (d *decoder) urlEscapes(lineNo int, line []byte) {
 	isURLByte := func(c byte) bool {
 		return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '`' && c != '<' && c != '>' && c != '\\'
 	}
-	for i := 0; i < len(line) && d.budget.Values > 0; {
+	for i := 0; i < len(line) && d.left(); {
 		if !isURLByte(line[i]) {
 			i++
 			continue
@@ -349,9 +392,8 @@ func (d *decoder) urlEscapes(out []Decoded, lineNo int, line []byte) []Decoded {
 		if err != nil || !printable([]byte(value)) {
 			continue
 		}
-		out = d.take(out, "url", lineNo, line, start, j, []byte(value))
+		d.take("url", lineNo, line, start, j, []byte(value))
 	}
-	return out
 }
 
 func isHex(c byte) bool {
@@ -371,19 +413,19 @@ var (
 // lines (`"-----BEGIN …\n" +`, Python's adjacent literals, a shell string
 // continued with backslashes) into the block it stands for. rest is the
 // text after line.
-func (d *decoder) keyBlock(out []Decoded, lineNo int, line, rest []byte) []Decoded {
+func (d *decoder) keyBlock(lineNo int, line, rest []byte) {
 	at := bytes.Index(line, pemBegin)
 	end := pemEnd
 	if at < 0 || !bytes.Contains(line[at:], pemKey) {
 		if at = bytes.Index(line, puttyBegin); at < 0 {
-			return out
+			return
 		}
 		end = puttyEnd
 	}
 	trimmed := bytes.TrimRight(line, " \t\r")
 	quoted := bytes.ContainsAny(line[:at], "\"'`")
 	if !quoted && !bytes.HasSuffix(trimmed, []byte{'\\'}) {
-		return out // a plain block: the rules read it as it is
+		return // a plain block: the rules read it as it is
 	}
 	var block []byte
 	// The marker's literal opened just before it, with the quote nearest.
@@ -411,9 +453,9 @@ func (d *decoder) keyBlock(out []Decoded, lineNo int, line, rest []byte) []Decod
 		add(line)
 	}
 	if len(block) > maxValue {
-		return out
+		return
 	}
-	return d.take(out, "concatenated", lineNo, trimmed, at, len(trimmed), block)
+	d.take("concatenated", lineNo, trimmed, at, len(trimmed), block)
 }
 
 // literalText returns what one line of a key block contributes: the
