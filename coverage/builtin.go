@@ -106,6 +106,16 @@ func builtin() []Entry {
 			safe:      []string{".gitconfig", "git-credentials"},
 		},
 		{
+			// Jupyter's autosaved copies of notebooks, outputs and all: a
+			// key printed in a cell stays there after the notebook is cleaned.
+			// Jupyter names each copy <name>-checkpoint.<ext>; the pattern
+			// says so, which keeps a base-name hint for Classify's prefilter.
+			ID: "notebook-checkpoints", Description: "Jupyter notebook checkpoint", Kind: ByName,
+			patterns:  []string{"**/.ipynb_checkpoints/*-checkpoint*"},
+			sensitive: []string{".ipynb_checkpoints/analysis-checkpoint.ipynb", "notebooks/.ipynb_checkpoints/eda-checkpoint.ipynb", "a/.ipynb_checkpoints/train-checkpoint.py"},
+			safe:      []string{"analysis.ipynb", "notebooks/eda.ipynb", "ipynb_checkpoints/x-checkpoint.ipynb", ".ipynb_checkpoints.md", "notebooks/eda-checkpoint.ipynb"},
+		},
+		{
 			ID: "npmrc", Description: "npm config", Kind: ByContent,
 			patterns:  []string{".npmrc"},
 			sensitive: []string{".npmrc", "packages/web/.npmrc"},

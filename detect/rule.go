@@ -232,3 +232,7 @@ func matchesNewline(re *syntax.Regexp) bool {
 	}
 	return false
 }
+
+// Generic reports whether the rule needs no provider prefix (a
+// "name = value" shape); a provider rule is more specific on the same span.
+func (r *Rule) Generic() bool { return r.generic }

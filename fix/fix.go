@@ -23,6 +23,7 @@ import (
 
 	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/internal/atomicfile"
+	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -40,6 +41,11 @@ const (
 type Key struct {
 	Path    string // repo-relative, '/'-separated
 	Finding detect.Finding
+	// Where in a notebook (see report.Finding): 1-based cell and output (0
+	// for the source), and the line in it (0 for metadata).
+	Cell, Output, CellLine int
+	// Encoding is how the key is stored when the scan found it decoded.
+	Encoding string
 }
 
 // Options configures NewPlan.
@@ -84,6 +90,7 @@ type Plan struct {
 	Stores  []Change // destinations, written and verified first
 	Sources []Change
 	Moved   []Move
+	Cleared []Key // notebook outputs that showed a key, dropped
 	Manual  []Manual
 
 	stores  []*store
@@ -169,9 +176,19 @@ func (p *Plan) planFile(rel string, keys []Key, env, secrets *store, blocked map
 	if err != nil {
 		return fmt.Errorf("read %s: %w", rel, err)
 	}
+	if reader.IsNotebook(rel) {
+		return p.planNotebook(rel, src, keys, env, blocked)
+	}
 	manual := func(k Key, reason string) {
 		p.Manual = append(p.Manual, Manual{Key: k, Reason: reason, Hint: manualHint(rel, k, reason)})
 	}
+	keys = slices.DeleteFunc(keys, func(k Key) bool {
+		if k.Encoding != "" {
+			manual(k, "the key is stored "+encodingWords(k.Encoding))
+			return true
+		}
+		return false
+	})
 	if report.IsEnvTemplate(rel) {
 		p.planTemplate(rel, src, keys, env, blocked, manual)
 		return nil
@@ -330,6 +347,11 @@ func (p *Plan) planTemplate(rel string, src []byte, keys []Key, env *store, bloc
 	env.commit()
 	p.Moved = append(p.Moved, moved...)
 	p.Sources = append(p.Sources, Change{Path: rel, Old: src, New: applyEdits(src, edits), Exists: true})
+}
+
+// encodingWords says how a key found decoded is stored.
+func encodingWords(enc string) string {
+	return report.EncodingPhrase(enc) + ", which keyguard does not rewrite"
 }
 
 // byteSpan turns a finding's 1-based line and rune column into byte offsets

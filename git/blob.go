@@ -180,7 +180,14 @@ func looksText(head []byte) bool {
 // Binary content is read past without being kept, and all blobs go through
 // one git process.
 func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
-	return r.changedText(ctx, changes, nil, fn)
+	return r.changedText(ctx, changes, nil, false, fn)
+}
+
+// WholeText is ChangedText for changes git calls text too: formats read
+// whole rather than as added lines (a notebook's cells). fn is not called
+// for a change whose content is binary after all.
+func (r *Repo) WholeText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
+	return r.changedText(ctx, changes, nil, true, fn)
 }
 
 // MergeChangedText is ChangedText for the changes of merge commits
@@ -190,7 +197,7 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 // the merge a change belongs to): the lines that neither parent has are
 // the merge's own.
 func (r *Repo) MergeChangedText(ctx context.Context, changes []*Change, merge func(*Change) string, fn func(c *Change, text, old []byte) error) error {
-	return r.changedText(ctx, changes, merge, fn)
+	return r.changedText(ctx, changes, merge, false, fn)
 }
 
 // Versions reads files as given commits hold them, through one `git
@@ -236,10 +243,10 @@ func (v *Versions) Close() error { return v.br.close() }
 // maxParents bounds the parents of an octopus merge read for one file.
 const maxParents = 16
 
-func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*Change) string, fn func(c *Change, text, old []byte) error) error {
+func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*Change) string, all bool, fn func(c *Change, text, old []byte) error) error {
 	var todo []*Change
 	for _, c := range changes {
-		if c.Binary && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
+		if (c.Binary || all) && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
 			todo = append(todo, c)
 		}
 	}

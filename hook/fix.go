@@ -52,7 +52,7 @@ func Fix(ctx context.Context, o FixOptions) error {
 		if rel == fix.EnvFile || rel == fix.SecretsFile {
 			continue // already where keys belong; ignoring it is done below
 		}
-		keys = append(keys, fix.Key{Path: rel, Finding: *f.Secret})
+		keys = append(keys, fix.Key{Path: rel, Finding: *f.Secret, Cell: f.Cell, Output: f.Output, CellLine: f.CellLine, Encoding: f.Encoding})
 	}
 	dests := []string{fix.EnvFile, fix.SecretsFile}
 	tracked, err := o.Repo.Tracked(ctx, dests...)
@@ -199,32 +199,52 @@ func writeFixItems(w io.Writer, p *fix.Plan, dryRun bool) {
 			if dryRun {
 				left = "would leave"
 			}
-			fmt.Fprintf(w, "keyguard: %s:%d:%d: %s %s to %s as %s; the template %s %s empty\n",
-				report.DisplayPath(m.Key.Path), f.Line, f.Column, moved, f.Rule.Description, m.Dest, m.Name, left, m.Name)
+			fmt.Fprintf(w, "keyguard: %s: %s %s to %s as %s; the template %s %s empty\n",
+				fixPlace(m.Key), moved, f.Rule.Description, m.Dest, m.Name, left, m.Name)
 			continue
 		}
-		fmt.Fprintf(w, "keyguard: %s:%d:%d: %s %s to %s as %s; the code %s %s\n",
-			report.DisplayPath(m.Key.Path), f.Line, f.Column, moved, f.Rule.Description, m.Dest, m.Name, will, m.Read)
+		fmt.Fprintf(w, "keyguard: %s: %s %s to %s as %s; the code %s %s\n",
+			fixPlace(m.Key), moved, f.Rule.Description, m.Dest, m.Name, will, m.Read)
+	}
+	cleared := "cleared"
+	if dryRun {
+		cleared = "would clear"
+	}
+	for _, k := range p.Cleared {
+		fmt.Fprintf(w, "keyguard: %s: cell %d, output %d: %s the output that shows %s (run the cell again once the key is in the environment)\n",
+			report.DisplayPath(k.Path), k.Cell, k.Output, cleared, k.Finding.Rule.Description)
 	}
 	for _, m := range p.Manual {
 		f := m.Key.Finding
-		fmt.Fprintf(w, "keyguard: %s:%d:%d: %s (%s, %s) needs your action: %s\n",
-			report.DisplayPath(m.Key.Path), f.Line, f.Column, f.Rule.Description, f.Rule.ID, f.Secret, m.Reason)
+		fmt.Fprintf(w, "keyguard: %s: %s (%s, %s) needs your action: %s\n",
+			fixPlace(m.Key), f.Rule.Description, f.Rule.ID, f.Secret, m.Reason)
 		fmt.Fprintf(w, "hint: %s\n", m.Hint)
 	}
 }
 
+// fixPlace says where a key is: path:line:column, or its notebook cell.
+func fixPlace(k fix.Key) string {
+	f := report.Finding{Path: k.Path, Line: k.Finding.Line, Column: k.Finding.Column,
+		Cell: k.Cell, Output: k.Output, CellLine: k.CellLine}
+	if cell := report.CellPlace(f); cell != "" {
+		return report.DisplayPath(k.Path) + ": " + cell
+	}
+	return fmt.Sprintf("%s:%d:%d", report.DisplayPath(k.Path), k.Finding.Line, k.Finding.Column)
+}
+
 // writeFixSummary counts what was (or would be) fixed.
 func writeFixSummary(w io.Writer, p *fix.Plan, dryRun bool) {
+	fixed := len(p.Moved) + len(p.Cleared)
+	total := fixed + len(p.Manual)
 	switch {
-	case len(p.Moved) == 0 && len(p.Manual) == 0:
+	case total == 0:
 		fmt.Fprintln(w, "keyguard: no keys found in the files scanned; nothing to move")
 	case dryRun:
-		fmt.Fprintf(w, "keyguard: would fix %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), report.Plural(len(p.Moved)+len(p.Manual), "key", "keys"))
+		fmt.Fprintf(w, "keyguard: would fix %d of %d %s\n", fixed, total, report.Plural(total, "key", "keys"))
 	default:
-		fmt.Fprintf(w, "keyguard: fixed %d of %d %s\n", len(p.Moved), len(p.Moved)+len(p.Manual), report.Plural(len(p.Moved)+len(p.Manual), "key", "keys"))
+		fmt.Fprintf(w, "keyguard: fixed %d of %d %s\n", fixed, total, report.Plural(total, "key", "keys"))
 	}
-	if len(p.Moved) > 0 {
+	if fixed > 0 {
 		fmt.Fprintln(w, "hint: a key that was ever committed or shared is exposed: revoke and rotate it as well")
 	}
 }

@@ -37,6 +37,14 @@ type Finding struct {
 	Secret *detect.Finding // set for a key found in content
 	Commit *Commit         // set for a key found in history
 
+	// Set for a key in a notebook (see reader.Notebook): the 1-based cell,
+	// the output of that cell (0 for its source) and the line in that
+	// source or output (0 for metadata). Line and Column stay the file's.
+	Cell, Output, CellLine int
+	// Encoding names how the key was stored when it was found decoded
+	// ("base64", "json", "url", "concatenated"); "" when stored as is.
+	Encoding string
+
 	// Set for a sensitive file.
 	FileKind  string    // what the file is, e.g. "environment file"
 	FileState FileState // why it is a problem
@@ -160,7 +168,15 @@ func writeKey(w io.Writer, f Finding) {
 	if f.Commit != nil {
 		where = ShortHash(f.Commit.Hash) + " "
 	}
-	fmt.Fprintf(w, "%s: %s (%s)\n", p.bold(fmt.Sprintf("%s%s:%d:%d", where, DisplayPath(f.Path), f.Line, f.Column)), s.Rule.Description, s.Rule.ID)
+	place := fmt.Sprintf("%s%s:%d:%d", where, DisplayPath(f.Path), f.Line, f.Column)
+	if cell := CellPlace(f); cell != "" {
+		place = fmt.Sprintf("%s%s: %s", where, DisplayPath(f.Path), cell)
+	}
+	encoded := ""
+	if f.Encoding != "" {
+		encoded = ", " + EncodingPhrase(f.Encoding)
+	}
+	fmt.Fprintf(w, "%s: %s (%s%s)\n", p.bold(place), s.Rule.Description, s.Rule.ID, encoded)
 	if c := f.Commit; c != nil {
 		fmt.Fprintf(w, "    %s   %s by %s <%s> on %s\n", p.label("commit"), c.Hash, c.Author, c.Email, c.Date)
 	}
@@ -174,6 +190,41 @@ func writeKey(w io.Writer, f Finding) {
 		fmt.Fprintf(w, "    %s      %s\n", label, line)
 	}
 	fmt.Fprintf(w, "    %s   %s\n", p.label("rotate"), a.rotate)
+}
+
+// CellPlace says where in a notebook a finding is ("cell 3, line 2",
+// "cell 3, output 1, line 4", "cell 3 metadata, file line 40"), or "" for
+// a finding outside a notebook's cells.
+func CellPlace(f Finding) string {
+	if f.Cell == 0 {
+		return ""
+	}
+	place := fmt.Sprintf("cell %d", f.Cell)
+	if f.Output > 0 {
+		place += fmt.Sprintf(", output %d", f.Output)
+	}
+	if f.CellLine == 0 {
+		return fmt.Sprintf("%s metadata, file line %d", place, f.Line)
+	}
+	return fmt.Sprintf("%s, line %d", place, f.CellLine)
+}
+
+// EncodingPhrase says in words how a key found decoded was stored
+// ("base64", "json in base64", ...; see reader.Decode).
+func EncodingPhrase(enc string) string {
+	words := map[string]string{"base64": "base64", "json": "JSON-escaped", "url": "URL-escaped",
+		"concatenated": "split over string literals"}
+	var out []string
+	for _, k := range strings.Split(enc, " in ") {
+		if w, ok := words[k]; ok {
+			k = w
+		}
+		out = append(out, k)
+	}
+	if out[0] == "base64" {
+		out[0] = "base64-encoded"
+	}
+	return strings.Join(out, " in ")
 }
 
 // ShortHash is a commit's name shortened for people, as in git log --oneline.

@@ -164,8 +164,24 @@ func sarifResult(f Finding, ruleIndex int, o SARIFOptions) *sarif.Result {
 		WithMessage(&sarif.Message{Text: ptr(msg)}).
 		WithLocations([]*sarif.Location{{PhysicalLocation: &sarif.PhysicalLocation{ArtifactLocation: artifact, Region: region}}}).
 		WithPartialFingerPrints(map[string]interface{}{FingerprintKey: s.Fingerprint + ":" + *artifact.URI})
+	props := sarif.Properties{}
 	if c := f.Commit; c != nil {
-		res.Properties = sarif.Properties{"commit": c.Hash, "date": c.Date}
+		props["commit"], props["date"] = c.Hash, c.Date
+	}
+	if f.Cell > 0 {
+		props["cell"] = f.Cell
+		if f.Output > 0 {
+			props["output"] = f.Output
+		}
+		if f.CellLine > 0 {
+			props["cellLine"] = f.CellLine
+		}
+	}
+	if f.Encoding != "" {
+		props["encoding"] = f.Encoding
+	}
+	if len(props) > 0 {
+		res.Properties = props
 	}
 	return res
 }

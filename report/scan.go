@@ -85,6 +85,13 @@ type JSONFinding struct {
 	EndColumn   int    `json:"end_column"`
 	Redacted    string `json:"redacted"`
 	Fingerprint string `json:"fingerprint"`
+	// Set for a key in a notebook: cell and output (0 for the cell's
+	// source) are 1-based; cell_line is the line in that source or output.
+	Cell     int `json:"cell,omitempty"`
+	Output   int `json:"output,omitempty"`
+	CellLine int `json:"cell_line,omitempty"`
+	// Set for a key found decoded: how it was stored.
+	Encoding string `json:"encoding,omitempty"`
 	// Set for history findings.
 	Commit string `json:"commit,omitempty"`
 	Author string `json:"author,omitempty"`
@@ -104,6 +111,7 @@ func JSON(w io.Writer, findings []Finding) error {
 			Rule: s.Rule.ID, Description: s.Rule.Description, Provider: s.Rule.Provider,
 			File: f.Path, Line: f.Line, Column: f.Column, EndColumn: s.EndColumn,
 			Redacted: s.Secret.String(), Fingerprint: s.Fingerprint,
+			Cell: f.Cell, Output: f.Output, CellLine: f.CellLine, Encoding: f.Encoding,
 		}
 		if c := f.Commit; c != nil {
 			j.Commit, j.Author, j.Email, j.Date = c.Hash, c.Author, c.Email, c.Date

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -120,6 +121,19 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 		var handled atomic.Int64
 		err = readVersions(ctx, o.Repo, files, procs, git.TextHandler{
 			Text: func(c git.CommitChange, text, old []byte) error {
+				if reader.IsNotebook(c.Path) {
+					if old == nil {
+						old = []byte{}
+					}
+					if jobs, ok := notebookJobs(c.Path, text, old, info[c.Commit]); ok {
+						_, n := jobLines(jobs)
+						for _, j := range jobs {
+							submit(j)
+						}
+						bytes.Add(n)
+						return nil
+					}
+				}
 				_, n := newLines(text, old, func(start int, run []byte) {
 					submit(Job{Path: c.Path, StartLine: start, Text: run, Commit: info[c.Commit]})
 				})

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -19,6 +21,9 @@ type Job struct {
 	// git.Fragment); zero values mean a whole-line fragment.
 	StartColumn int
 	Overlap     int
+	// Piece, when set, is the notebook text that Text is lines of, from
+	// its line StartLine on; positions map back to the file through it.
+	Piece *reader.Piece
 }
 
 // Pool scans jobs on every core while the caller keeps producing them (git
@@ -72,27 +77,9 @@ func (p *Pool) work() {
 	engine := p.policy.Engine()
 	var local []report.Finding
 	for j := range p.jobs {
-		overlapRunes := utf8.RuneCount(j.Text[:min(j.Overlap, len(j.Text))])
-		for _, f := range engine.ScanFile(j.Path, j.Text) {
-			if f.Line == 1 {
-				if f.EndColumn-1 <= overlapRunes {
-					continue // wholly in the overlap: the previous piece reported it
-				}
-				if j.StartColumn > 1 {
-					f.Column += j.StartColumn - 1
-					f.EndColumn += j.StartColumn - 1
-				}
-			}
-			if !p.policy.Keep(j.Path, f) {
-				continue
-			}
-			f := f
-			local = append(local, report.Finding{
-				Path: j.Path, Line: j.StartLine + f.Line - 1, Column: f.Column, Secret: &f, Commit: j.Commit,
-			})
-		}
+		local = append(local, scanJob(p.policy, engine, j)...)
 		// Findings hold copies of their secrets, so the text can be reused.
-		if cap(j.Text) <= maxRecycled {
+		if cap(j.Text) <= maxRecycled && j.Piece == nil {
 			b := j.Text[:0]
 			p.bufs.Put(&b)
 		}
@@ -100,4 +87,46 @@ func (p *Pool) work() {
 	p.mu.Lock()
 	p.found = append(p.found, local...)
 	p.mu.Unlock()
+}
+
+// scanJob scans one job's text, decoded values included, and returns the
+// findings the policy keeps, placed in the file.
+func scanJob(policy *Policy, engine *detect.Engine, j Job) []report.Finding {
+	var out []report.Finding
+	overlapRunes := utf8.RuneCount(j.Text[:min(j.Overlap, len(j.Text))])
+	for _, h := range scanText(engine, j.Path, j.Text) {
+		f := h.Finding
+		if f.Line == 1 && j.Piece == nil {
+			if f.EndColumn-1 <= overlapRunes {
+				continue // wholly in the overlap: the previous piece reported it
+			}
+			if j.StartColumn > 1 {
+				f.Column += j.StartColumn - 1
+				f.EndColumn += j.StartColumn - 1
+			}
+		}
+		if !policy.Keep(j.Path, f) {
+			continue
+		}
+		out = append(out, place(j, f, h.encoding))
+	}
+	return out
+}
+
+// place turns a finding in a job's text into one in the file.
+func place(j Job, f detect.Finding, encoding string) report.Finding {
+	if j.Piece == nil {
+		return report.Finding{Path: j.Path, Line: j.StartLine + f.Line - 1, Column: f.Column,
+			Secret: &f, Commit: j.Commit, Encoding: encoding}
+	}
+	pieceLine := j.StartLine + f.Line - 1
+	line, col := j.Piece.Place(pieceLine, f.Column)
+	f.EndColumn += col - f.Column
+	f.Line, f.Column = line, col
+	out := report.Finding{Path: j.Path, Line: line, Column: col, Secret: &f, Commit: j.Commit, Encoding: encoding,
+		Cell: j.Piece.Cell, Output: j.Piece.Output}
+	if !j.Piece.Metadata {
+		out.CellLine = pieceLine
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/internal/regfile"
+	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -179,12 +180,17 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 			res.Large++
 		}
 		res.Bytes += int64(len(data))
-		for _, f := range o.Policy.Engine().ScanFile(rel, data) {
-			if !o.Policy.Keep(rel, f) {
-				continue
+		jobs := []Job{{Path: rel, StartLine: 1, Text: data}}
+		if reader.IsNotebook(rel) {
+			if nb, ok := notebookJobs(rel, data, nil, nil); ok {
+				jobs = nb
 			}
-			f := f
-			res.Findings = append(res.Findings, report.Finding{Path: display(abs), Line: f.Line, Column: f.Column, Secret: &f})
+		}
+		for _, j := range jobs {
+			for _, f := range scanJob(o.Policy, o.Policy.Engine(), j) {
+				f.Path = display(abs)
+				res.Findings = append(res.Findings, f)
+			}
 		}
 	}
 	if res.Files == 0 && len(respected) > 0 {

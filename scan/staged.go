@@ -5,6 +5,7 @@ import (
 	"context"
 
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
 
@@ -37,13 +38,19 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	var res StagedResult
 	pool := NewPool(p)
 	open := false // the last fragment ended inside a line (see lines)
-	var binary []*git.Change
+	var binary, notebooks []*git.Change
+	// A notebook's added JSON lines wait here until its cells are read.
+	held := map[*git.Change][]git.Fragment{}
 	err := repo.StagedDiff(ctx, git.DiffHandler{
 		Change: func(c *git.Change) error {
 			res.Changes = append(res.Changes, c)
-			if c.Binary {
+			switch {
+			case c.Binary:
 				res.Binary++
 				binary = append(binary, c)
+			case reader.IsNotebook(c.Path):
+				notebooks = append(notebooks, c)
+				held[c] = nil
 			}
 			return nil
 		},
@@ -55,6 +62,10 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			res.Lines += bytes.Count(text, []byte{'\n'})
 			open = len(text) > 0 && text[len(text)-1] != '\n'
 			res.Bytes += int64(len(text))
+			if _, ok := held[f.Change]; ok {
+				held[f.Change] = append(held[f.Change], f)
+				return nil
+			}
 			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 				StartColumn: f.StartColumn, Overlap: f.Overlap})
 			if midScan != nil {
@@ -79,6 +90,31 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			res.Bytes += n
 			return nil
 		})
+	}
+	if err == nil {
+		// Read as cells, a notebook's added lines are its cells' (see
+		// notebookJobs); one that is not a notebook after all, or too
+		// large to read whole, is scanned as the diff's JSON lines.
+		err = repo.WholeText(ctx, notebooks, func(c *git.Change, text, old []byte) error {
+			if old == nil {
+				old = []byte{} // a new notebook: every line is added
+			}
+			jobs, ok := notebookJobs(c.Path, text, old, nil)
+			if !ok {
+				return nil
+			}
+			delete(held, c)
+			for _, j := range jobs {
+				pool.Submit(j)
+			}
+			return nil
+		})
+	}
+	for _, c := range notebooks {
+		for _, f := range held[c] {
+			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+				StartColumn: f.StartColumn, Overlap: f.Overlap})
+		}
 	}
 	res.Findings = pool.Wait()
 	return res, err

@@ -13,6 +13,7 @@ import (
 	"hash/crc32"
 	"hash/fnv"
 	"math/rand/v2"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -64,7 +65,9 @@ var tokenRE = regexp.MustCompile(`\{\{\s*([a-z0-9]+)\s+([^}]*?)\s*\}\}|\{\{\s*(u
 // "{{UUID}}") with a random version 4 UUID, "{{jwt}}" with a JWT of random
 // claims and signature, and
 // "{{lit TEXT}}" with TEXT (useful to split a well-known marker so the
-// template itself does not contain it). Randomness is seeded
+// template itself does not contain it), and "{{enc base64}}…{{enc end}}"
+// with the base64 of what lies between, expanded ("base64url" and "url"
+// too), for values stored encoded. Randomness is seeded
 // from the template, so Expand is deterministic. Unknown tokens panic: a
 // malformed template is a bug in a test, not input.
 func Expand(template string) string {
@@ -115,6 +118,15 @@ func expand(template string, seed uint64) (string, []string) {
 			tokens = append(tokens, v)
 			return v
 		}
+		if kind == "enc" {
+			if arg == "end" {
+				return encEnd
+			}
+			if _, ok := encoders[arg]; !ok {
+				panic(fmt.Sprintf("fakekey: unknown encoding %q in template", arg))
+			}
+			return encStart + arg + "\x01"
+		}
 		if kind == "b62crc" {
 			// N random base62 characters and their CRC-32 in 6 base62
 			// digits: the checksummed shape of GitHub and npm tokens.
@@ -138,7 +150,7 @@ func expand(template string, seed uint64) (string, []string) {
 		tokens = append(tokens, run)
 		return run
 	})
-	return out, tokens
+	return encode(out), tokens
 }
 
 // bare expands the argument-less tokens.
@@ -191,3 +203,38 @@ func base62CRC32(s string) string {
 
 // IsTemplate reports whether s contains at least one template token.
 func IsTemplate(s string) bool { return tokenRE.MatchString(s) }
+
+// Markers that "{{enc NAME}}" and "{{enc end}}" leave for encode.
+const (
+	encStart = "\x00enc:"
+	encEnd   = "\x00end\x00"
+)
+
+// encoders are the encodings "{{enc NAME}}…{{enc end}}" applies to the
+// expanded text between them, for tests of values stored encoded.
+var encoders = map[string]func(string) string{
+	"base64":    func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) },
+	"base64url": func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) },
+	"url":       func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") },
+}
+
+// encode applies the encodings marked in an expanded template, innermost
+// first, so that an encoded value may hold another.
+func encode(s string) string {
+	for {
+		end := strings.Index(s, encEnd)
+		if end < 0 {
+			return s
+		}
+		start := strings.LastIndex(s[:end], encStart)
+		if start < 0 {
+			panic("fakekey: {{enc end}} without {{enc NAME}}")
+		}
+		rest := s[start+len(encStart) : end]
+		name, text, ok := strings.Cut(rest, "\x01")
+		if !ok {
+			panic("fakekey: malformed {{enc}} in template")
+		}
+		s = s[:start] + encoders[name](text) + s[end+len(encEnd):]
+	}
+}

@@ -119,3 +119,17 @@ func TestBareTokens(t *testing.T) {
 		t.Error("an Actions or Helm expression was taken for a token")
 	}
 }
+
+func TestExpandEncodings(t *testing.T) {
+	tests := []struct{ template, want string }{
+		{"a {{enc base64}}user:pass{{enc end}} b", "a dXNlcjpwYXNz b"},
+		{"{{enc base64}}x{{enc base64}}y{{enc end}}{{enc end}}", "eGVRPT0="},
+		{"{{enc url}}a+b/c d{{enc end}}", "a%2Bb%2Fc%20d"},
+		{"{{enc base64url}}??>{{enc end}}", "Pz8-"},
+	}
+	for _, tt := range tests {
+		if got := Expand(tt.template); got != tt.want {
+			t.Errorf("Expand(%q) = %q, want %q", tt.template, got, tt.want)
+		}
+	}
+}

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	genrepo -kind typical|huge|history|coverage [-work DIR] [-seed N]
+//	genrepo -kind typical|huge|history|coverage|encoded [-work DIR] [-seed N]
 //	        [-files N] [-size MiB] [-commits N] [-patch MiB]
 //
 // The repository is created in DIR/<workload name>/repo (DIR defaults to
@@ -24,11 +24,11 @@ import (
 )
 
 func main() {
-	kind := flag.String("kind", workload.Typical, "workload: typical, huge, history or coverage")
+	kind := flag.String("kind", workload.Typical, "workload: typical, huge, history, coverage or encoded")
 	work := flag.String("work", ".", "directory to generate under")
 	seed := flag.Uint64("seed", 1, "PRNG seed")
 	files := flag.Int("files", 0, "files in the tree (default: 3000 typical and history, 10000 coverage, from -size for huge)")
-	size := flag.Int("size", 400, "huge: size of the staged tree, MiB")
+	size := flag.Int("size", 400, "huge and encoded: size of the staged tree, MiB")
 	commits := flag.Int("commits", 3000, "history: commits")
 	patch := flag.Int("patch", 100, "history: approximate size of git log -p -U0, MiB")
 	flag.Parse()
@@ -49,7 +49,7 @@ func main() {
 		if p.Files == 0 {
 			p.Files = 10000
 		}
-	case workload.Huge:
+	case workload.Huge, workload.Encoded:
 		p.SizeMB = *size
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)

@@ -27,6 +27,7 @@ const (
 	Huge     = "huge"     // a new repository with a large tree staged
 	History  = "history"  // thousands of commits
 	Coverage = "coverage" // many files, one staged, untracked and ignored files around
+	Encoded  = "encoded"  // a new repository of notebooks, base64 YAML and lockfiles staged
 )
 
 // Params describes a workload; equal Params generate identical repositories.
@@ -62,6 +63,8 @@ func (p Params) Name() string {
 			return fmt.Sprintf("huge-%dmib-%df-s%d-g%d", p.SizeMB, p.Files, p.Seed, genVersion)
 		}
 		return fmt.Sprintf("huge-%dmib-s%d-g%d", p.SizeMB, p.Seed, genVersion)
+	case Encoded:
+		return fmt.Sprintf("encoded-%dmib-s%d-g%d", p.SizeMB, p.Seed, genVersion)
 	case History:
 		return fmt.Sprintf("history-%dc-%dmib-%df-s%d-g%d", p.Commits, p.PatchMB, p.Files, p.Seed, genVersion)
 	}
@@ -116,6 +119,8 @@ func Ensure(ctx context.Context, root string, p Params, log io.Writer) (string, 
 		m, err = history(ctx, repo, p)
 	case Coverage:
 		m, err = coverage(ctx, repo, p)
+	case Encoded:
+		m, err = encoded(ctx, repo, p)
 	default:
 		err = fmt.Errorf("unknown workload kind %q", p.Kind)
 	}

@@ -1,0 +1,496 @@
+package reader
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/base64"
+	"net/url"
+	"slices"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Decoded is a value found encoded on a line of text, decoded in place:
+// Text is that line with the encoded span replaced by its value, so that a
+// rule still sees the name the value was given (`OPENAI_API_KEY: …`).
+type Decoded struct {
+	Kind        string // "base64", "json", "url" or "concatenated"
+	Line        int    // 1-based line of the encoded span's start
+	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
+	Text        []byte // Line with the span replaced by its decoded value
+	Lo, Hi      int    // the decoded value's byte range in Text
+
+	raw []byte // the encoded span
+}
+
+// Column returns the 1-based rune column on Line of the encoded text of
+// the value's byte at offset off (from Lo). Escapes map byte by byte; a
+// base64 value or an assembled key block has no finer place than its
+// span's start.
+func (d Decoded) Column(off int) int {
+	if d.Kind != "url" && d.Kind != "json" {
+		return d.Col
+	}
+	i, v := 0, 0
+	for v < off && i < len(d.raw) {
+		switch {
+		case d.Kind == "url" && d.raw[i] == '%' && i+2 < len(d.raw) && isHex(d.raw[i+1]) && isHex(d.raw[i+2]):
+			i, v = i+3, v+1
+		case d.Kind == "json" && d.raw[i] == '\\' && i+1 < len(d.raw) && d.raw[i+1] == 'u':
+			r, _ := hex4(d.raw, i+2)
+			i += 6
+			if utf16.IsSurrogate(r) && i+6 <= len(d.raw) && d.raw[i] == '\\' {
+				lo, _ := hex4(d.raw, i+2)
+				r = utf16.DecodeRune(r, lo)
+				i += 6
+			}
+			v += utf8.RuneLen(r)
+		case d.Kind == "json" && d.raw[i] == '\\':
+			i, v = i+2, v+1
+		default:
+			i, v = i+1, v+1
+		}
+	}
+	return d.Col + utf8.RuneCount(d.raw[:min(i, len(d.raw))])
+}
+
+// Budget bounds the work Decode does on one text.
+type Budget struct {
+	Values int // most values decoded
+	Bytes  int // most bytes of decoded lines (the line around each value included)
+}
+
+// DefaultBudget is the budget of a short text; see BudgetFor.
+var DefaultBudget = Budget{Values: 512, Bytes: 1 << 20}
+
+// BudgetFor returns the budget for a text of n bytes: decoded lines to
+// scan up to the text's own size again (and a megabyte for short texts),
+// so decoding at most doubles the work of a text full of encoded values
+// (a data file, a bundle); such a text decodes its first values only.
+func BudgetFor(n int) Budget {
+	return Budget{Values: DefaultBudget.Values + n/64, Bytes: DefaultBudget.Bytes + n}
+}
+
+// Limits on what counts as an encoded value.
+const (
+	minBase64  = 16       // shortest base64 run decoded: 12 bytes
+	maxValue   = 64 << 10 // longest encoded value decoded
+	maxLine    = 1 << 20  // longer lines are not searched
+	minDecoded = 8        // shorter decoded values hold no key
+	maxBlock   = 120      // lines a concatenated key block may span
+)
+
+// Decode finds the values in text (lines separated by "\n") that are
+// stored encoded, and decodes them:
+//   - base64 runs (standard or URL alphabet, padded or not) whose value is
+//     printable text, not random bytes: Kubernetes Secret data, Docker's
+//     auths.*.auth, `Authorization: Basic`, .npmrc `_auth`, Helm values and
+//     any other. Data URIs (images, fonts, source maps), subresource
+//     integrity hashes (`sha512-…`) and JWT segments are not decoded;
+//   - JSON strings with escapes that hide a key's shape (`\"`, `\/`,
+//     `\u…`), as in code or JSON embedded in a JSON string;
+//   - URL-escaped runs (`%2B`, `%2F`), as in a connection string;
+//   - private keys (PEM, PuTTY) written as string literals on successive
+//     lines, joined by concatenation or line continuations.
+//
+// generated is set for generated files (lockfiles, minified code), where
+// only the key blocks are looked for. Decode is pure; budget bounds it.
+func Decode(text []byte, generated bool, budget *Budget) []Decoded {
+	d := decoder{budget: budget, text: text}
+	if !generated {
+		d.base64s()
+		// Escapes are searched for only on the lines that hold a
+		// backslash or a percent sign.
+		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
+		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
+	}
+	for _, marker := range [][]byte{pemBegin, puttyBegin} {
+		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
+			end := d.lineEnd(d.lineAt)
+			d.keyBlock(lineNo, line, text[min(end+1, len(text)):])
+		})
+	}
+	slices.SortStableFunc(d.out, func(a, b Decoded) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
+	})
+	return d.out
+}
+
+// decoder holds one Decode: the text, what was decoded, and a cursor that
+// numbers lines as the searches move forward through the text.
+type decoder struct {
+	budget *Budget
+	text   []byte
+	out    []Decoded
+
+	counted, lineNo int // text[:counted] holds lineNo-1 newlines
+	lineAt, lineTo  int // the line the last lineOf found
+}
+
+// lineOf returns the 1-based number and the content of the line holding
+// text[pos]; positions may go back (each search starts over).
+func (d *decoder) lineOf(pos int) (int, []byte) {
+	if d.lineNo > 0 && d.lineAt <= pos && pos < d.lineTo && pos >= d.counted {
+		d.counted = pos // the same line: no newline in between
+		return d.lineNo, d.text[d.lineAt:d.lineTo]
+	}
+	if pos < d.counted {
+		d.counted, d.lineNo = 0, 1
+	}
+	if d.lineNo == 0 {
+		d.lineNo = 1
+	}
+	d.lineNo += bytes.Count(d.text[d.counted:pos], []byte{'\n'})
+	d.counted = pos
+	d.lineAt = bytes.LastIndexByte(d.text[:pos], '\n') + 1
+	d.lineTo = d.lineEnd(pos)
+	return d.lineNo, d.text[d.lineAt:d.lineTo]
+}
+
+// lineEnd returns the offset of the newline ending the line holding pos,
+// or the text's length.
+func (d *decoder) lineEnd(pos int) int {
+	if i := bytes.IndexByte(d.text[pos:], '\n'); i >= 0 {
+		return pos + i
+	}
+	return len(d.text)
+}
+
+// eachLine calls fn for each line on which find (an index function over
+// the rest of the text) finds something, once per line, within the budget.
+func (d *decoder) eachLine(find func([]byte) int, fn func(lineNo int, line []byte)) {
+	for at := 0; at < len(d.text) && d.left(); {
+		i := find(d.text[at:])
+		if i < 0 {
+			return
+		}
+		lineNo, line := d.lineOf(at + i)
+		if len(line) <= maxLine {
+			fn(lineNo, line)
+		}
+		at = d.lineEnd(at+i) + 1
+	}
+}
+
+func (d *decoder) left() bool { return d.budget.Values > 0 && d.budget.Bytes > 0 }
+
+// take records a decoded value, within the budget.
+func (d *decoder) take(kind string, lineNo int, line []byte, lo, hi int, value []byte) {
+	d.budget.Values--
+	d.budget.Bytes -= len(line) - (hi - lo) + len(value) // what the engine will scan
+	if d.budget.Bytes < 0 {
+		return
+	}
+	t := make([]byte, 0, len(line)-(hi-lo)+len(value))
+	t = append(t, line[:lo]...)
+	t = append(t, value...)
+	t = append(t, line[hi:]...)
+	col := utf8.RuneCount(line[:lo]) + 1
+	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
+		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
+}
+
+// b64Byte holds the bytes of either base64 alphabet; a table, since the
+// search for runs looks at every byte of the text.
+var b64Byte = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_") {
+		t[c] = true
+	}
+	return t
+}()
+
+func isB64(c byte) bool { return b64Byte[c] }
+
+// base64s decodes the base64 runs of the text whose value is text. Runs
+// never span lines ('\n' is not base64), so the whole text is searched at
+// once and a line is only looked at when a run passes.
+func (d *decoder) base64s() {
+	text := d.text
+	// Runs shorter than minBase64 do not matter, so the search probes
+	// the last byte of the shortest run that could start at i: when it is
+	// not base64, no such run starts at or before it (every run starts
+	// right after a byte that is not base64, so none reaches back before i).
+	for i := 0; i+minBase64 <= len(text) && d.left(); {
+		p := i + minBase64 - 1
+		if !b64Byte[text[p]] {
+			i = p + 1
+			continue
+		}
+		start := p
+		for start > i && b64Byte[text[start-1]] {
+			start--
+		}
+		j := p + 1
+		for j < len(text) && b64Byte[text[j]] {
+			j++
+		}
+		body := j
+		for j < len(text) && j-body < 2 && text[j] == '=' {
+			j++
+		}
+		i = j
+		if body-start < minBase64 || body-start > maxValue {
+			continue
+		}
+		lineNo, line := d.lineOf(start)
+		at := start - d.lineAt
+		if len(line) > maxLine || !plausibleBase64(line, at, at+body-start, at+j-start) {
+			continue
+		}
+		value, ok := decodeBase64(text[start:body])
+		if !ok {
+			continue
+		}
+		d.take("base64", lineNo, line, at, at+j-start, value)
+	}
+}
+
+// plausibleBase64 rejects runs that are not base64 of text before any
+// decoding: identifiers and hex (one letter case, no digits), data URIs,
+// integrity hashes, JWT segments, and runs whose first bytes are not
+// printable.
+func plausibleBase64(line []byte, start, body, end int) bool {
+	run := line[start:body]
+	// The first four characters are three bytes of the value: most runs
+	// (identifiers, paths, hex) fail here.
+	var head [3]byte
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(run[:4], "-_") {
+		enc = base64.RawURLEncoding
+	}
+	if _, err := enc.Decode(head[:], run[:4]); err != nil || !printable(head[:]) {
+		return false
+	}
+	var upper, lower, digit, std, url bool
+	for _, c := range run {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case c == '+' || c == '/':
+			std = true
+		case c == '-' || c == '_':
+			url = true
+		}
+	}
+	if !upper || !lower || !(digit || std || end > body) || (std && url) {
+		return false
+	}
+	before := line[:start]
+	for _, p := range [][]byte{[]byte("base64,"), []byte("sha512-"), []byte("sha384-"), []byte("sha256-"), []byte("sha1-")} {
+		if bytes.HasSuffix(before, p) {
+			return false
+		}
+	}
+	if end < len(line) && line[end] == '.' && bytes.HasPrefix(run, []byte("eyJ")) {
+		return false // a JWT: the jwt rule reads it whole
+	}
+	return true
+}
+
+// decodeBase64 decodes a run in either alphabet, padded or not, and
+// returns its value when it is printable text.
+func decodeBase64(run []byte) ([]byte, bool) {
+	body := bytes.TrimRight(run, "=")
+	enc := base64.RawStdEncoding
+	if bytes.ContainsAny(body, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	if len(body)%4 == 1 {
+		return nil, false
+	}
+	value := make([]byte, enc.DecodedLen(len(body)))
+	n, err := enc.Decode(value, body)
+	if err != nil {
+		return nil, false
+	}
+	value = value[:n]
+	if len(run) > 4 && (len(value) < minDecoded || !printable(value)) {
+		return nil, false
+	}
+	return value, true
+}
+
+// printable reports whether b is UTF-8 text without control characters
+// other than tab and line breaks.
+func printable(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonStrings decodes the JSON strings of a line that hold escapes.
+func (d *decoder) jsonStrings(lineNo int, line []byte) {
+	for i := 0; i < len(line) && d.left(); i++ {
+		if line[i] != '"' {
+			continue
+		}
+		value, end, _, ok := unquoteJSON(line, i)
+		if !ok {
+			continue
+		}
+		raw := line[i+1 : end-1]
+		if hidingEscape(raw) && len(value) >= minDecoded && len(raw) <= maxValue {
+			d.take("json", lineNo, line, i+1, end-1, value)
+		}
+		i = end - 1
+	}
+}
+
+// hidingEscape reports whether a JSON string's raw text holds an escape
+// that hides a key's shape from a rule: an escaped quote around a value
+// (`api_key = \"…\"`), escaped slashes in a URL, \u escapes. Line breaks
+// (`\n`) do not: the rules for key blocks read them escaped.
+func hidingEscape(raw []byte) bool {
+	for i := bytes.IndexByte(raw, '\\'); i >= 0 && i+1 < len(raw); {
+		switch raw[i+1] {
+		case '"', '/', 'u':
+			return true
+		}
+		next := bytes.IndexByte(raw[i+2:], '\\')
+		if next < 0 {
+			return false
+		}
+		i += 2 + next
+	}
+	return false
+}
+
+// urlEscapes decodes the runs of a line that hold %XX escapes.
+func (d *decoder) urlEscapes(lineNo int, line []byte) {
+	isURLByte := func(c byte) bool {
+		return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '`' && c != '<' && c != '>' && c != '\\'
+	}
+	for i := 0; i < len(line) && d.left(); {
+		if !isURLByte(line[i]) {
+			i++
+			continue
+		}
+		j := i
+		escaped := false
+		for j < len(line) && isURLByte(line[j]) {
+			if line[j] == '%' && j+2 < len(line) && isHex(line[j+1]) && isHex(line[j+2]) {
+				escaped = true
+			}
+			j++
+		}
+		start := i
+		i = j
+		if !escaped || j-start < minDecoded || j-start > maxValue {
+			continue
+		}
+		value, err := url.PathUnescape(string(line[start:j]))
+		if err != nil || !printable([]byte(value)) {
+			continue
+		}
+		d.take("url", lineNo, line, start, j, []byte(value))
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// Markers of a private key block's first line, and of its last.
+var (
+	pemBegin   = []byte("-----BEGIN ")
+	pemKey     = []byte("PRIVATE KEY")
+	pemEnd     = []byte("-----END ")
+	puttyBegin = []byte("PuTTY-User-Key-File-")
+	puttyEnd   = []byte("Private-MAC:")
+)
+
+// keyBlock joins a private key written as string literals over several
+// lines (`"-----BEGIN …\n" +`, Python's adjacent literals, a shell string
+// continued with backslashes) into the block it stands for. rest is the
+// text after line.
+func (d *decoder) keyBlock(lineNo int, line, rest []byte) {
+	at := bytes.Index(line, pemBegin)
+	end := pemEnd
+	if at < 0 || !bytes.Contains(line[at:], pemKey) {
+		if at = bytes.Index(line, puttyBegin); at < 0 {
+			return
+		}
+		end = puttyEnd
+	}
+	trimmed := bytes.TrimRight(line, " \t\r")
+	quoted := bytes.ContainsAny(line[:at], "\"'`")
+	if !quoted && !bytes.HasSuffix(trimmed, []byte{'\\'}) {
+		return // a plain block: the rules read it as it is
+	}
+	var block []byte
+	// The marker's literal opened just before it, with the quote nearest.
+	in := byte(0)
+	if quoted {
+		in = line[bytes.LastIndexAny(line[:at], "\"'`")]
+	}
+	add := func(l []byte) {
+		var part []byte
+		part, in = literalText(l, in)
+		if len(part) > 0 {
+			if len(block) > 0 {
+				block = append(block, '\n')
+			}
+			block = append(block, part...)
+		}
+	}
+	add(line[at:])
+	for n := 0; n < maxBlock && len(rest) > 0 && !bytes.Contains(line, end); n++ {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			i = len(rest)
+		}
+		line, rest = rest[:i], rest[min(i+1, len(rest)):]
+		add(line)
+	}
+	if len(block) > maxValue {
+		return
+	}
+	d.take("concatenated", lineNo, trimmed, at, len(trimmed), block)
+}
+
+// literalText returns what one line of a key block contributes: the
+// contents of its string literals, escapes undone, or the line itself when
+// it holds none; without line breaks and continuation backslashes at its
+// ends. in is the quote of the literal open at the line's start (0 for
+// none); the one open at its end is returned.
+func literalText(line []byte, in byte) ([]byte, byte) {
+	var out []byte
+	sawQuote := in != 0
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case in == 0 && (c == '"' || c == '\'' || c == '`'):
+			in, sawQuote = c, true
+		case in == 0:
+		case c == in:
+			in = 0
+		case c == '\\' && i+1 < len(line):
+			i++
+			switch line[i] {
+			case 'n', 'r':
+				out = append(out, '\n')
+			case 't':
+				out = append(out, '\t')
+			default:
+				out = append(out, line[i])
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	if !sawQuote {
+		out = bytes.TrimSpace(line)
+	}
+	out = bytes.TrimRight(out, "\\ \t\r\n")
+	return bytes.TrimLeft(out, " \t"), in
+}

@@ -1,0 +1,77 @@
+package reader
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/fakekey"
+)
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name, text string
+		generated  bool
+		want       []string // "kind:value" for each decoded value, in order
+	}{
+		{"k8s data", "  KEY: {{enc base64}}hello-world-value{{enc end}}", false, []string{"base64:hello-world-value"}},
+		{"url alphabet, unpadded", "t={{enc base64url}}a?b>c~~hello??{{enc end}}", false, []string{"base64:a?b>c~~hello??"}},
+		{"random bytes", "  KEY: 3q2+7wABAgMEBQYHCAkKCwwNDg8Q", false, nil},
+		{"integrity hash", `"integrity": "sha512-{{enc base64}}not really a hash but text{{enc end}}"`, false, nil},
+		{"data URI", `src="data:text/plain;base64,{{enc base64}}plain text in a data uri{{enc end}}"`, false, nil},
+		{"identifier", "getUserAccountSettingsById", false, nil},
+		{"hex digest", "d41d8cd98f00b204e9800998ecf8427e", false, nil},
+		{"too short", "{{enc base64}}short{{enc end}}", false, nil},
+		{"generated file", "KEY: {{enc base64}}hello-world-value{{enc end}}", true, nil},
+		{"escaped quote", `"a = \"quoted value\""`, false, []string{`json:a = "quoted value"`}},
+		{"escaped line breaks only", `"line one\nline two"`, false, nil},
+		{"url escapes", "p=a%2Bb%2Fc%3Dd", false, []string{"url:p=a+b/c=d"}},
+		{"no escapes", "p=plain-value-here", false, nil},
+		{"key block in literals", "k = (\"-----BEGIN EC PRIVATE KEY-----\\n\"\n  \"AAAA\\n\"\n  \"-----END EC PRIVATE KEY-----\")", true,
+			[]string{"concatenated:-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"}},
+		{"plain key block", "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----", false, nil},
+		{"public key in literals", "k = \"-----BEGIN PUBLIC KEY-----\\n\" +", false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := DefaultBudget
+			var got []string
+			for _, d := range Decode([]byte(fakekey.Expand(tt.text)), tt.generated, &budget) {
+				got = append(got, d.Kind+":"+string(d.Text[d.Lo:d.Hi]))
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDecodeBudget checks that a text full of base64 decodes only as many
+// values as the budget allows.
+func TestDecodeBudget(t *testing.T) {
+	line := fakekey.Expand("v: {{enc base64}}some text value{{enc end}}\n")
+	text := strings.Repeat(line, 100)
+	budget := Budget{Values: 10, Bytes: 1 << 20}
+	if n := len(Decode([]byte(text), false, &budget)); n != 10 {
+		t.Errorf("decoded %d values with a budget of 10", n)
+	}
+	budget = Budget{Values: 1000, Bytes: 10 * len("v: some text value")}
+	if n := len(Decode([]byte(text), false, &budget)); n != 10 {
+		t.Errorf("decoded %d lines with a budget of 10 lines' bytes", n)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte("KEY: aGVsbG8td29ybGQtdmFsdWU=\n\"a\\\"b\\u00e9\" p=%2F\n"))
+	f.Add([]byte("k = (\"-----BEGIN RSA PRIVATE KEY-----\\n\"\n \"QUFB\"\n)"))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		budget := DefaultBudget
+		for _, d := range Decode(text, false, &budget) {
+			if d.Lo < 0 || d.Hi > len(d.Text) || d.Lo > d.Hi || d.Col < 1 || d.EndCol < d.Col {
+				t.Fatalf("bad decoded value %+v", d)
+			}
+			if c := d.Column(d.Hi - d.Lo); c < d.Col {
+				t.Fatalf("column %d before the span's %d", c, d.Col)
+			}
+		}
+	})
+}

@@ -1,0 +1,130 @@
+package scan
+
+import (
+	"bytes"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/reader"
+)
+
+// decodeDepth is how many layers of encoding are undone: a Kubernetes
+// Secret holding a base64 Docker config whose auth is base64 again is two.
+const decodeDepth = 2
+
+// hit is a finding in a scanned text, and how its secret was stored there.
+type hit struct {
+	detect.Finding
+	encoding string // "" when found as stored
+}
+
+// scanText scans text as stored, then the values reader.Decode finds
+// encoded in it; a decoded value's finding is placed at the encoded span.
+// Where a finding as stored and a decoded one overlap, the decoded one
+// stands only when it names a provider and the stored one is generic.
+func scanText(engine *detect.Engine, name string, text []byte) []hit {
+	budget := reader.BudgetFor(len(text))
+	return scanDecoded(engine, name, text, decodeDepth, &budget)
+}
+
+func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, budget *reader.Budget) []hit {
+	var hits []hit
+	for _, f := range engine.ScanFile(name, text) {
+		hits = append(hits, hit{Finding: f})
+	}
+	if depth == 0 {
+		return hits
+	}
+	stored := len(hits)
+	dropped := make([]bool, stored)
+	decoded := reader.Decode(text, detect.IsGenerated(name), budget)
+	if len(decoded) == 0 {
+		return hits
+	}
+	// The decoded lines are scanned as one text, each on lines of its own:
+	// one engine call rather than one per value (each costs a pass over
+	// the rules), and the next layer of encoding is looked for in all of
+	// them at once.
+	var joined []byte
+	starts := make([]int, len(decoded))
+	for i, d := range decoded {
+		starts[i] = len(joined)
+		joined = append(append(joined, d.Text...), '\n')
+	}
+	lines := lineStarts(joined)
+	for _, h := range scanDecoded(engine, name, joined, depth-1, budget) {
+		at := offsetIn(joined, lines, h.Line, h.Column)
+		i := sort.SearchInts(starts, at+1) - 1
+		d := decoded[i]
+		at -= starts[i]
+		if at < d.Lo || at >= d.Hi {
+			continue // outside the value: the line as stored has it
+		}
+		keep := true
+		for k := range stored {
+			s := &hits[k]
+			if s.Line != d.Line || s.EndColumn <= d.Col || s.Column >= d.EndCol {
+				continue
+			}
+			if s.Rule.Generic() && !h.Rule.Generic() {
+				dropped[k] = true
+			} else {
+				keep = false
+			}
+		}
+		for _, o := range hits[stored:] {
+			if o.Line == d.Line && o.Column == d.Col && o.Fingerprint == h.Fingerprint {
+				keep = false
+			}
+		}
+		if !keep {
+			continue
+		}
+		enc := d.Kind
+		if h.encoding != "" {
+			enc = h.encoding + " in " + d.Kind
+		}
+		col, end := d.Column(at-d.Lo), d.EndCol
+		if e := offsetIn(joined, lines, h.Line, h.EndColumn) - starts[i]; e <= d.Hi {
+			end = d.Column(e - d.Lo)
+		}
+		h.Line, h.Column, h.EndColumn, h.encoding = d.Line, col, max(end, col+1), enc
+		hits = append(hits, h)
+	}
+	out := hits[:0]
+	for i, h := range hits {
+		if i < stored && dropped[i] {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// lineStarts returns the offset of each line of text.
+func lineStarts(text []byte) []int {
+	starts := []int{0}
+	for at := 0; ; {
+		i := bytes.IndexByte(text[at:], '\n')
+		if i < 0 {
+			return starts
+		}
+		at += i + 1
+		starts = append(starts, at)
+	}
+}
+
+// offsetIn returns the byte offset in text of a 1-based line and rune
+// column, given the text's line starts.
+func offsetIn(text []byte, starts []int, line, col int) int {
+	if line < 1 || line > len(starts) {
+		return len(text)
+	}
+	at := starts[line-1]
+	for ; col > 1 && at < len(text); col-- {
+		_, size := utf8.DecodeRune(text[at:])
+		at += size
+	}
+	return at
+}

@@ -1,0 +1,120 @@
+package scan
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/internal/fakekey"
+)
+
+func testEngine(t *testing.T) *detect.Engine {
+	t.Helper()
+	e, err := testEngineB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func testEngineB() (*detect.Engine, error) { return detect.New(detect.Options{}) }
+
+// TestDecodedFindings checks that keys stored encoded are found with the
+// decoded secret's rule at the encoded span, and how they were stored.
+func TestDecodedFindings(t *testing.T) {
+	e := testEngine(t)
+	tests := []struct {
+		name, path, text string
+		rule, encoding   string
+		line, col        int
+	}{
+		{"k8s secret data", "secret.yaml",
+			"data:\n  OPENAI_API_KEY: {{enc base64}}sk-proj-{{alnum 74}}{{lit T3Blbk}}FJ{{alnum 74}}{{enc end}}\n",
+			"openai-api-key", "base64", 2, 19},
+		{"base64url without padding", "app.env",
+			"X={{enc base64url}}ghp_{{b62crc 30}}{{enc end}}\n", "github-token", "base64", 1, 3},
+		{"docker auth", "config.json",
+			`{"auths": {"r.acme.dev": {"auth": "{{enc base64}}ci:{{alnum 24}}{{enc end}}"}}}`,
+			"docker-config-auth", "base64", 1, 36},
+		{"docker config inside a k8s secret", "pull.yaml",
+			"data:\n  .dockerconfigjson: {{enc base64}}{\"auths\":{\"r.acme.dev\":{\"auth\":\"{{enc base64}}ci:{{alnum 24}}{{enc end}}\"}}}{{enc end}}\n",
+			"docker-config-auth", "base64 in base64", 2, 22},
+		{"token in base64 in base64", "x.yaml",
+			"v: {{enc base64}}token={{enc base64}}ghp_{{b62crc 30}}{{enc end}}{{enc end}}\n",
+			"github-token", "base64 in base64", 1, 4},
+		{"basic auth header", "call.sh",
+			`curl -H "Authorization: Basic {{enc base64}}deploy:{{alnum 22}}{{enc end}}" https://api.acme.dev`,
+			"http-basic-auth", "base64", 1, 31},
+		{"npmrc _auth", ".npmrc", "_auth={{enc base64}}ci:{{alnum 24}}{{enc end}}\n", "npmrc-auth", "base64", 1, 7},
+		{"escaped quotes", "cfg.json",
+			`{"code": "api_key = \"{{alnum 40}}\""}`, "generic-api-key", "json", 1, 23},
+		{"escaped slashes", "ci.json",
+			`{"env": "https:\/\/hooks.slack.com\/services\/T{{ualnum 10}}\/B{{ualnum 10}}\/{{alnum 24}}"}`,
+			"slack-webhook-url", "json", 1, 10},
+		{"URL-escaped key in a connection string", "storage.env",
+			"STORAGE=https://acme.blob.core.windows.net/?{{enc url}}AccountKey={{b64 40}}+/{{b64 43}}w=={{enc end}}\n",
+			"azure-storage-account-key", "url", 1, 58},
+		{"concatenated PEM (Go)", "key.go",
+			"const k = \"-----{{lit BEGIN}} RSA PRIVATE KEY-----\\n\" +\n\t\"MIIE{{b64 60}}\\n\" +\n\t\"{{b64 64}}\\n\" +\n\t\"-----{{lit END}} RSA PRIVATE KEY-----\\n\"\n",
+			"private-key", "concatenated", 1, 12},
+		{"PEM continued with backslashes (shell)", "key.sh",
+			"KEY=\"-----{{lit BEGIN}} OPENSSH PRIVATE KEY-----\\\n{{b64 70}}\\\n{{b64 70}}\\\n-----{{lit END}} OPENSSH PRIVATE KEY-----\"\n",
+			"private-key", "concatenated", 1, 6},
+		{"PuTTY key in literals (Python)", "ppk.py",
+			"PPK = (\"PuTTY-User-Key-File-3: ssh-ed25519\\n\"\n  \"Encryption: none\\n\"\n  \"Comment: ci\\n\"\n  \"Public-Lines: 2\\n\"\n  \"AAAAC3NzaC1lZDI1NTE5AAAA{{b64 44}}\\n\"\n  \"{{b64 20}}\\n\"\n  \"Private-Lines: 1\\n\"\n  \"AAAAI{{b64 43}}\\n\"\n  \"Private-MAC: {{hex 64}}\\n\")\n",
+			"putty-private-key", "concatenated", 1, 9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := fakekey.Expand(tt.text)
+			hits := scanText(e, tt.path, []byte(text))
+			var got []string
+			for _, h := range hits {
+				if h.Rule.ID == tt.rule && h.encoding == tt.encoding && h.Line == tt.line && h.Column == tt.col {
+					return
+				}
+				got = append(got, fmt.Sprintf("%s (%s) at %d:%d", h.Rule.ID, h.encoding, h.Line, h.Column))
+			}
+			t.Errorf("want %s (%s) at %d:%d; got %v", tt.rule, tt.encoding, tt.line, tt.col, got)
+		})
+	}
+}
+
+// TestDecodingAddsNoNoise runs the whole negative corpus of detect (lock
+// files, hashes, images, source maps, bundles, encoded lookalikes) through
+// the decoding scan: nothing it holds is a key, decoded or not.
+func TestDecodingAddsNoNoise(t *testing.T) {
+	e := testEngine(t)
+	files, err := filepath.Glob("../detect/testdata/corpus/negatives/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob negatives: %v (%d files)", err, len(files))
+	}
+	n := 0
+	for _, name := range files {
+		ar, err := txtar.ParseFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range ar.Files {
+			for seed := range uint64(3) {
+				text := fakekey.ExpandSeed(string(f.Data), seed+1)
+				jobs := []Job{{Path: f.Name, StartLine: 1, Text: []byte(text)}}
+				if nb, ok := notebookJobs(f.Name, []byte(text), nil, nil); ok {
+					jobs = nb
+				}
+				for _, j := range jobs {
+					for _, h := range scanText(e, j.Path, j.Text) {
+						t.Errorf("%s: %s: %s (%q) at line %d", filepath.Base(name), f.Name, h.Rule.ID, h.encoding, h.Line)
+					}
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no negative files scanned")
+	}
+}
