@@ -231,8 +231,11 @@ func (e *Engine) matchHits(r *Rule, ri int, text []byte, hits []int, out []candi
 	slices.Sort(hits)
 	hits = slices.Compact(hits)
 	window := 1
-	if r.multiLine {
+	switch {
+	case r.multiLine:
 		window = multiLineWindow
+	case r.context > 0: // the keyword's line and the lines it may enclose
+		window = r.context + 1
 	}
 	for i := 0; i < len(hits); {
 		start := lineStart(text, hits[i])
@@ -284,7 +287,7 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 				continue // the leading \b fails between two word bytes
 			}
 			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
-				out = e.accept(r, ri, text, p, m, out)
+				out = e.accept(r, ri, text, p, m, hits, out)
 				next = p + m[1]
 			}
 		}
@@ -301,22 +304,33 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 				re = r.anchoredRegexp()
 			}
 			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
-				out = e.accept(r, ri, text, p, m, out)
+				out = e.accept(r, ri, text, p, m, hits, out)
 				p += max(m[1], 1) - 1 // a search of the whole region resumes after the match
 			}
 		}
 		return out
 	}
 	for _, m := range r.compiled().FindAllSubmatchIndex(b, -1) {
-		out = e.accept(r, ri, text, reg.start, m, out)
+		out = e.accept(r, ri, text, reg.start, m, hits, out)
 	}
 	return out
 }
 
 // accept appends the match m (submatch offsets relative to base) if it
-// survives the allow comment, entropy, placeholder, validation and
-// allowlist filters.
-func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []candidate) []candidate {
+// survives the context, allow comment, entropy, placeholder, validation and
+// allowlist filters. hits are the rule's keyword offsets around the match,
+// sorted, which a context rule needs.
+func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, hits []int, out []candidate) []candidate {
+	if r.context > 0 {
+		if s := m[2*r.group]; s >= 0 && !inContext(text, hits, s+base, r.context) {
+			return out
+		}
+	}
+	return e.keep(r, ri, text, base, m, out)
+}
+
+// keep is accept without the context check.
+func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []candidate) []candidate {
 	start, end := m[2*r.group], m[2*r.group+1]
 	if start < 0 || start == end {
 		return out // the secret group did not take part
@@ -345,6 +359,54 @@ func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []c
 		return out
 	}
 	return append(out, candidate{rule: ri, start: start, end: end})
+}
+
+// maxContext bounds RuleSpec.Context: how far above a value its provider's
+// name may stand. A block header a dozen lines up is still close; further
+// away, a name is not evidence about the value.
+const maxContext = 12
+
+// inContext reports whether one of a context rule's keyword hits (sorted
+// offsets) stands where it names the value at offset secret: on the same
+// line before it, or on one of the n lines above that encloses that line,
+// that is, indented less than it and less than every non-blank line in
+// between (a YAML or JSON parent key, a Terraform or code block header).
+// This is how `mistral:` names the `api_key:` nested under it, and
+// `provider "cloudflare" {` the `api_token =` inside.
+func inContext(text []byte, hits []int, secret, n int) bool {
+	ls := lineStart(text, secret)
+	// The hits before the secret, nearest first.
+	i, _ := slices.BinarySearch(hits, secret)
+	if i > 0 && hits[i-1] >= ls {
+		return true
+	}
+	limit := indent(text[ls:]) // a line encloses when indented less than this
+	for ; n > 0 && limit > 0 && ls > 0 && i > 0; n-- {
+		end := ls - 1 // the "\n" ending the line above
+		ls = lineStart(text, end)
+		line := text[ls:end]
+		ind := indent(line)
+		if ind == len(bytes.TrimRight(line, "\r")) || ind >= limit {
+			continue // blank, or not enclosing
+		}
+		limit = ind
+		for i > 0 && hits[i-1] >= end {
+			i--
+		}
+		if i > 0 && hits[i-1] >= ls {
+			return true
+		}
+	}
+	return false
+}
+
+// indent returns how many spaces and tabs line begins with.
+func indent(line []byte) int {
+	n := 0
+	for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
+	}
+	return n
 }
 
 // allowed reports whether the user's configuration allows this secret.
