@@ -30,7 +30,7 @@ import (
 // Everything key-shaped is a fakekey template, expanded here with several
 // seeds, so the repository itself never holds a realistic key.
 
-var updateCorpus = flag.Bool("update", false, "rewrite testdata/corpus/RESULTS.md with the corpus results")
+var updateCorpus = flag.Bool("update", false, "rewrite testdata/corpus/RESULTS.md with the corpus results, and ../docs/providers.md")
 
 const (
 	corpusDir = "testdata/corpus"

@@ -272,6 +272,47 @@ func (e *Engine) matchHits(r *Rule, ri int, text []byte, hits []int, out []candi
 // there, anchored; the matches are the same as a search of the whole region
 // finds, since that search, too, takes the leftmost match after the previous.
 func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
+	if r.context > 0 || r.generic && !r.multiLine {
+		return e.searchLines(r, ri, text, reg, hits, out)
+	}
+	return e.searchSpan(r, ri, text, reg, hits, out)
+}
+
+// searchLines searches each line of reg apart, for rules whose regex keeps
+// to one line and that take context or are generic: a generic rule skips
+// the lines longer than maxGenericLine, whose matches accept drops, before
+// running at all. Otherwise one long minified line holding many keywords
+// would cost each of their rules a search of the whole line. A context
+// rule's accept sees all of reg's hits (the lines above count); other rules
+// see their line's, where an anchored rule tries its regex.
+func (e *Engine) searchLines(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
+	h := 0 // hits before h lie on earlier lines
+	for s := reg.start; s < reg.end; {
+		end := reg.end
+		if i := bytes.IndexByte(text[s:reg.end], '\n'); i >= 0 {
+			end = s + i
+		}
+		for h < len(hits) && hits[h] < s {
+			h++
+		}
+		k := h
+		for k < len(hits) && hits[k] <= end {
+			k++
+		}
+		if !r.generic || end-s <= maxGenericLine {
+			lineHits := hits[h:k]
+			if r.context > 0 {
+				lineHits = hits
+			}
+			out = e.searchSpan(r, ri, text, span{s, end}, lineHits, out)
+		}
+		s = end + 1
+	}
+	return out
+}
+
+// searchSpan is searchRegion for any rule, over the whole of reg.
+func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
 	b := text[reg.start:reg.end]
 	if r.need.n > 0 && !r.need.in(b) {
 		return out // lacks the run of key characters every match holds

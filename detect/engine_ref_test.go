@@ -52,6 +52,19 @@ func (e *Engine) refScan(text []byte) []Finding {
 		default:
 			continue
 		}
+		if r.generic && !r.multiLine {
+			// Such matches keep to one line, and none on a long line counts:
+			// search line by line, skipping long lines, as accept drops them.
+			var short []span
+			for _, reg := range regions {
+				for ln := lines.of(reg.start); ln < lines.count() && lines.start(ln) < reg.end; ln++ {
+					if l := lines.line(ln); len(l) <= maxGenericLine {
+						short = append(short, span{lines.start(ln), lines.start(ln) + len(l)})
+					}
+				}
+			}
+			regions = short
+		}
 		for _, reg := range regions {
 			for _, m := range r.compiled().FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
 				if r.context > 0 && m[2*r.group] >= 0 && !refInContext(lines, offs[ri], reg.start+m[2*r.group], r.context) {

@@ -24,6 +24,7 @@ var validators = map[string]validator{
 	"discord-bot-token": validDiscordBotToken, // Discord bot tokens (validate_code.go)
 	"generic-secret":    validGenericSecret,   // generic rules (filter.go)
 	"generic-password":  validGenericPassword, // generic password rule (filter.go)
+	"named-secret":      validNamedSecret,     // named long-tail providers (filter.go)
 }
 
 func validatorNames() []string {
