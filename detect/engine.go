@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -186,17 +187,24 @@ type candidate struct {
 // in the catalogue, and a finding lying inside another's span is dropped (an
 // id-shaped string inside a key block is part of that key).
 func (e *Engine) Scan(text []byte) []Finding {
-	return e.scan(text, true)
+	return e.scan(text, true, "")
 }
 
 // ScanFile is Scan for the content of the named file (a repository path):
 // in minified and generated files (lockfiles, *.min.js, go.sum, ...) only
 // provider rules run, since generic "name = value" matches there are noise.
+//
+// A context rule whose keyword occurs in the file's base name takes the
+// whole file as its context: every api_key in datadog.yaml is Datadog's.
 func (e *Engine) ScanFile(name string, text []byte) []Finding {
-	return e.scan(text, !IsGenerated(name))
+	return e.scan(text, !IsGenerated(name), strings.ToLower(path.Base(name)))
 }
 
-func (e *Engine) scan(text []byte, generic bool) []Finding {
+// namedByFile stands for the keyword hits of a context rule whose keyword
+// is in the file's name: inContext accepts every line for it. Never written.
+var namedByFile = []int{-1}
+
+func (e *Engine) scan(text []byte, generic bool, base string) []Finding {
 	if len(text) == 0 {
 		return nil
 	}
@@ -206,6 +214,10 @@ func (e *Engine) scan(text []byte, generic bool) []Finding {
 	cands := sc.cands[:0]
 	for ri, r := range e.rules {
 		if r.generic && !generic {
+			continue
+		}
+		if r.context > 0 && base != "" && containsAny(base, r.keywords) {
+			cands = e.searchLines(r, ri, text, span{0, len(text)}, namedByFile, cands)
 			continue
 		}
 		if len(r.keywords) == 0 {
@@ -415,6 +427,9 @@ const maxContext = 12
 // This is how `mistral:` names the `api_key:` nested under it, and
 // `provider "cloudflare" {` the `api_token =` inside.
 func inContext(text []byte, hits []int, secret, n int) bool {
+	if len(hits) > 0 && hits[0] < 0 {
+		return true // the file's name names the provider (namedByFile)
+	}
 	ls := lineStart(text, secret)
 	// The hits before the secret, nearest first.
 	i, _ := slices.BinarySearch(hits, secret)
@@ -435,6 +450,16 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 			i--
 		}
 		if i > 0 && hits[i-1] >= ls {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
 			return true
 		}
 	}

@@ -258,6 +258,14 @@ func TestContextRule(t *testing.T) {
 			}
 		})
 	}
+	// A file named after the provider is context for all its lines.
+	text := []byte("site: eu\nkey: " + v + "\n")
+	if got := e.ScanFile("deploy/ACME.yaml", text); len(got) != 1 || got[0].Line != 2 {
+		t.Errorf("acme.yaml: %d findings, want one at line 2", len(got))
+	}
+	if got := e.ScanFile("deploy/other.yaml", text); len(got) != 0 {
+		t.Errorf("other.yaml: %d findings, want none", len(got))
+	}
 }
 
 // TestNewLeavesOptionsAlone: New reads the caller's rules and never writes
