@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyguard/keyguard/detect/internal/named"
 	"gopkg.in/yaml.v3"
 )
 
@@ -52,14 +53,29 @@ func loadBuiltin() ([]RuleSpec, error) {
 
 // parseCatalogue decodes a rules document strictly: an unknown field is an
 // error, because a misspelt "secretgroup" would otherwise silently become 0.
+// Entries of the named-provider table (named:) expand into rules after the
+// document's own, as detect/internal/gencatalogue expands them.
 func parseCatalogue(data []byte) ([]RuleSpec, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var c struct {
-		Rules []RuleSpec `yaml:"rules"`
+		Rules []RuleSpec    `yaml:"rules"`
+		Named []named.Entry `yaml:"named"`
 	}
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("decode rules: %w", err)
+	}
+	for i := range c.Named {
+		r, err := c.Named[i].Rule()
+		if err != nil {
+			return nil, err
+		}
+		c.Rules = append(c.Rules, RuleSpec{
+			ID: r.ID, Description: r.Description, Provider: r.Provider, Keywords: r.Keywords,
+			Regex: r.Regex, SecretGroup: r.SecretGroup, Entropy: r.Entropy, EnvVar: r.EnvVar,
+			Revoke: r.Revoke, Validate: r.Validate, Generic: r.Generic, Context: r.Context,
+			Examples: Examples{Match: r.Match, NoMatch: r.NoMatch},
+		})
 	}
 	return c.Rules, nil
 }

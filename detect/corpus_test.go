@@ -19,7 +19,7 @@ import (
 // must produce no finding, all fakekey templates expanded with several
 // seeds.
 
-var updateCorpus = flag.Bool("update", false, "rewrite testdata/corpus/RESULTS.md with the corpus results")
+var updateCorpus = flag.Bool("update", false, "rewrite testdata/corpus/RESULTS.md with the corpus results, and ../docs/providers.md")
 
 const corpusDir = "testdata/corpus"
 

@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -186,17 +187,24 @@ type candidate struct {
 // in the catalogue, and a finding lying inside another's span is dropped (an
 // id-shaped string inside a key block is part of that key).
 func (e *Engine) Scan(text []byte) []Finding {
-	return e.scan(text, true)
+	return e.scan(text, true, "")
 }
 
 // ScanFile is Scan for the content of the named file (a repository path):
 // in minified and generated files (lockfiles, *.min.js, go.sum, ...) only
 // provider rules run, since generic "name = value" matches there are noise.
+//
+// A context rule whose keyword occurs in the file's base name takes the
+// whole file as its context: every api_key in datadog.yaml is Datadog's.
 func (e *Engine) ScanFile(name string, text []byte) []Finding {
-	return e.scan(text, !IsGenerated(name))
+	return e.scan(text, !IsGenerated(name), strings.ToLower(path.Base(name)))
 }
 
-func (e *Engine) scan(text []byte, generic bool) []Finding {
+// namedByFile stands for the keyword hits of a context rule whose keyword
+// is in the file's name: inContext accepts every line for it. Never written.
+var namedByFile = []int{-1}
+
+func (e *Engine) scan(text []byte, generic bool, base string) []Finding {
 	if len(text) == 0 {
 		return nil
 	}
@@ -206,6 +214,10 @@ func (e *Engine) scan(text []byte, generic bool) []Finding {
 	cands := sc.cands[:0]
 	for ri, r := range e.rules {
 		if r.generic && !generic {
+			continue
+		}
+		if r.context > 0 && base != "" && containsAny(base, r.keywords) {
+			cands = e.searchLines(r, ri, text, span{0, len(text)}, namedByFile, cands)
 			continue
 		}
 		if len(r.keywords) == 0 {
@@ -231,8 +243,11 @@ func (e *Engine) matchHits(r *Rule, ri int, text []byte, hits []int, out []candi
 	slices.Sort(hits)
 	hits = slices.Compact(hits)
 	window := 1
-	if r.multiLine {
+	switch {
+	case r.multiLine:
 		window = multiLineWindow
+	case r.context > 0: // the keyword's line and the lines it may enclose
+		window = r.context + 1
 	}
 	for i := 0; i < len(hits); {
 		start := lineStart(text, hits[i])
@@ -269,6 +284,47 @@ func (e *Engine) matchHits(r *Rule, ri int, text []byte, hits []int, out []candi
 // there, anchored; the matches are the same as a search of the whole region
 // finds, since that search, too, takes the leftmost match after the previous.
 func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
+	if r.context > 0 || r.generic && !r.multiLine {
+		return e.searchLines(r, ri, text, reg, hits, out)
+	}
+	return e.searchSpan(r, ri, text, reg, hits, out)
+}
+
+// searchLines searches each line of reg apart, for rules whose regex keeps
+// to one line and that take context or are generic: a generic rule skips
+// the lines longer than maxGenericLine, whose matches accept drops, before
+// running at all. Otherwise one long minified line holding many keywords
+// would cost each of their rules a search of the whole line. A context
+// rule's accept sees all of reg's hits (the lines above count); other rules
+// see their line's, where an anchored rule tries its regex.
+func (e *Engine) searchLines(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
+	h := 0 // hits before h lie on earlier lines
+	for s := reg.start; s < reg.end; {
+		end := reg.end
+		if i := bytes.IndexByte(text[s:reg.end], '\n'); i >= 0 {
+			end = s + i
+		}
+		for h < len(hits) && hits[h] < s {
+			h++
+		}
+		k := h
+		for k < len(hits) && hits[k] <= end {
+			k++
+		}
+		if !r.generic || end-s <= maxGenericLine {
+			lineHits := hits[h:k]
+			if r.context > 0 {
+				lineHits = hits
+			}
+			out = e.searchSpan(r, ri, text, span{s, end}, lineHits, out)
+		}
+		s = end + 1
+	}
+	return out
+}
+
+// searchSpan is searchRegion for any rule, over the whole of reg.
+func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
 	b := text[reg.start:reg.end]
 	if r.need.n > 0 && !r.need.in(b) {
 		return out // lacks the run of key characters every match holds
@@ -284,7 +340,7 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 				continue // the leading \b fails between two word bytes
 			}
 			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
-				out = e.accept(r, ri, text, p, m, out)
+				out = e.accept(r, ri, text, p, m, hits, out)
 				next = p + m[1]
 			}
 		}
@@ -301,22 +357,33 @@ func (e *Engine) searchRegion(r *Rule, ri int, text []byte, reg span, hits []int
 				re = r.anchoredRegexp()
 			}
 			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
-				out = e.accept(r, ri, text, p, m, out)
+				out = e.accept(r, ri, text, p, m, hits, out)
 				p += max(m[1], 1) - 1 // a search of the whole region resumes after the match
 			}
 		}
 		return out
 	}
 	for _, m := range r.compiled().FindAllSubmatchIndex(b, -1) {
-		out = e.accept(r, ri, text, reg.start, m, out)
+		out = e.accept(r, ri, text, reg.start, m, hits, out)
 	}
 	return out
 }
 
 // accept appends the match m (submatch offsets relative to base) if it
-// survives the allow comment, entropy, placeholder, validation and
-// allowlist filters.
-func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []candidate) []candidate {
+// survives the context, allow comment, entropy, placeholder, validation and
+// allowlist filters. hits are the rule's keyword offsets around the match,
+// sorted, which a context rule needs.
+func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, hits []int, out []candidate) []candidate {
+	if r.context > 0 {
+		if s := m[2*r.group]; s >= 0 && !inContext(text, hits, s+base, r.context) {
+			return out
+		}
+	}
+	return e.keep(r, ri, text, base, m, out)
+}
+
+// keep is accept without the context check.
+func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []candidate) []candidate {
 	start, end := m[2*r.group], m[2*r.group+1]
 	if start < 0 || start == end {
 		return out // the secret group did not take part
@@ -345,6 +412,67 @@ func (e *Engine) accept(r *Rule, ri int, text []byte, base int, m []int, out []c
 		return out
 	}
 	return append(out, candidate{rule: ri, start: start, end: end})
+}
+
+// maxContext bounds RuleSpec.Context: how far above a value its provider's
+// name may stand. A block header a dozen lines up is still close; further
+// away, a name is not evidence about the value.
+const maxContext = 12
+
+// inContext reports whether one of a context rule's keyword hits (sorted
+// offsets) stands where it names the value at offset secret: on the same
+// line before it, or on one of the n lines above that encloses that line,
+// that is, indented less than it and less than every non-blank line in
+// between (a YAML or JSON parent key, a Terraform or code block header).
+// This is how `mistral:` names the `api_key:` nested under it, and
+// `provider "cloudflare" {` the `api_token =` inside.
+func inContext(text []byte, hits []int, secret, n int) bool {
+	if len(hits) > 0 && hits[0] < 0 {
+		return true // the file's name names the provider (namedByFile)
+	}
+	ls := lineStart(text, secret)
+	// The hits before the secret, nearest first.
+	i, _ := slices.BinarySearch(hits, secret)
+	if i > 0 && hits[i-1] >= ls {
+		return true
+	}
+	limit := indent(text[ls:]) // a line encloses when indented less than this
+	for ; n > 0 && limit > 0 && ls > 0 && i > 0; n-- {
+		end := ls - 1 // the "\n" ending the line above
+		ls = lineStart(text, end)
+		line := text[ls:end]
+		ind := indent(line)
+		if ind == len(bytes.TrimRight(line, "\r")) || ind >= limit {
+			continue // blank, or not enclosing
+		}
+		limit = ind
+		for i > 0 && hits[i-1] >= end {
+			i--
+		}
+		if i > 0 && hits[i-1] >= ls {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAny reports whether s holds one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indent returns how many spaces and tabs line begins with.
+func indent(line []byte) int {
+	n := 0
+	for n < len(line) && (line[n] == ' ' || line[n] == '\t') {
+		n++
+	}
+	return n
 }
 
 // allowed reports whether the user's configuration allows this secret.

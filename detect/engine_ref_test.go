@@ -27,6 +27,7 @@ func (e *Engine) refScan(text []byte) []Finding {
 	}
 	lines := newLineIndex(text)
 	hits := make([][]int, len(e.rules))
+	offs := make([][]int, len(e.rules)) // keyword offsets, for context rules
 	if e.automaton() != nil {
 		lower := lowerASCII(text)
 		for _, m := range refAutomaton(e).FindAllOverlapping(lower) {
@@ -35,6 +36,7 @@ func (e *Engine) refScan(text []byte) []Finding {
 				if h := hits[ri]; len(h) == 0 || h[len(h)-1] != ln {
 					hits[ri] = append(h, ln)
 				}
+				offs[ri] = append(offs[ri], m.Start)
 			}
 		}
 	}
@@ -50,9 +52,25 @@ func (e *Engine) refScan(text []byte) []Finding {
 		default:
 			continue
 		}
+		if r.generic && !r.multiLine {
+			// Such matches keep to one line, and none on a long line counts:
+			// search line by line, skipping long lines, as accept drops them.
+			var short []span
+			for _, reg := range regions {
+				for ln := lines.of(reg.start); ln < lines.count() && lines.start(ln) < reg.end; ln++ {
+					if l := lines.line(ln); len(l) <= maxGenericLine {
+						short = append(short, span{lines.start(ln), lines.start(ln) + len(l)})
+					}
+				}
+			}
+			regions = short
+		}
 		for _, reg := range regions {
 			for _, m := range r.compiled().FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
-				cands = e.accept(r, ri, text, reg.start, m, cands)
+				if r.context > 0 && m[2*r.group] >= 0 && !refInContext(lines, offs[ri], reg.start+m[2*r.group], r.context) {
+					continue
+				}
+				cands = e.keep(r, ri, text, reg.start, m, cands)
 			}
 		}
 	}
@@ -83,6 +101,9 @@ func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
 	if r.multiLine {
 		extra = multiLineWindow - 1
 	}
+	if r.context > 0 {
+		extra = r.context
+	}
 	var out []span
 	for _, ln := range hitLines {
 		s := span{lines.start(ln), lines.start(min(ln+extra+1, lines.count()))}
@@ -93,6 +114,51 @@ func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
 		out = append(out, s)
 	}
 	return out
+}
+
+// refInContext is inContext by its definition: some keyword offset lies on
+// the secret's line before it, or on a line at most n above whose indent is
+// less than that of every non-blank line after it up to the secret's.
+func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
+	ln := lines.of(secret)
+	for _, o := range offs {
+		k := lines.of(o)
+		if k == ln && o < secret {
+			return true
+		}
+		if k >= ln || k < ln-n {
+			continue
+		}
+		ind := refIndent(lines.line(k))
+		ok := ind >= 0
+		for j := k + 1; j <= ln && ok; j++ {
+			if d := refIndent(lines.line(j)); d >= 0 && d <= ind {
+				ok = false
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// refIndent is the width of line's leading blanks, or -1 for a blank line.
+func refIndent(line []byte) int {
+	trimmed := bytes.TrimLeft(line, " \t")
+	if len(bytes.TrimRight(trimmed, "\r")) == 0 {
+		return -1
+	}
+	return len(line) - len(trimmed)
+}
+
+// line returns line n without its "\n".
+func (l *lineIndex) line(n int) []byte {
+	end := l.start(n + 1)
+	if end > l.starts[n] && l.text[end-1] == '\n' {
+		end--
+	}
+	return l.text[l.starts[n]:end]
 }
 
 // lineIndex maps byte offsets to 0-based lines.
@@ -195,6 +261,7 @@ func equivalenceEngines(t testing.TB) map[string]*Engine {
 		{ID: "user-dash", Keywords: []string{"-tok-"}, Regex: `\b-tok-[0-9]{12}`},
 		{ID: "user-multiline", Keywords: []string{"begin blob"}, Regex: `BEGIN BLOB\n([A-Za-z0-9]{20,}\n)+END`},
 		{ID: "user-name-first", Keywords: []string{"_key="}, Regex: `(?i)(?:api|sec)_key=([a-z0-9]{12})`, SecretGroup: 1},
+		{ID: "user-context", Keywords: []string{"acme"}, Context: 3, Regex: `(?i)token[ \t]*[:=][ \t]*([a-z0-9]{12})\b`, SecretGroup: 1},
 	}
 	engines := map[string]*Engine{"built-in": newTestEngine(t)}
 	e, err := New(Options{Extra: extra})
@@ -210,7 +277,10 @@ func TestScanMatchesReference(t *testing.T) {
 	texts["user rules"] = []byte("kg-0123456789abcdef01234567 x\nab_corp_q8r7s6t5u4v3w2x1y0z9 ab_CORP_q8r7s6t5u4v3w2x1y0z9\n" +
 		"KELVIN_Q8R7S6T5U4V3W2X1 \u212aelvin_q8r7s6t5u4v3w2x1 kelvin_q8r7s6t5u4v3w2x1\n" +
 		"a-tok-012345678901 -tok-012345678901 x-tok-012345678901\nBEGIN BLOB\nabcdefghijklmnopqrstuvwxyz\nEND\n" +
-		"api_key=q8r7s6t5u4v3 SEC_KEY=q8r7s6t5u4v3 \u017fec_key=q8r7s6t5u4v3\nx \u017fec_key=q8r7s6t5u4v3\n")
+		"api_key=q8r7s6t5u4v3 SEC_KEY=q8r7s6t5u4v3 \u017fec_key=q8r7s6t5u4v3\nx \u017fec_key=q8r7s6t5u4v3\n" +
+		"acme_token=q8r7s6t5u4v3 token=q8r7s6t5u4v3 acme\nacme:\n  x: 1\n\n  token: q8r7s6t5u4v3\n  \t\n    token: q8r7s6t5u4v3\n" +
+		"token: q8r7s6t5u4v3\n  acme:\n token: q8r7s6t5u4v3\n\tacme {\r\n\t\ttoken = q8r7s6t5u4v3\r\n  \r\n\t\t\ttoken = q8r7s6t5u4v3\n" +
+		"acme:\n  a:\n    b:\n      c:\n        token: q8r7s6t5u4v3\n")
 	for name, e := range equivalenceEngines(t) {
 		found := 0
 		for what, text := range texts {

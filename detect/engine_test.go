@@ -191,6 +191,9 @@ func TestNewErrors(t *testing.T) {
 		{"missing id", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.ID = "" })}}, `rule "#1": missing id`},
 		{"empty keyword", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Keywords = []string{""} })}}, "empty keyword"},
 		{"entropy out of range", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Entropy = 9 })}}, "entropy"},
+		{"context out of range", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Context = maxContext + 1 })}}, "context"},
+		{"context without keywords", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Context = 2; s.Keywords = nil })}}, "context needs keywords"},
+		{"multi-line context rule", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.Context = 2; s.Regex = `corp_\n[a-z]{32}` })}}, "keep to one line"},
 		{"duplicate of a built-in", Options{Extra: []RuleSpec{with(func(s *RuleSpec) { s.ID = "github-token" })}}, `"github-token": duplicate id`},
 		{"duplicate user rules", Options{Extra: []RuleSpec{ok, ok}}, `"corp-token": duplicate id`},
 		{"unknown disabled id", Options{Disabled: []string{"github-tokens"}}, `"github-tokens": no such rule`},
@@ -209,6 +212,59 @@ func TestNewErrors(t *testing.T) {
 	// The same options minus the fault are accepted.
 	if _, err := New(Options{Extra: []RuleSpec{ok}, Disabled: []string{"github-token"}}); err != nil {
 		t.Errorf("valid options rejected: %v", err)
+	}
+}
+
+// TestContextRule pins where a context rule's keyword may stand: on the
+// value's line before it, or on a line up to Context lines above that
+// encloses the value's (a parent key, a block header).
+func TestContextRule(t *testing.T) {
+	rule := RuleSpec{
+		ID: "acme-key", Keywords: []string{"acme"}, Context: 3, SecretGroup: 1,
+		Regex: `(?i)key[ \t]*[:=][ \t]*"?([a-z0-9]{12})\b`,
+	}
+	e, err := newEngine(nil, Options{Extra: []RuleSpec{rule}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const v = "q8r7s6t5u4v3"
+	tests := []struct {
+		name, text string
+		want       int // line of the finding; 0 = none
+	}{
+		{"same line, before", "ACME_KEY=" + v, 1},
+		{"same line, after", "key=" + v + " # acme", 0},
+		{"nested YAML", "acme:\n  key: " + v, 2},
+		{"deeper YAML, siblings between", "acme:\n  site: eu\n  opts:\n    x: 1\n  key: " + v, 0}, // 4 lines up: beyond Context
+		{"siblings within reach", "acme:\n  site: eu\n\n  key: " + v, 4},
+		{"Terraform block", "provider \"acme\" {\n  key = \"" + v + "\"\n}", 2},
+		{"CRLF and tabs", "acme {\r\n\tkey = " + v + "\r\n}", 2},
+		{"sibling, not parent", "acme: 1\nkey: " + v, 0},
+		{"closed block", "acme:\n  a: 1\nother:\n  key: " + v, 0},
+		{"less indented value", "  acme:\nkey: " + v, 0},
+		{"comment above at the same indent", "# acme\nkey = " + v, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := e.Scan([]byte(tt.text))
+			if err := sameFindings(got, e.refScan([]byte(tt.text))); err != nil {
+				t.Errorf("differs from the reference scan: %v", err)
+			}
+			switch {
+			case tt.want == 0 && len(got) > 0:
+				t.Errorf("finding at line %d, want none", got[0].Line)
+			case tt.want > 0 && (len(got) != 1 || got[0].Line != tt.want):
+				t.Errorf("%d findings, want one at line %d", len(got), tt.want)
+			}
+		})
+	}
+	// A file named after the provider is context for all its lines.
+	text := []byte("site: eu\nkey: " + v + "\n")
+	if got := e.ScanFile("deploy/ACME.yaml", text); len(got) != 1 || got[0].Line != 2 {
+		t.Errorf("acme.yaml: %d findings, want one at line 2", len(got))
+	}
+	if got := e.ScanFile("deploy/other.yaml", text); len(got) != 0 {
+		t.Errorf("other.yaml: %d findings, want none", len(got))
 	}
 }
 

@@ -315,6 +315,24 @@ func validGenericSecret(v string) bool {
 	return false
 }
 
+// validNamedSecret accepts a value that a named-provider rule found (the
+// provider's name nearby, a key-like name, the documented length) if it is
+// a plausible random literal: two character classes, the entropy a random
+// value of its length and alphabet shows, and no fixture word or hand-typed
+// run. Unlike validGenericSecret it does not reject values that read as
+// names, since the context already says what the value is, and about one
+// random mixed-case key in a thousand reads as a name.
+func validNamedSecret(v string) bool {
+	lower := strings.ToLower(v)
+	for _, w := range genericWords {
+		if strings.Contains(lower, w) {
+			return false
+		}
+	}
+	return charClasses(v, false) >= 2 && !isInterleavedWalk(v) && !isRepetition(v) &&
+		shannonEntropy(v) >= entropyFloor(v)
+}
+
 // validGenericPassword accepts a value assigned to a password name only if
 // it looks typed or generated: 12+ characters, at least three of lower,
 // upper, digit and symbol, and not a stored hash or a reference.

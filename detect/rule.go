@@ -35,7 +35,12 @@ type RuleSpec struct {
 	Revoke      string   `yaml:"revoke"`      // URL where the user revokes or rotates the secret
 	Validate    string   `yaml:"validate"`    // name of an offline structural check (see validate.go); "" = none
 	Generic     bool     `yaml:"generic"`     // no provider prefix: skipped in minified or generated files and long lines
-	Examples    Examples `yaml:"examples"`
+	// Context makes the keywords context rather than part of the match: a
+	// match counts when one of them starts on the secret's line before the
+	// secret, or on one of the Context lines above that encloses it (see
+	// inContext). 0 = off; at most maxContext.
+	Context  int      `yaml:"context"`
+	Examples Examples `yaml:"examples"`
 
 	family string // the catalogue file it came from; "user" for .keyguard.yaml rules
 }
@@ -65,6 +70,7 @@ type Rule struct {
 	pattern  string
 	group    int
 	entropy  float64
+	context  int // RuleSpec.Context
 
 	// Derived from the regex on first use (see analyze.go).
 	prepOnce  sync.Once
@@ -92,6 +98,10 @@ func validateSpec(s *RuleSpec) error {
 		return fmt.Errorf("secretGroup %d is negative", s.SecretGroup)
 	case s.Entropy < 0 || s.Entropy > 8:
 		return fmt.Errorf("entropy %v is outside 0..8 bits per character", s.Entropy)
+	case s.Context < 0 || s.Context > maxContext:
+		return fmt.Errorf("context %d is outside 0..%d lines", s.Context, maxContext)
+	case s.Context > 0 && len(s.Keywords) == 0:
+		return errors.New("context needs keywords: they are the context")
 	}
 	for _, k := range s.Keywords {
 		if k == "" {
@@ -129,6 +139,7 @@ func initRule(r *Rule, s *RuleSpec, index int, builtin bool) {
 		pattern:     s.Regex,
 		group:       s.SecretGroup,
 		entropy:     s.Entropy,
+		context:     s.Context,
 	}
 }
 
@@ -144,8 +155,14 @@ func (r *Rule) prepare() error {
 			return
 		}
 		r.multiLine = matchesNewline(tree)
+		if r.context > 0 && r.multiLine {
+			r.prepErr = errors.New("a context rule's regex must keep to one line")
+			return
+		}
 		r.need = requiredRun(tree)
-		r.anchor = anchorable(tree, r.keywords)
+		if r.context == 0 { // a context rule's matches need not start at its keyword
+			r.anchor = anchorable(tree, r.keywords)
+		}
 		if !r.anchor.ok || len(r.keywords) == 0 {
 			r.lead = leads(tree)
 		}

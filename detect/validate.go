@@ -30,6 +30,7 @@ var validators = map[string]validator{
 	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
+	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
 }
 
 func validatorNames() []string {

@@ -45,10 +45,14 @@ func TestDecodedFindings(t *testing.T) {
 		{"token in base64 in base64", "x.yaml",
 			"v: {{enc base64}}token={{enc base64}}ghp_{{b62crc 30}}{{enc end}}{{enc end}}\n",
 			"github-token", "base64 in base64", 1, 4},
-		{"basic auth header", "call.sh",
-			`curl -H "Authorization: Basic {{enc base64}}deploy:{{alnum 22}}{{enc end}}" https://api.acme.dev`,
-			"http-basic-auth", "base64", 1, 31},
-		{"npmrc _auth", ".npmrc", "_auth={{enc base64}}ci:{{alnum 24}}{{enc end}}\n", "npmrc-auth", "base64", 1, 7},
+		// Outside a curl command line (curl-auth-header takes the stored
+		// value there), the header's value is decoded.
+		{"basic auth header", "call.py",
+			`r = get(url, headers={"Authorization": "Basic {{enc base64}}deploy:{{alnum 22}}{{enc end}}"})`,
+			"http-basic-auth", "base64", 1, 47},
+		// The stored base64 is itself a finding (npm-basic-auth checks that it
+		// decodes to a credential); it wins the span over the decoded one.
+		{"npmrc _auth", ".npmrc", "_auth={{enc base64}}ci:{{alnum 24}}{{enc end}}\n", "npm-basic-auth", "", 1, 7},
 		{"escaped quotes", "cfg.json",
 			`{"code": "api_key = \"{{alnum 40}}\""}`, "generic-api-key", "json", 1, 23},
 		{"escaped slashes", "ci.json",

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/keyguard/keyguard/detect/internal/named"
 	"gopkg.in/yaml.v3"
 )
 
@@ -37,6 +38,7 @@ type spec struct {
 	Revoke      string   `yaml:"revoke"`
 	Validate    string   `yaml:"validate"`
 	Generic     bool     `yaml:"generic"`
+	Context     int      `yaml:"context"`
 	Examples    struct {
 		Match   []string `yaml:"match"`
 		NoMatch []string `yaml:"nomatch"`
@@ -96,10 +98,22 @@ func decode(name string) ([]spec, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var c struct {
-		Rules []spec `yaml:"rules"`
+		Rules []spec        `yaml:"rules"`
+		Named []named.Entry `yaml:"named"`
 	}
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s: decode rules: %w", name, err)
+	}
+	for i := range c.Named {
+		r, err := c.Named[i].Rule()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		c.Rules = append(c.Rules, spec{
+			ID: r.ID, Description: r.Description, Provider: r.Provider, Keywords: r.Keywords,
+			Regex: r.Regex, SecretGroup: r.SecretGroup, Entropy: r.Entropy, EnvVar: r.EnvVar,
+			Revoke: r.Revoke, Validate: r.Validate, Generic: r.Generic, Context: r.Context,
+		})
 	}
 	return c.Rules, nil
 }
@@ -138,6 +152,9 @@ func writeSpec(b *bytes.Buffer, s *spec, family string) {
 	str("Validate", s.Validate)
 	if s.Generic {
 		b.WriteString("\t\tGeneric: true,\n")
+	}
+	if s.Context != 0 {
+		fmt.Fprintf(b, "\t\tContext: %d,\n", s.Context)
 	}
 	str("family", family)
 	b.WriteString("\t},\n")
