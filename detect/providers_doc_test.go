@@ -46,6 +46,8 @@ func renderProviders(specs []RuleSpec) []byte {
 	})
 	var b bytes.Buffer
 	b.WriteString("# Providers keyguard detects\n\n")
+	b.WriteString("For people who want to know whether keyguard knows their provider's keys,\n")
+	b.WriteString("which rule id to disable, or where to revoke a key it found.\n\n")
 	b.WriteString("Generated from the rule catalogue (`detect/rules/*.yaml`) by\n")
 	b.WriteString("`go test ./detect/ -run TestProvidersDoc -update`; a test fails while it is stale.\n")
 	fmt.Fprintf(&b, "%d provider families, %d rules. Each row gives the rules that report the\n", len(fams), len(specs))
