@@ -280,7 +280,9 @@ func commands(stdout, stderr io.Writer) *cli.App {
 							if c.NArg() != 2 {
 								return usageErrorf("hook pre-push takes the remote's name and URL, as git passes them (got %d arguments)", c.NArg())
 							}
-							repo, err := git.Open(c.Context, ".")
+							// A push from a bare repository (git push --mirror from
+							// a mirror clone that a template guards) is checked too.
+							repo, err := git.OpenHistory(c.Context, ".")
 							if err != nil {
 								return err
 							}

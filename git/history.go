@@ -26,8 +26,8 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 		args = append(args, "--all")
 	}
 	for _, rev := range revs {
-		if strings.HasPrefix(rev, "-") {
-			return nil, fmt.Errorf("revision %q: must not start with '-'", rev)
+		if strings.HasPrefix(rev, "-") && !refOption(rev) {
+			return nil, fmt.Errorf("revision %q: must not start with '-' (the options that choose refs are %s)", rev, strings.Join(refOptions, ", "))
 		}
 	}
 	args = append(args, revs...)
@@ -46,6 +46,25 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 			Merge: strings.Contains(strings.TrimSpace(f[4]), " ")})
 	}
 	return commits, nil
+}
+
+// refOptions are the git log options a history scan passes on: they choose
+// which refs to start from (--exclude=refs/pull/* --all: every ref but
+// GitHub's pull requests), and none can change the output keyguard parses.
+var refOptions = []string{"--all", "--branches[=PATTERN]", "--tags[=PATTERN]", "--remotes[=PATTERN]", "--glob=PATTERN", "--exclude=PATTERN", "--not"}
+
+// refOption reports whether arg is one of refOptions.
+func refOption(arg string) bool {
+	name, value, hasValue := strings.Cut(arg, "=")
+	switch name {
+	case "--all", "--not":
+		return !hasValue
+	case "--branches", "--tags", "--remotes":
+		return true
+	case "--glob", "--exclude":
+		return hasValue && value != ""
+	}
+	return false
 }
 
 // MergeDiffs streams what each merge commit adds beyond a plain merge of its
