@@ -25,10 +25,8 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 	if len(revs) == 0 {
 		args = append(args, "--all")
 	}
-	for _, rev := range revs {
-		if strings.HasPrefix(rev, "-") && !refOption(rev) {
-			return nil, fmt.Errorf("revision %q: must not start with '-' (the options that choose refs are %s)", rev, strings.Join(refOptions, ", "))
-		}
+	if err := checkRevs(revs); err != nil {
+		return nil, err
 	}
 	args = append(args, revs...)
 	args = append(args, "--")
@@ -52,6 +50,17 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 // which refs to start from (--exclude=refs/pull/* --all: every ref but
 // GitHub's pull requests), and none can change the output keyguard parses.
 var refOptions = []string{"--all", "--branches[=PATTERN]", "--tags[=PATTERN]", "--remotes[=PATTERN]", "--glob=PATTERN", "--exclude=PATTERN", "--not"}
+
+// checkRevs refuses a revision that git would take for an option, unless
+// it is one of refOptions.
+func checkRevs(revs []string) error {
+	for _, rev := range revs {
+		if strings.HasPrefix(rev, "-") && !refOption(rev) {
+			return fmt.Errorf("revision %q: must not start with '-' (the options that choose refs are %s)", rev, strings.Join(refOptions, ", "))
+		}
+	}
+	return nil
+}
 
 // refOption reports whether arg is one of refOptions.
 func refOption(arg string) bool {

@@ -83,7 +83,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		}
 		findings = res.Findings
 		sortHistory(findings)
-		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true}
+		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true, Fetched: res.Fetched, Shallow: res.Shallow}
 	default:
 		res, err := scan.Paths(ctx, scan.Options{Policy: env.policy, Repo: env.repo, Paths: o.Paths, Display: env.display})
 		if err != nil {
