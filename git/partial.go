@@ -15,36 +15,51 @@ import (
 
 // Promisors returns the remotes that a partial clone (git clone --filter)
 // fetches missing objects from, in git's order (extensions.partialClone
-// first, then every remote.<name>.promisor); none when the repository is
-// complete.
+// first, then every remote.<name>.promisor that is true), from one git
+// config; none when the repository is complete.
 func (r *Repo) Promisors(ctx context.Context) ([]string, error) {
-	var names []string
-	first, err := r.Config(ctx, "extensions.partialClone")
-	if err != nil {
-		return nil, err
-	}
-	if first != "" {
-		names = append(names, first)
-	}
-	cmd := r.command(ctx, "config", "-z", "--type=bool", "--get-regexp", `^remote\..*\.promisor$`)
+	cmd := r.command(ctx, "config", "-z", "--get-regexp", `^(extensions\.partialclone|remote\..*\.promisor)$`)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
 		if errors.As(err, &exitErr) && exitErr.ExitCode() == 1 {
-			return names, nil // none set
+			return nil, nil // none set: a complete repository
 		}
 		return nil, commandError([]string{"config", "--get-regexp"}, err, stderr.Bytes())
 	}
-	// -z: "remote.<name>.promisor\n<value>\0"
+	var first string
+	var rest []string
+	// -z: "<key>\n<value>\0", the key lowercased but for the remote's name
 	for _, rec := range splitZ(stdout.Bytes()) {
-		key, value, _ := strings.Cut(rec, "\n")
-		name := strings.TrimSuffix(strings.TrimPrefix(key, "remote."), ".promisor")
-		if value == "true" && name != first {
+		key, value, hasValue := strings.Cut(rec, "\n")
+		if key == "extensions.partialclone" {
+			first = value
+			continue
+		}
+		if !hasValue || isTrue(value) { // a key with no value is true
+			rest = append(rest, strings.TrimSuffix(strings.TrimPrefix(key, "remote."), ".promisor"))
+		}
+	}
+	var names []string
+	if first != "" {
+		names = append(names, first)
+	}
+	for _, name := range rest {
+		if name != first {
 			names = append(names, name)
 		}
 	}
 	return names, nil
+}
+
+// isTrue reports whether a git config value means true.
+func isTrue(value string) bool {
+	switch strings.ToLower(value) {
+	case "true", "yes", "on", "1":
+		return true
+	}
+	return false
 }
 
 // MissingObjects lists the objects reachable from revs (every ref when
