@@ -9,7 +9,7 @@
 //	keyguard fix-ignore [--dry-run] add the missing .gitignore entries for secret files
 //	keyguard fix [--dry-run] [PATH...]  move keys from the code into .env; the code reads the environment
 //	keyguard scan [--format text|json|sarif] [--output FILE] [--no-ignore] [PATH...]  scan files and directories
-//	keyguard scan --history [--since REV] [RANGE...]  scan what every commit added
+//	keyguard scan --history [--since REV] [RANGE...] [-- REF-OPTIONS]  scan what every commit added (bare repositories too)
 //	keyguard baseline [PATH...]    accept the current findings; only new ones block
 //	keyguard hook pre-commit       what the installed hook runs on every commit
 //	keyguard hook pre-push REMOTE URL  what the installed hook runs on every push (ref lines on stdin)
@@ -218,7 +218,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write the report to `FILE` (atomically) instead of stdout; the summary goes to stderr"},
 					quietFlag(),
 					&cli.BoolFlag{Name: "staged", Usage: "scan the added lines of what is staged (the content check of the pre-commit hook)"},
-					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges)"},
+					&cli.BoolFlag{Name: "history", Usage: "scan the lines every commit added (all refs, or the given revision ranges; ref options after --, e.g. -- --exclude=refs/pull/* --all); works in a bare repository or mirror"},
 					&cli.StringFlag{Name: "since", Usage: "with --history: only commits after `REV` (same as the range REV..HEAD)"},
 					&cli.BoolFlag{Name: "no-ignore", Usage: "read files that git ignores too (a directory you name that git ignores is read whole without it)"},
 				},
@@ -294,7 +294,9 @@ func commands(stdout, stderr io.Writer) *cli.App {
 							if c.NArg() != 2 {
 								return usageErrorf("hook pre-push takes the remote's name and URL, as git passes them (got %d arguments)", c.NArg())
 							}
-							repo, err := git.Open(c.Context, ".")
+							// A push from a bare repository (git push --mirror from
+							// a mirror clone that a template guards) is checked too.
+							repo, err := git.OpenHistory(c.Context, ".")
 							if err != nil {
 								return err
 							}

@@ -32,8 +32,8 @@ import (
 // FileName is the configuration file at the top of the work tree.
 const FileName = ".keyguard.yaml"
 
-// maxSize bounds the config file: a larger one is an error, not a slow start.
-const maxSize = 1 << 20
+// MaxSize bounds the config file: a larger one is an error, not a slow start.
+const MaxSize = 1 << 20
 
 // File is the schema of .keyguard.yaml.
 type File struct {
@@ -102,12 +102,12 @@ func Load(top string) (*Config, error) {
 		return nil, fmt.Errorf("read %s: %w", FileName, err)
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxSize+1))
+	data, err := io.ReadAll(io.LimitReader(fh, MaxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", FileName, err)
 	}
-	if len(data) > maxSize {
-		return nil, &Error{Path: FileName, Msg: fmt.Sprintf("larger than %d bytes", maxSize)}
+	if len(data) > MaxSize {
+		return nil, &Error{Path: FileName, Msg: fmt.Sprintf("larger than %d bytes", MaxSize)}
 	}
 	return Compile(FileName, data)
 }

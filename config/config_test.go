@@ -119,7 +119,7 @@ func TestLoad(t *testing.T) {
 	if c, err = Load(dir); err != nil || c.Path != FileName {
 		t.Fatalf("with file: %+v, %v", c, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, FileName), make([]byte, maxSize+1), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, FileName), make([]byte, MaxSize+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "larger than") {

@@ -23,14 +23,17 @@ import (
 // one-line reason.
 var (
 	ErrNotRepo     = errors.New("not a git repository (run keyguard inside a repository's work tree)")
-	ErrBare        = errors.New("this is a bare repository: there is no work tree or index to guard")
+	ErrBare        = errors.New("this is a bare repository: this command needs a work tree (keyguard scan --history scans a bare repository's commits)")
 	ErrNotWorkTree = errors.New("not inside the work tree (run keyguard from the repository, not from its .git directory)")
 	ErrNoGit       = errors.New("git is not installed or not on PATH")
 )
 
-// Repo is a located, non-bare git repository. All paths are absolute.
+// Repo is a located git repository. All paths are absolute. Open gives
+// only repositories with a work tree; OpenHistory also a bare one, whose
+// Top is "".
 type Repo struct {
-	Top          string // root of the work tree
+	Top          string // root of the work tree; "" in a bare repository
+	Bare         bool   // no work tree, no index: only its history can be read
 	GitDir       string // this work tree's git directory (differs from CommonDir in a linked worktree)
 	CommonDir    string // the shared git directory (hooks, config, objects)
 	HooksDir     string // where git runs hooks from (core.hooksPath aware)
@@ -40,8 +43,20 @@ type Repo struct {
 	env []string // environment for every git child process
 }
 
-// Open locates the repository that dir is in with a single rev-parse.
+// Open locates the repository that dir is in with a single rev-parse. A
+// bare repository is ErrBare: what needs a work tree or an index uses Open.
 func Open(ctx context.Context, dir string) (*Repo, error) {
+	return locate(ctx, dir, false)
+}
+
+// OpenHistory locates the repository that dir is in, for reading its
+// history only: a bare repository (a `git clone --mirror`, a server's
+// copy) is accepted, with Bare set and no Top.
+func OpenHistory(ctx context.Context, dir string) (*Repo, error) {
+	return locate(ctx, dir, true)
+}
+
+func locate(ctx context.Context, dir string, bareOK bool) (*Repo, error) {
 	env, err := childEnv(dir)
 	if err != nil {
 		return nil, err
@@ -65,7 +80,10 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, commandError([]string{"rev-parse"}, runErr, stderr.Bytes())
 	}
 	if lines[0] == "true" {
-		return nil, ErrBare
+		if !bareOK {
+			return nil, ErrBare
+		}
+		return openBare(ctx, env, lines, stderr.Bytes())
 	}
 	if lines[1] != "true" {
 		return nil, ErrNotWorkTree
@@ -93,6 +111,27 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 	var exitErr *exec.ExitError
 	if runErr != nil && !(errors.As(runErr, &exitErr) && exitErr.ExitCode() == 1 && r.Head == "") {
 		return nil, commandError([]string{"rev-parse"}, runErr, stderr.Bytes())
+	}
+	return r, nil
+}
+
+// openBare completes a bare repository from the fields rev-parse gave
+// before --show-toplevel stopped it, and reads HEAD (unborn in an empty
+// repository) with a second rev-parse.
+func openBare(ctx context.Context, env, lines []string, stderr []byte) (*Repo, error) {
+	if len(lines) < 6 {
+		return nil, commandError([]string{"rev-parse"}, errors.New("incomplete answer"), stderr)
+	}
+	r := &Repo{Bare: true, GitDir: lines[2], CommonDir: lines[3], HooksDir: lines[4], ObjectFormat: lines[5], env: env}
+	out, err := r.command(ctx, "rev-parse", "-q", "--verify", "HEAD^{commit}").Output()
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		r.Head = strings.TrimSpace(string(out))
+	case errors.As(err, &exitErr) && exitErr.ExitCode() == 1:
+		// no commit yet
+	default:
+		return nil, fmt.Errorf("git rev-parse HEAD: %w", err)
 	}
 	return r, nil
 }
@@ -130,10 +169,14 @@ func childEnv(dir string) ([]string, error) {
 	return env, nil
 }
 
-// command builds a git command run at the top of the work tree.
+// command builds a git command run at the top of the work tree (in the git
+// directory of a bare repository).
 func (r *Repo) command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = r.Top
+	if r.Bare {
+		cmd.Dir = r.GitDir
+	}
 	cmd.Env = r.env
 	return cmd
 }

@@ -26,10 +26,8 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 	if len(revs) == 0 {
 		args = append(args, "--all")
 	}
-	for _, rev := range revs {
-		if strings.HasPrefix(rev, "-") {
-			return nil, fmt.Errorf("revision %q: must not start with '-'", rev)
-		}
+	if err := checkRevs(revs); err != nil {
+		return nil, err
 	}
 	args = append(args, revs...)
 	args = append(args, "--")
@@ -48,6 +46,36 @@ func (r *Repo) Commits(ctx context.Context, revs []string) ([]CommitInfo, error)
 			Parents: parents, Merge: len(parents) > 1})
 	}
 	return commits, nil
+}
+
+// refOptions are the git log options a history scan passes on: they choose
+// which refs to start from (--exclude=refs/pull/* --all: every ref but
+// GitHub's pull requests), and none can change the output keyguard parses.
+var refOptions = []string{"--all", "--branches[=PATTERN]", "--tags[=PATTERN]", "--remotes[=PATTERN]", "--glob=PATTERN", "--exclude=PATTERN", "--not"}
+
+// checkRevs refuses a revision that git would take for an option, unless
+// it is one of refOptions.
+func checkRevs(revs []string) error {
+	for _, rev := range revs {
+		if strings.HasPrefix(rev, "-") && !refOption(rev) {
+			return fmt.Errorf("revision %q: must not start with '-' (the options that choose refs are %s)", rev, strings.Join(refOptions, ", "))
+		}
+	}
+	return nil
+}
+
+// refOption reports whether arg is one of refOptions.
+func refOption(arg string) bool {
+	name, value, hasValue := strings.Cut(arg, "=")
+	switch name {
+	case "--all", "--not":
+		return !hasValue
+	case "--branches", "--tags", "--remotes":
+		return true
+	case "--glob", "--exclude":
+		return hasValue && value != ""
+	}
+	return false
 }
 
 // MergeDiffs streams what each merge commit adds beyond a plain merge of its

@@ -3,6 +3,7 @@ package git
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -203,12 +204,12 @@ func (c *textConsumer) consume(ctx context.Context, plans <-chan textPlan) error
 		if hasOld(ch.Change) {
 			var err error
 			if old, err = c.blob(ctx, ch.SrcBlob, p.old); err != nil {
-				return err
+				return changeError(ch, err)
 			}
 		}
 		now, err := c.blob(ctx, ch.DstBlob, p.new)
 		if err != nil {
-			return err
+			return changeError(ch, err)
 		}
 		switch {
 		case now.large || old.large:
@@ -222,6 +223,14 @@ func (c *textConsumer) consume(ctx context.Context, plans <-chan textPlan) error
 		}
 	}
 	return nil
+}
+
+// changeError names the commit and path whose version could not be read.
+func changeError(c CommitChange, err error) error {
+	if errors.Is(err, errMissing) {
+		return fmt.Errorf("commit %s %s: %w", c.Commit, c.Path, err)
+	}
+	return err
 }
 
 // blob returns blob id: the next answer from git when it was requested,

@@ -25,7 +25,7 @@ type PrePushOptions struct {
 // with ErrBlocked, so a commit made with --no-verify is still stopped before
 // it leaves the machine.
 func PrePush(ctx context.Context, o PrePushOptions) error {
-	policy, err := scan.LoadPolicy(o.Repo.Top)
+	policy, err := scan.LoadRepoPolicy(ctx, o.Repo)
 	if err != nil {
 		return fmt.Errorf("the push is refused until the configuration is fixed: %w", err)
 	}

@@ -49,7 +49,7 @@ type ScanOptions struct {
 // working directory (or none) and reports on stdout; ErrBlocked when it
 // found something.
 func Scan(ctx context.Context, o ScanOptions) error {
-	env, err := scanEnv(ctx)
+	env, err := scanEnv(ctx, o.History)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func Scan(ctx context.Context, o ScanOptions) error {
 		}
 		findings = res.Findings
 		sortHistory(findings)
-		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true}
+		sum = report.ScanSummary{Commits: res.Commits, Bytes: res.Bytes, History: true, Fetched: res.Fetched, Shallow: res.Shallow}
 		if res.Commits == 0 {
 			sum.Nothing = "no commits in the given range"
 			if len(o.Revs) == 0 {
@@ -213,7 +213,7 @@ func sortHistory(fs []report.Finding) {
 // Baseline records every current finding under paths (default: the work
 // tree) in .keyguard-baseline.json, replacing what was there.
 func Baseline(ctx context.Context, paths []string, out io.Writer) error {
-	env, err := scanEnv(ctx)
+	env, err := scanEnv(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -255,23 +255,36 @@ type scanEnvironment struct {
 
 // scanEnv finds the repository around the working directory, if any, and
 // its configuration; findings are shown relative to the working directory.
-func scanEnv(ctx context.Context) (scanEnvironment, error) {
+// A history scan also works in a bare repository (a mirror); a scan of
+// files does not, since its files are git's own.
+func scanEnv(ctx context.Context, history bool) (scanEnvironment, error) {
 	var env scanEnvironment
 	wd, err := os.Getwd()
 	if err != nil {
 		return env, fmt.Errorf("working directory: %w", err)
 	}
 	top := wd
-	repo, err := git.Open(ctx, ".")
+	open := git.Open
+	if history {
+		open = git.OpenHistory
+	}
+	repo, err := open(ctx, ".")
 	switch {
 	case err == nil:
 		env.repo, top = repo, repo.Top
-	case errors.Is(err, git.ErrNotRepo), errors.Is(err, git.ErrBare), errors.Is(err, git.ErrNotWorkTree), errors.Is(err, git.ErrNoGit):
+	case errors.Is(err, git.ErrBare):
+		return env, err
+	case errors.Is(err, git.ErrNotRepo), errors.Is(err, git.ErrNotWorkTree), errors.Is(err, git.ErrNoGit):
 		// scan works on plain directories too
 	default:
 		return env, err
 	}
-	if env.policy, err = scan.LoadPolicy(top); err != nil {
+	if env.repo != nil {
+		env.policy, err = scan.LoadRepoPolicy(ctx, env.repo)
+	} else {
+		env.policy, err = scan.LoadPolicy(top)
+	}
+	if err != nil {
 		return env, err
 	}
 	env.display = func(abs string) string {

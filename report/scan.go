@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,11 @@ type ScanSummary struct {
 	// directory, an empty range, nothing staged): the summary says so
 	// instead of "no secrets found".
 	Nothing string
+	// Fetched counts the objects a partial clone lacked and fetched for a
+	// history scan.
+	Fetched int
+	// Shallow lists the commits where a shallow clone's history was cut.
+	Shallow []string
 }
 
 // ScanText writes scan findings for people: one block per key, then the
@@ -55,22 +61,51 @@ func ScanSummaryLine(w io.Writer, found int, sum ScanSummary) {
 	if sum.Large > 0 {
 		cover += fmt.Sprintf(", %s scanned only in part (too large)", plural(sum.Large, "file"))
 	}
+	if sum.Fetched > 0 {
+		cover += fmt.Sprintf(", %s fetched that this partial clone lacked", plural(sum.Fetched, "object"))
+	}
 	cover += fmt.Sprintf(" in %.2fs", sum.Elapsed.Seconds())
+	hint := p.label("hint:")
 	if found == 0 && sum.Nothing != "" {
 		fmt.Fprintf(w, "keyguard: nothing to scan: %s; %s\n", sum.Nothing, cover)
+		shallowNote(w, hint, sum.Shallow)
 		return
 	}
 	if found == 0 {
 		fmt.Fprintf(w, "keyguard: %s; %s\n", p.ok("no secrets found"), cover)
+		shallowNote(w, hint, sum.Shallow)
 		return
 	}
 	fmt.Fprintf(w, "keyguard: %s; %s\n", p.alarm(plural(found, "secret")+" found"), cover)
-	hint := p.label("hint:")
+	shallowNote(w, hint, sum.Shallow)
 	if sum.History {
 		fmt.Fprintf(w, "%s a key in history stays readable in every clone: revoke and rotate it; deleting it from the code is not enough\n", hint)
 	}
 	fmt.Fprintf(w, "%s a false positive? add a comment containing keyguard:allow on that line, or allow it in .keyguard.yaml\n", hint)
 	fmt.Fprintf(w, "%s keys you cannot remove yet: keyguard baseline records them so only new ones block\n", hint)
+}
+
+// shallowNote says where a shallow clone's history was cut, what that
+// means for the scan, and how to scan the rest.
+func shallowNote(w io.Writer, hint string, cut []string) {
+	if len(cut) == 0 {
+		return
+	}
+	names := make([]string, 0, 3)
+	for _, id := range cut[:min(3, len(cut))] {
+		names = append(names, id[:min(12, len(id))])
+	}
+	list := strings.Join(names, ", ")
+	if len(cut) > 3 {
+		list += fmt.Sprintf(" and %d more", len(cut)-3)
+	}
+	whose := "their"
+	if len(cut) == 1 {
+		whose = "its"
+	}
+	fmt.Fprintf(w, "keyguard: history is cut at %s (a shallow clone): %s; all of %s content was scanned as added there, and older commits were not scanned\n",
+		plural(len(cut), "commit"), list, whose)
+	fmt.Fprintf(w, "%s git fetch --unshallow fetches the rest of the history, then scan again to cover it\n", hint)
 }
 
 // JSONFinding is one finding in `--format json` output. The secret itself is

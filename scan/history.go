@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -32,6 +33,11 @@ type HistoryResult struct {
 	Findings []report.Finding
 	Commits  int   // commits in the range, merges included
 	Bytes    int64 // bytes of added lines scanned
+	Fetched  int   // objects a partial clone lacked, fetched from its promisor remote
+	// Shallow lists the scanned commits where a shallow clone's history is
+	// cut: their whole content counts as added by them, and nothing older
+	// was scanned.
+	Shallow []string
 }
 
 // History scans the lines every commit added, without asking git for a
@@ -67,10 +73,26 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 		return res, err
 	}
 	res.Commits = len(commits)
+	if res.Fetched, err = prefetch(ctx, o.Repo, o.Revs); err != nil {
+		return res, err
+	}
+	cut, err := o.Repo.Shallow()
+	if err != nil {
+		return res, err
+	}
 	info := make(map[string]*report.Commit, len(commits))
 	age := make(map[string]int, len(commits)) // higher is older
 	var plain []string
 	var merges []git.CommitInfo
+	inRange := make(map[string]bool, len(commits))
+	for _, c := range commits {
+		inRange[c.Hash] = true
+	}
+	for _, id := range cut {
+		if inRange[id] {
+			res.Shallow = append(res.Shallow, id)
+		}
+	}
 	for i, c := range commits {
 		info[c.Hash] = &report.Commit{Hash: c.Hash, Author: c.Author, Email: c.Email, Date: c.Date}
 		age[c.Hash] = i
@@ -164,6 +186,36 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 	wg.Wait()
 	res.Bytes = bytes.Load()
 	return res, firstErr
+}
+
+// prefetch fetches, in one git fetch, every object of the scanned history
+// that a partial clone lacks: left to itself, git would fetch each blob as
+// it is read, one process and one connection each (a 1,100-commit history:
+// 9.5 minutes against 1.6 seconds). It returns how many it fetched. When the
+// promisor remote cannot send them, the error names a commit and path that
+// need one, and what to do.
+func prefetch(ctx context.Context, repo *git.Repo, revs []string) (int, error) {
+	remotes, err := repo.Promisors(ctx)
+	if err != nil || len(remotes) == 0 {
+		return 0, err
+	}
+	missing, err := repo.MissingObjects(ctx, revs)
+	if err != nil || len(missing) == 0 {
+		return 0, err
+	}
+	var fetchErr error
+	for _, remote := range remotes {
+		if fetchErr = repo.FetchObjects(ctx, remote, missing); fetchErr == nil {
+			return len(missing), nil
+		}
+	}
+	where := ""
+	if commit, path, ok, err := repo.FirstChange(ctx, revs, missing[0]); err == nil && ok {
+		where = fmt.Sprintf("commit %s %s: ", commit, path)
+	}
+	remote := remotes[len(remotes)-1]
+	return 0, fmt.Errorf("%sblob %s (and %d more) is %w, and the promisor remote %s could not send it: %v; make %s reachable (git remote set-url %s URL) and run keyguard again: it fetches what is missing",
+		where, missing[0], len(missing)-1, git.ErrPartialMissing, remote, fetchErr, remote, remote)
 }
 
 // readVersions reads the versions of files with one git.ChangeTexts per

@@ -46,6 +46,43 @@ func LoadPolicy(top string) (*Policy, error) {
 	return &Policy{Config: cfg, Baseline: base}, nil
 }
 
+// LoadRepoPolicy is the policy of repo: its work tree's files, as
+// LoadPolicy reads them, or in a bare repository (a mirror being audited)
+// the .keyguard.yaml and baseline committed at HEAD, so an audit of the
+// mirror agrees with a scan of a clone. A bare repository whose HEAD is
+// unborn gets the defaults.
+func LoadRepoPolicy(ctx context.Context, repo *git.Repo) (*Policy, error) {
+	if !repo.Bare {
+		return LoadPolicy(repo.Top)
+	}
+	p := &Policy{Baseline: &baseline.Set{}}
+	var name string
+	var cfg []byte
+	if repo.Head != "" {
+		data, found, err := repo.CommittedFile(ctx, "HEAD", config.FileName, config.MaxSize)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			name, cfg = config.FileName, data
+		}
+		data, found, err = repo.CommittedFile(ctx, "HEAD", baseline.FileName, maxFile)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			if p.Baseline, err = baseline.Parse(data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var err error
+	if p.Config, err = config.Compile(name, cfg); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // Engine is the detection engine the configuration describes.
 func (p *Policy) Engine() *detect.Engine { return p.Config.Engine }
 
