@@ -52,6 +52,10 @@ var hintRuns = []struct {
 	{"hint: keyguard fix-ignore adds the missing", "status_secret_files", "hint: keyguard fix-ignore", []string{"exec keyguard fix-ignore"}},
 	{"hint: git rm --cached -- <file> stops tracking", "status_secret_files", "git rm --cached -- <file> stops tracking",
 		[]string{"exec git rm -q --cached -- tracked.pem"}},
+	{"keyguard install gives this repository its own copy", "install_template_guards_new_repos",
+		`from keyguard''s git template \(install --template\): runs the per-user keyguard`, []string{"exec keyguard install"}},
+	{"hint: keyguard fix-ignore adds them now, before the files exist", "fixignore_standard_entries_before_files_exist",
+		`hint: keyguard fix-ignore adds them now, before the files exist`, []string{"exec keyguard fix-ignore"}},
 	// Explanations, not advice.
 	{"is not ignored by git (git add . would commit it)", "", "", nil},
 	{"keyguard fix only edits files in the work tree", "", "", nil},
