@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/internal/fakekey"
 	"github.com/keyguard/keyguard/internal/gittest"
 )
@@ -671,4 +673,32 @@ func lineOf(t *testing.T, s *shape, commit, path string, n int) string {
 		t.Fatalf("finding at %s:%d of %s, which has %d lines", path, n, commit, len(lines))
 	}
 	return fmt.Sprint(lines[n-1])
+}
+
+func TestMergeRuns(t *testing.T) {
+	merges := make([]git.CommitInfo, 1000)
+	for i := range merges {
+		merges[i].Hash = strconv.Itoa(i)
+	}
+	tests := []struct{ n, procs, runs int }{
+		{0, 4, 0}, {1, 4, 1}, {63, 4, 1}, {128, 4, 2}, {1000, 2, 2}, {1000, 8, 8}, {1000, 32, 15},
+	}
+	for _, tt := range tests {
+		runs := mergeRuns(merges[:tt.n], tt.procs)
+		if len(runs) != tt.runs {
+			t.Errorf("%d merges, %d procs: %d runs, want %d", tt.n, tt.procs, len(runs), tt.runs)
+		}
+		next := 0 // every merge once, in order
+		for _, r := range runs {
+			for _, m := range r {
+				if m.Hash != strconv.Itoa(next) {
+					t.Fatalf("%d merges, %d procs: merge %s where %d was due", tt.n, tt.procs, m.Hash, next)
+				}
+				next++
+			}
+		}
+		if next != tt.n {
+			t.Errorf("%d merges, %d procs: runs hold %d", tt.n, tt.procs, next)
+		}
+	}
 }
