@@ -254,14 +254,7 @@ func (p *Plan) planFile(rel string, keys []Key, env, secrets *store, blocked map
 			manual(k, err.Error())
 			continue
 		}
-		base := f.Rule.EnvVar
-		if base == "" {
-			base = envName(loc.hint)
-		}
-		if base == "" {
-			base = providerName(f.Rule.Provider)
-		}
-		name, err := st.name(base, value)
+		name, err := st.name(baseName(f, loc.hint), value)
 		if err != nil {
 			manual(k, err.Error())
 			continue
@@ -347,6 +340,18 @@ func (p *Plan) planTemplate(rel string, src []byte, keys []Key, env *store, bloc
 	env.commit()
 	p.Moved = append(p.Moved, moved...)
 	p.Sources = append(p.Sources, Change{Path: rel, Old: src, New: applyEdits(src, edits), Exists: true})
+}
+
+// baseName is the variable a key's value goes to: the rule's, else one
+// made from the name the code gives the value, else the provider's.
+func baseName(f detect.Finding, hint string) string {
+	if f.Rule.EnvVar != "" {
+		return f.Rule.EnvVar
+	}
+	if name := envName(hint); name != "" {
+		return name
+	}
+	return providerName(f.Rule.Provider)
 }
 
 // encodingWords says how a key found decoded is stored.

@@ -98,14 +98,7 @@ func (p *Plan) planNotebook(rel string, src []byte, keys []Key, env *store, bloc
 			manual(k, err.Error())
 			continue
 		}
-		base := f.Rule.EnvVar
-		if base == "" {
-			base = envName(loc.hint)
-		}
-		if base == "" {
-			base = providerName(f.Rule.Provider)
-		}
-		name, err := env.name(base, value)
+		name, err := env.name(baseName(f, loc.hint), value)
 		if err != nil {
 			manual(k, err.Error())
 			continue
