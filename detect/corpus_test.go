@@ -36,43 +36,14 @@ var recallBar = map[string]float64{
 
 const maxCorpusFPs = 0
 
-// corpusCase is one provider key shape and the contexts it is written in.
-type corpusCase struct {
-	Provider string   `yaml:"provider"` // compared with Rule.Provider, case- and punctuation-insensitively
-	Also     []string `yaml:"also"`     // other names the provider's rules may carry
-	Shape    string   `yaml:"shape"`    // what kind of key, for reports (never the value)
-	Secret   string   `yaml:"secret"`   // template that «KEY» stands for
-	// Contexts are [path, text] pairs: the file the text sits in and the
-	// text, with each secret marked «…».
-	Contexts [][]string `yaml:"contexts"`
-}
-
-type corpusFile struct {
-	Cases []corpusCase `yaml:"cases"`
-}
-
-// positive is one labelled secret in one expanded context.
-type positive struct {
-	family, provider, shape, path string
-	accept                        []string // normalised provider names that count
-	seed                          uint64
-	text                          []byte
-	start, end                    int // byte span of the secret in text
-}
-
 // loadPositives reads the positive corpus, expanded with every seed.
-func loadPositives(t *testing.T) []positive {
+func loadPositives(t *testing.T) []corpus.Positive {
 	t.Helper()
 	ps, err := corpus.Positives(corpusDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]positive, len(ps))
-	for i, p := range ps {
-		out[i] = positive{family: p.Family, provider: p.Provider, shape: p.Shape, path: p.Path,
-			accept: p.Accept, seed: p.Seed, text: p.Text, start: p.Start, end: p.End}
-	}
-	return out
+	return ps
 }
 
 // normProvider folds case and punctuation (corpus.NormProvider).
@@ -91,22 +62,14 @@ func findingSpan(text []byte, f Finding) span {
 
 func overlaps(a, b span) bool { return a.start < b.end && b.start < a.end }
 
-// negativeFile is one file of the negative corpus, as a template.
-type negativeFile struct {
-	archive, path, tmpl string
-}
-
-func loadNegatives(t *testing.T) []negativeFile {
+// loadNegatives reads the negative corpus's files, as templates.
+func loadNegatives(t *testing.T) []corpus.Negative {
 	t.Helper()
 	ns, err := corpus.Negatives(corpusDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]negativeFile, len(ns))
-	for i, n := range ns {
-		out[i] = negativeFile{archive: n.Archive, path: n.Path, tmpl: n.Template}
-	}
-	return out
+	return ns
 }
 
 // familyStats is one row of the results table.
@@ -160,28 +123,28 @@ func TestCorpus(t *testing.T) {
 	labelled := map[scanKey][]span{}
 	seenCase := map[string]bool{}
 	for _, p := range pos {
-		k := scanKey{p.path, string(p.text)}
+		k := scanKey{p.Path, string(p.Text)}
 		fs, ok := cache[k]
 		if !ok {
-			fs = e.ScanFile(p.path, p.text)
+			fs = e.ScanFile(p.Path, p.Text)
 			cache[k] = fs
 		}
-		labelled[k] = append(labelled[k], span{p.start, p.end})
-		if id := p.family + "/" + p.provider + "/" + p.shape; !seenCase[id] {
+		labelled[k] = append(labelled[k], span{p.Start, p.End})
+		if id := p.Family + "/" + p.Provider + "/" + p.Shape; !seenCase[id] {
 			seenCase[id] = true
-			res.cases[p.family]++
+			res.cases[p.Family]++
 		}
-		st := res.stats[p.family]
+		st := res.stats[p.Family]
 		st.positives++
-		want := span{p.start, p.end}
+		want := span{p.Start, p.End}
 		hit := false
 		var others []string
 		for _, f := range fs {
-			if !overlaps(findingSpan(p.text, f), want) {
+			if !overlaps(findingSpan(p.Text, f), want) {
 				continue
 			}
-			if slices.Contains(p.accept, normProvider(f.Rule.Provider)) ||
-				(p.family == "generic" && f.Rule.Family == "generic") {
+			if slices.Contains(p.Accept, normProvider(f.Rule.Provider)) ||
+				(p.Family == "generic" && f.Rule.Family == "generic") {
 				hit = true
 				res.ruleCounts[f.Rule.ID]++
 				break
@@ -193,8 +156,8 @@ func TestCorpus(t *testing.T) {
 			continue
 		}
 		res.misses = append(res.misses, miss{
-			family: p.family, provider: p.provider, shape: p.shape, path: p.path, seed: p.seed,
-			secret: Redact(string(p.text[p.start:p.end])), others: others,
+			family: p.Family, provider: p.Provider, shape: p.Shape, path: p.Path, seed: p.Seed,
+			secret: Redact(string(p.Text[p.Start:p.End])), others: others,
 		})
 	}
 	for k, fs := range cache {
@@ -219,7 +182,7 @@ func TestCorpus(t *testing.T) {
 	flaggedLines := map[lineKey]bool{}
 	for _, nf := range negs {
 		for _, seed := range corpusSeeds {
-			text := []byte(fakekey.ExpandSeed(nf.tmpl, seed))
+			text := []byte(fakekey.ExpandSeed(nf.Template, seed))
 			if seed == corpusSeeds[0] {
 				for _, l := range strings.Split(string(text), "\n") {
 					if strings.TrimSpace(l) != "" {
@@ -227,8 +190,8 @@ func TestCorpus(t *testing.T) {
 					}
 				}
 			}
-			for _, f := range e.ScanFile(nf.path, text) {
-				k := lineKey{nf.archive, nf.path, f.Line}
+			for _, f := range e.ScanFile(nf.Path, text) {
+				k := lineKey{nf.Archive, nf.Path, f.Line}
 				if flaggedLines[k] {
 					continue
 				}
@@ -239,7 +202,7 @@ func TestCorpus(t *testing.T) {
 				}
 				res.stats[fam].fps++
 				res.flags = append(res.flags, flagged{
-					where:  fmt.Sprintf("%s: %s:%d", nf.archive, nf.path, f.Line),
+					where:  fmt.Sprintf("%s: %s:%d", nf.Archive, nf.Path, f.Line),
 					rule:   f.Rule.ID,
 					family: fam,
 					secret: f.Secret.String(),

@@ -238,11 +238,11 @@ func equivalenceTexts(t *testing.T) map[string][]byte {
 	}
 	for i, p := range loadPositives(t) {
 		if i%3 == 0 { // every seed repeats the contexts; one in three covers them
-			texts[fmt.Sprintf("positive %d", i)] = p.text
+			texts[fmt.Sprintf("positive %d", i)] = p.Text
 		}
 	}
 	for _, n := range loadNegatives(t) {
-		texts["negative "+n.archive+"/"+n.path] = []byte(fakekey.ExpandSeed(n.tmpl, 1))
+		texts["negative "+n.Archive+"/"+n.Path] = []byte(fakekey.ExpandSeed(n.Template, 1))
 	}
 	return texts
 }
