@@ -93,9 +93,17 @@ func TestExpand(t *testing.T) {
 }
 
 // TestRecall runs keyguard's scan in-process, as blindscore's default
-// does with the binary, over the expanded corpus and
-// reports its recall. It does not fail on a low recall (the bars are set
-// elsewhere), only when the scan itself fails or reads nothing.
+// does with the binary, over the expanded corpus and reports its recall.
+// It fails when the scan reads nothing, and when recall or precision falls
+// below the floors in blindFloors: a guard against regressions, set a few
+// points under what main measured when the corpus was written (91.0% all and
+// common, 3 must-not-flag lines). Rules are never tuned to blind lines; a
+// floor only says a change lost ground it had.
+var blindFloors = struct {
+	all, common float64 // percent
+	flagged     int     // must-not-flag lines, all seeds
+}{all: 88, common: 88, flagged: 6}
+
 func TestRecall(t *testing.T) {
 	c := loadCorpus(t)
 	dir := t.TempDir()
@@ -131,6 +139,17 @@ func TestRecall(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rs[0]
+	all := r.RecallBy(x, func(Key) bool { return true })
+	common := r.RecallBy(x, func(k Key) bool { return k.Tier == TierCommon })
+	if pct := 100 * float64(all.Found) / float64(max(all.Total, 1)); pct < blindFloors.all {
+		t.Errorf("recall on the blind corpus fell to %v, under the floor of %.0f%%", all, blindFloors.all)
+	}
+	if pct := 100 * float64(common.Found) / float64(max(common.Total, 1)); pct < blindFloors.common {
+		t.Errorf("recall on the blind corpus's common tier fell to %v, under the floor of %.0f%%", common, blindFloors.common)
+	}
+	if len(r.Flagged) > blindFloors.flagged {
+		t.Errorf("%d must-not-flag lines flagged, more than %d: %v", len(r.Flagged), blindFloors.flagged, r.Flagged)
+	}
 	t.Logf("keyguard on the blind corpus (seeds 1, 2, 3): recall %v; common tier %v; long tail %v; must-not-flag lines flagged %d of %d",
 		r.RecallBy(x, func(Key) bool { return true }),
 		r.RecallBy(x, func(k Key) bool { return k.Tier == TierCommon }),
