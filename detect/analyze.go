@@ -370,16 +370,33 @@ type anchorInfo struct {
 	// the Kelvin sign for k are not ASCII, so regions with non-ASCII bytes
 	// take the unanchored search.
 	fold bool
+	// boundary: the regex opens with "(?:(?m:^)|[class])", a line start or
+	// one byte of before, as prefixed keys are written to reject a prefix
+	// glued to other text; rest is the regex after it. The boundary is then
+	// tested on the byte before a hit and rest tried, anchored, at the hit.
+	boundary bool
+	before   byteSet
+	rest     string
 }
 
 // anchorable reports whether every match of re begins, after an optional
-// leading \b, with a literal that starts with one of keywords (lowercase):
-// then the keyword prefilter sees every place a match can start.
+// leading \b or boundary (see anchorInfo), with a literal that starts
+// with one of keywords (lowercase): then the keyword prefilter sees every
+// place a match can start.
 func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
 	var a anchorInfo
 	if re.Op == syntax.OpConcat && len(re.Sub) > 1 && re.Sub[0].Op == syntax.OpWordBoundary {
 		a.wordStart = true
 		re = &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: re.Sub[1:]}
+	} else if re.Op == syntax.OpConcat && len(re.Sub) > 1 {
+		if set, ok := boundaryClass(re.Sub[0]); ok {
+			rest := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: re.Sub[1:]}
+			if captures(rest) != captures(re) {
+				return anchorInfo{} // the groups would be renumbered
+			}
+			a.boundary, a.before, a.rest = true, set, rest.String()
+			re = rest
+		}
 	}
 	lits, _ := starts(re)
 	if len(lits) == 0 {
@@ -404,6 +421,58 @@ func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
 	}
 	a.ok = true
 	return a
+}
+
+// boundaryClass recognises "(?:(?m:^)|[class])" (in either order) and
+// returns the bytes of the class, when a byte test decides it exactly: the
+// class holds no newline, and either every non-ASCII rune or none (the
+// byte before an ASCII keyword is then a continuation byte exactly when the
+// rune before it is not ASCII).
+func boundaryClass(re *syntax.Regexp) (set byteSet, ok bool) {
+	if re.Op != syntax.OpAlternate || len(re.Sub) != 2 {
+		return set, false
+	}
+	class := re.Sub[1]
+	switch {
+	case re.Sub[0].Op == syntax.OpBeginLine && class.Op == syntax.OpCharClass:
+	case re.Sub[1].Op == syntax.OpBeginLine && re.Sub[0].Op == syntax.OpCharClass:
+		class = re.Sub[0]
+	default:
+		return set, false
+	}
+	nonASCII := 0 // how many non-ASCII runes the class holds
+	for i := 0; i+1 < len(class.Rune); i += 2 {
+		lo, hi := class.Rune[i], class.Rune[i+1]
+		if lo <= '\n' && '\n' <= hi {
+			return set, false
+		}
+		for c := lo; c <= hi && c < utf8.RuneSelf; c++ {
+			set.add(byte(c))
+		}
+		if hi >= utf8.RuneSelf {
+			nonASCII += int(hi - max(lo, utf8.RuneSelf) + 1)
+		}
+	}
+	switch nonASCII {
+	case 0:
+	case unicode.MaxRune - utf8.RuneSelf + 1:
+		set.addRange(0x80, 0xff)
+	default:
+		return set, false
+	}
+	return set, true
+}
+
+// captures counts the capture groups of re.
+func captures(re *syntax.Regexp) int {
+	n := 0
+	if re.Op == syntax.OpCapture {
+		n++
+	}
+	for _, s := range re.Sub {
+		n += captures(s)
+	}
+	return n
 }
 
 // isWordByte matches Go's ASCII \b notion of a word character.

@@ -47,6 +47,48 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+// TestBoundaryAnchor: a regex that opens with a line start or one byte of
+// a class is tried at its keyword hits when a byte test decides the class
+// exactly, and searched whole otherwise.
+func TestBoundaryAnchor(t *testing.T) {
+	tests := []struct {
+		name, regex     string
+		anchored        bool
+		before, notBefo string // bytes the boundary accepts and rejects
+	}{
+		{"negated ASCII class", `(?:(?m:^)|[^A-Za-z0-9_\n])(re_[a-z]{8})`, true, " \"'=,\x80\xff", "aZ0_\n"},
+		{"line start second", `(?:[^A-Za-z0-9\n]|(?m:^))(re_[a-z]{8})`, true, " _", "a9"},
+		{"positive class", `(?:(?m:^)|[ \t="'])(re_[a-z]{8})`, true, " \t=\"'", "a,\x80"},
+		{"class holds a newline", `(?:(?m:^)|[^A-Za-z0-9_])(re_[a-z]{8})`, false, "", ""},
+		{"some non-ASCII runes", `(?:(?m:^)|[ \x{e9}])(re_[a-z]{8})`, false, "", ""},
+		{"text start, not line start", `(?:^|[^A-Za-z0-9_\n])(re_[a-z]{8})`, false, "", ""},
+		{"a group in the boundary", `(^|[^A-Za-z0-9_\n])(re_[a-z]{8})`, false, "", ""},
+		{"keyword not after the boundary", `(?:(?m:^)|[^A-Za-z0-9_\n])x(re_[a-z]{8})`, false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tree, err := syntax.Parse(tt.regex, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := anchorable(tree, []string{"re_"})
+			if a.ok != tt.anchored || a.ok && !a.boundary {
+				t.Fatalf("anchorable = ok %v, boundary %v; want ok %v", a.ok, a.boundary, tt.anchored)
+			}
+			for _, c := range []byte(tt.before) {
+				if !a.before.has(c) {
+					t.Errorf("boundary rejects %q", c)
+				}
+			}
+			for _, c := range []byte(tt.notBefo) {
+				if a.before.has(c) {
+					t.Errorf("boundary accepts %q", c)
+				}
+			}
+		})
+	}
+}
+
 func stringOf(c byte, n int) string { return string(bytes.Repeat([]byte{c}, n)) }
 
 func TestLowerInto(t *testing.T) {

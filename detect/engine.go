@@ -333,7 +333,14 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 		re := r.anchoredRegexp()
 		next := reg.start // where a search of the whole region would resume
 		for _, p := range hits {
-			if p < next {
+			start := p // where the whole regex's match would start
+			if r.anchor.boundary && p > reg.start && text[p-1] != '\n' {
+				if !r.anchor.before.has(text[p-1]) {
+					continue // neither a line start nor a boundary byte
+				}
+				start--
+			}
+			if start < next {
 				continue
 			}
 			if r.anchor.wordStart && p > reg.start && isWordByte(text[p-1]) {

@@ -262,6 +262,7 @@ func equivalenceEngines(t testing.TB) map[string]*Engine {
 		{ID: "user-multiline", Keywords: []string{"begin blob"}, Regex: `BEGIN BLOB\n([A-Za-z0-9]{20,}\n)+END`},
 		{ID: "user-name-first", Keywords: []string{"_key="}, Regex: `(?i)(?:api|sec)_key=([a-z0-9]{12})`, SecretGroup: 1},
 		{ID: "user-context", Keywords: []string{"acme"}, Context: 3, Regex: `(?i)token[ \t]*[:=][ \t]*([a-z0-9]{12})\b`, SecretGroup: 1},
+		{ID: "user-boundary", Keywords: []string{"bd_"}, Regex: `(?:(?m:^)|[^A-Za-z0-9_\n])(bd_[a-z0-9]{12})(?:[^a-z0-9\n]|(?m:$))`, SecretGroup: 1},
 	}
 	engines := map[string]*Engine{"built-in": newTestEngine(t)}
 	e, err := New(Options{Extra: extra})
@@ -280,7 +281,9 @@ func TestScanMatchesReference(t *testing.T) {
 		"api_key=q8r7s6t5u4v3 SEC_KEY=q8r7s6t5u4v3 \u017fec_key=q8r7s6t5u4v3\nx \u017fec_key=q8r7s6t5u4v3\n" +
 		"acme_token=q8r7s6t5u4v3 token=q8r7s6t5u4v3 acme\nacme:\n  x: 1\n\n  token: q8r7s6t5u4v3\n  \t\n    token: q8r7s6t5u4v3\n" +
 		"token: q8r7s6t5u4v3\n  acme:\n token: q8r7s6t5u4v3\n\tacme {\r\n\t\ttoken = q8r7s6t5u4v3\r\n  \r\n\t\t\ttoken = q8r7s6t5u4v3\n" +
-		"acme:\n  a:\n    b:\n      c:\n        token: q8r7s6t5u4v3\n")
+		"acme:\n  a:\n    b:\n      c:\n        token: q8r7s6t5u4v3\n" +
+		"bd_q8r7s6t5u4v3 bd_q8r7s6t5u4v3,bd_q8r7s6t5u4v3 xbd_q8r7s6t5u4v3 _bd_q8r7s6t5u4v3\n" +
+		"\u00e9bd_q8r7s6t5u4v3 \"bd_q8r7s6t5u4v3\"bd_q8r7s6t5u4v3\nbd_q8r7s6t5u4v3\r\n\tbd_q8r7s6t5u4v3")
 	for name, e := range equivalenceEngines(t) {
 		found := 0
 		for what, text := range texts {

@@ -84,7 +84,7 @@ type Rule struct {
 	re       *regexp.Regexp
 	err      error
 	anchOnce sync.Once
-	anchored *regexp.Regexp // "^(?:" + pattern + ")", for tries at keyword hits
+	anchored *regexp.Regexp // "^(?:" + pattern + ")" (or its rest), for tries at keyword hits
 }
 
 // validateSpec checks what can be checked without compiling the regex.
@@ -199,10 +199,15 @@ func (r *Rule) compiled() *regexp.Regexp {
 }
 
 // anchoredRegexp returns the regex anchored at the start of its input, for
-// rules whose matches start at a keyword.
+// rules whose matches start at a keyword; for a rule whose regex opens with
+// a boundary, the regex after it.
 func (r *Rule) anchoredRegexp() *regexp.Regexp {
 	r.anchOnce.Do(func() {
-		re, err := compilePattern("^(?:"+r.pattern+")", r.group)
+		pattern := r.pattern
+		if r.anchor.boundary {
+			pattern = r.anchor.rest
+		}
+		re, err := compilePattern("^(?:"+pattern+")", r.group)
 		if err != nil {
 			panic(fmt.Sprintf("detect: rule %q: anchored regex: %v", r.ID, err))
 		}
