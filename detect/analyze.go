@@ -336,6 +336,19 @@ func prefixes(re *syntax.Regexp, lim startLimits) (lits []literal, exact bool) {
 		if len(re.Sub) == 0 {
 			return nil, false
 		}
+		if re.Sub[0].Op == syntax.OpWordBoundary && len(re.Sub) > 1 {
+			// A \b before literals that start with a word byte: the
+			// literals start the match; whether the \b holds depends on the
+			// byte before, which a try at that place tests (see afterWord).
+			rest := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: re.Sub[1:]}
+			lits, exact = prefixes(rest, lim)
+			for _, l := range lits {
+				if l.s == "" || !isWordByte(l.s[0]) {
+					return nil, false
+				}
+			}
+			return lits, exact
+		}
 		lits, exact = prefixes(re.Sub[0], lim)
 		for _, s := range re.Sub[1:] {
 			if lits == nil || !exact {
@@ -377,6 +390,10 @@ type anchorInfo struct {
 	boundary bool
 	before   byteSet
 	rest     string
+	// afterWord is the regex tried (anchored) at a hit just after a word
+	// byte, when a \b inside it starts a match (see afterWord); "" when the
+	// regex itself is tried everywhere.
+	afterWord string
 }
 
 // anchorable reports whether every match of re begins, after an optional
@@ -419,8 +436,53 @@ func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
 		}
 		a.fold = a.fold || l.fold
 	}
+	aw, changed, ok := afterWord(re)
+	if !ok {
+		return anchorInfo{}
+	}
+	if changed {
+		a.afterWord = aw.String()
+	}
 	a.ok = true
 	return a
+}
+
+// afterWord returns re as it must be tried at a place just after a word
+// byte: a \b where the match starts cannot hold there (prefixes lets one
+// stand only before a word byte), so it becomes a no-match. A regex tried
+// at the start of its input sees no byte before, so the \b would hold; the
+// tries use this variant where the byte before is a word byte. changed is
+// false when re has no such \b; ok is false when one is repeated (a later
+// iteration does not start the match), which the variant cannot express.
+func afterWord(re *syntax.Regexp) (out *syntax.Regexp, changed, ok bool) {
+	switch re.Op {
+	case syntax.OpWordBoundary:
+		return &syntax.Regexp{Op: syntax.OpNoMatch}, true, true
+	case syntax.OpCapture, syntax.OpAlternate, syntax.OpConcat:
+		subs := re.Sub
+		if re.Op == syntax.OpConcat && len(subs) > 0 {
+			subs = subs[:1] // only the first part starts the match
+		}
+		c := *re
+		c.Sub = slices.Clone(re.Sub)
+		for i, sub := range subs {
+			s, ch, ok := afterWord(sub)
+			if !ok {
+				return re, false, false
+			}
+			c.Sub[i] = s
+			changed = changed || ch
+		}
+		if !changed {
+			return re, false, true
+		}
+		return &c, true, true
+	case syntax.OpPlus, syntax.OpRepeat, syntax.OpStar, syntax.OpQuest:
+		if _, ch, _ := afterWord(re.Sub[0]); ch {
+			return re, false, false
+		}
+	}
+	return re, false, true
 }
 
 // boundaryClass recognises "(?:(?m:^)|[class])" (in either order) and
@@ -511,6 +573,8 @@ type leadInfo struct {
 	two   pairSet  // the first two bytes of longer prefixes
 	pairs pairSet  // prefixes of two bytes
 	three []uint32 // prefixes of three bytes, sorted
+	// afterWord is as anchorInfo's: the regex tried just after a word byte.
+	afterWord string
 }
 
 // pairSet is a set of two-byte strings, one bit each.
@@ -563,7 +627,14 @@ func leads(re *syntax.Regexp) *leadInfo {
 			return nil
 		}
 	}
+	aw, changed, ok := afterWord(re)
+	if !ok {
+		return nil
+	}
 	l := &leadInfo{}
+	if changed {
+		l.afterWord = aw.String()
+	}
 	for _, lit := range lits {
 		s := lowerASCII([]byte(lit.s))
 		switch len(s) {

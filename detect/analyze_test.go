@@ -89,6 +89,36 @@ func TestBoundaryAnchor(t *testing.T) {
 	}
 }
 
+// TestAfterWord: a \b where a match starts becomes a no-match in the
+// variant tried just after a word byte, wherever it stands at the start;
+// elsewhere, or repeated, it is left alone or the variant refused.
+func TestAfterWord(t *testing.T) {
+	tests := []struct {
+		regex, want string
+		changed, ok bool
+	}{
+		{`(?i:ibm|\bic_key)=x`, `(?i:IBM|[^\x00-\x{10FFFF}]IC_KEY)=x`, true, true},
+		{`\b(?:app|srv)\.key`, `[^\x00-\x{10FFFF}](?:app|srv)\.key`, true, true},
+		{`(\bab|cd)\b`, `([^\x00-\x{10FFFF}]ab|cd)\b`, true, true},
+		{`ab\bcd`, `ab\bcd`, false, true},
+		{`(?:\bab)+`, ``, false, false},
+	}
+	for _, tt := range tests {
+		tree, err := syntax.Parse(tt.regex, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, changed, ok := afterWord(tree)
+		if changed != tt.changed || ok != tt.ok {
+			t.Errorf("afterWord(%s): changed %v ok %v, want %v %v", tt.regex, changed, ok, tt.changed, tt.ok)
+			continue
+		}
+		if ok && got.String() != tt.want {
+			t.Errorf("afterWord(%s) = %s, want %s", tt.regex, got, tt.want)
+		}
+	}
+}
+
 func stringOf(c byte, n int) string { return string(bytes.Repeat([]byte{c}, n)) }
 
 func TestLowerInto(t *testing.T) {
@@ -130,7 +160,9 @@ func TestLeads(t *testing.T) {
 		{"prefix cut short by a class", `x(\d+)`, true, false,
 			"axb x1 X2", []string{"x1 X2", "X2"}},
 		{"optional start", `(?:x_)?tok_[0-9]{12}`, false, false, "", nil},
-		{"word boundary first", `\bsecret=\w+`, false, false, "", nil},
+		{"word boundary first (the try after a word byte drops it)", `\bsecret=\w+`, true, false,
+			"xsecret= secret=", []string{"secret= secret=", "secret="}},
+		{"word boundary before a non-word byte", `\b-secret=\w+`, false, false, "", nil},
 		{"non-ASCII first", `é(\w+)`, false, false, "", nil},
 		{"dot first", `.secret`, false, false, "", nil},
 	}

@@ -58,6 +58,7 @@ type Engine struct {
 	allow     []*regexp.Regexp // Options.AllowSecrets, compiled
 	stopWords []string         // Options.StopWords, lowercased
 	prefilter                  // keyword automaton, built on first scan
+	always    []int            // rules without keywords: they search all text
 	scratch   sync.Pool        // *scratch, per-scan buffers
 }
 
@@ -163,7 +164,12 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		e.stopWords = append(e.stopWords, strings.ToLower(w))
 	}
 	rules := len(e.rules)
-	e.scratch.New = func() any { return &scratch{hits: make([][]int, rules)} }
+	e.scratch.New = func() any { return &scratch{hits: make([][]int, rules), isNamed: make([]bool, rules)} }
+	for ri, r := range e.rules {
+		if len(r.keywords) == 0 {
+			e.always = append(e.always, ri)
+		}
+	}
 	return e, nil
 }
 
@@ -211,22 +217,24 @@ func (e *Engine) scan(text []byte, generic bool, base string) []Finding {
 	sc := e.getScratch()
 	defer e.putScratch(sc)
 	e.findKeywords(text, sc)
+	if base != "" {
+		e.namedBy(base, sc)
+	}
 	cands := sc.cands[:0]
-	for ri, r := range e.rules {
-		if r.generic && !generic {
-			continue
-		}
-		if r.context > 0 && base != "" && containsAny(base, r.keywords) {
-			cands = e.searchLines(r, ri, text, span{0, len(text)}, namedByFile, cands)
-			continue
-		}
-		if len(r.keywords) == 0 {
-			// No keyword to wait for: such a (user) rule runs on everything.
+	for _, ri := range e.always {
+		// No keyword to wait for: such a (user) rule runs on everything.
+		if r := e.rules[ri]; !r.generic || generic {
 			cands = e.searchRegion(r, ri, text, span{0, len(text)}, nil, cands)
-			continue
 		}
-		if hits := sc.hits[ri]; len(hits) > 0 {
-			cands = e.matchHits(r, ri, text, hits, cands)
+	}
+	for _, ri := range sc.named {
+		if r := e.rules[ri]; !r.generic || generic {
+			cands = e.searchLines(r, ri, text, span{0, len(text)}, namedByFile, cands)
+		}
+	}
+	for _, ri := range sc.touched {
+		if r := e.rules[ri]; (!r.generic || generic) && !sc.isNamed[ri] {
+			cands = e.matchHits(r, ri, text, sc.hits[ri], cands)
 		}
 	}
 	out := e.findings(text, dedupe(cands))
@@ -330,7 +338,6 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 		return out // lacks the run of key characters every match holds
 	}
 	if r.anchor.ok && hits != nil && (!r.anchor.fold || isASCIIBytes(b)) {
-		re := r.anchoredRegexp()
 		next := reg.start // where a search of the whole region would resume
 		for _, p := range hits {
 			start := p // where the whole regex's match would start
@@ -346,7 +353,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 			if r.anchor.wordStart && p > reg.start && isWordByte(text[p-1]) {
 				continue // the leading \b fails between two word bytes
 			}
-			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
+			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				out = e.accept(r, ri, text, p, m, hits, out)
 				next = p + m[1]
 			}
@@ -355,15 +362,11 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 	}
 	if r.lead != nil && (!r.lead.fold || isASCIIBytes(b)) {
 		// The same, at the places where a lead prefix occurs.
-		var re *regexp.Regexp
 		for p := reg.start; p < reg.end; p++ {
 			if !r.lead.at(b, p-reg.start) {
 				continue
 			}
-			if re == nil {
-				re = r.anchoredRegexp()
-			}
-			if m := re.FindSubmatchIndex(text[p:reg.end]); m != nil {
+			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				out = e.accept(r, ri, text, p, m, hits, out)
 				p += max(m[1], 1) - 1 // a search of the whole region resumes after the match
 			}
@@ -457,16 +460,6 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 			i--
 		}
 		if i > 0 && hits[i-1] >= ls {
-			return true
-		}
-	}
-	return false
-}
-
-// containsAny reports whether s holds one of words.
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
 			return true
 		}
 	}

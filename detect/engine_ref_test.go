@@ -262,6 +262,8 @@ func equivalenceEngines(t testing.TB) map[string]*Engine {
 		{ID: "user-multiline", Keywords: []string{"begin blob"}, Regex: `BEGIN BLOB\n([A-Za-z0-9]{20,}\n)+END`},
 		{ID: "user-name-first", Keywords: []string{"_key="}, Regex: `(?i)(?:api|sec)_key=([a-z0-9]{12})`, SecretGroup: 1},
 		{ID: "user-context", Keywords: []string{"acme"}, Context: 3, Regex: `(?i)token[ \t]*[:=][ \t]*([a-z0-9]{12})\b`, SecretGroup: 1},
+		{ID: "user-alt-boundary", Keywords: []string{"ibx", "zz_key"}, Regex: `(?i:ibx|\bzz_key)[ \t]*=[ \t]*([a-z0-9]{12})`, SecretGroup: 1},
+		{ID: "user-lead-boundary", Keywords: []string{"_sec="}, Regex: `\b(?:app|srv)_sec=([a-z0-9]{12})`, SecretGroup: 1},
 		{ID: "user-boundary", Keywords: []string{"bd_"}, Regex: `(?:(?m:^)|[^A-Za-z0-9_\n])(bd_[a-z0-9]{12})(?:[^a-z0-9\n]|(?m:$))`, SecretGroup: 1},
 	}
 	engines := map[string]*Engine{"built-in": newTestEngine(t)}
@@ -283,6 +285,8 @@ func TestScanMatchesReference(t *testing.T) {
 		"token: q8r7s6t5u4v3\n  acme:\n token: q8r7s6t5u4v3\n\tacme {\r\n\t\ttoken = q8r7s6t5u4v3\r\n  \r\n\t\t\ttoken = q8r7s6t5u4v3\n" +
 		"acme:\n  a:\n    b:\n      c:\n        token: q8r7s6t5u4v3\n" +
 		"bd_q8r7s6t5u4v3 bd_q8r7s6t5u4v3,bd_q8r7s6t5u4v3 xbd_q8r7s6t5u4v3 _bd_q8r7s6t5u4v3\n" +
+		"ibx = q8r7s6t5u4v3 xzz_key = q8r7s6t5u4v3 zz_key = q8r7s6t5u4v3 Zz_KEY=q8r7s6t5u4v3 xibx=q8r7s6t5u4v3\n" +
+		"app_sec=q8r7s6t5u4v3 xapp_sec=q8r7s6t5u4v3 \u00e9srv_sec=q8r7s6t5u4v3 -srv_sec=q8r7s6t5u4v3\n" +
 		"\u00e9bd_q8r7s6t5u4v3 \"bd_q8r7s6t5u4v3\"bd_q8r7s6t5u4v3\nbd_q8r7s6t5u4v3\r\n\tbd_q8r7s6t5u4v3")
 	for name, e := range equivalenceEngines(t) {
 		found := 0

@@ -43,9 +43,12 @@ type prefilter struct {
 
 // scratch holds one scan's buffers; engines pool them across scans.
 type scratch struct {
-	lower []byte      // a lowercased chunk of the text
-	hits  [][]int     // per rule: offsets where one of its keywords starts
-	cands []candidate // regex matches that passed the filters
+	lower   []byte      // a lowercased chunk of the text
+	hits    [][]int     // per rule: offsets where one of its keywords starts
+	touched []int       // the rules with hits, each once
+	named   []int       // the context rules the file's name names (see Engine.ScanFile)
+	isNamed []bool      // per rule: in named
+	cands   []candidate // regex matches that passed the filters
 }
 
 // automaton returns the keyword automaton, building it and the keyword
@@ -105,13 +108,18 @@ func (e *Engine) getScratch() *scratch { return e.scratch.Get().(*scratch) }
 // grew so that the pool does not keep them alive.
 func (e *Engine) putScratch(sc *scratch) {
 	const keep = 1 << 16
-	for i, h := range sc.hits {
-		if cap(h) > keep {
+	for _, i := range sc.touched {
+		if h := sc.hits[i]; cap(h) > keep {
 			sc.hits[i] = nil
 		} else {
 			sc.hits[i] = h[:0]
 		}
 	}
+	sc.touched = sc.touched[:0]
+	for _, i := range sc.named {
+		sc.isNamed[i] = false
+	}
+	sc.named = sc.named[:0]
 	if cap(sc.cands) > keep {
 		sc.cands = nil
 	}
@@ -144,9 +152,39 @@ func (e *Engine) findKeywords(text []byte, sc *scratch) {
 					continue
 				}
 				for _, ri := range e.byKeyword[kid] {
-					if h := sc.hits[ri]; len(h) == 0 || h[len(h)-1] != off {
+					h := sc.hits[ri]
+					if len(h) == 0 {
+						sc.touched = append(sc.touched, ri)
+					}
+					if len(h) == 0 || h[len(h)-1] != off {
 						sc.hits[ri] = append(h, off)
 					}
+				}
+			}
+		}
+	}
+}
+
+// namedBy records in sc.named the context rules one of whose keywords
+// occurs in base, a lowercased file name: every api_key in datadog.yaml is
+// Datadog's (see Engine.ScanFile).
+func (e *Engine) namedBy(base string, sc *scratch) {
+	ac := e.automaton()
+	if ac == nil {
+		return
+	}
+	name := []byte(base)
+	for _, m := range ac.FindAllOverlapping(name) {
+		rest := name[m.End:]
+		for _, kid := range e.byStem[m.PatternID] {
+			tail := e.keywords[kid][m.End-m.Start:]
+			if len(tail) > len(rest) || string(rest[:len(tail)]) != tail {
+				continue
+			}
+			for _, ri := range e.byKeyword[kid] {
+				if e.rules[ri].context > 0 && !sc.isNamed[ri] {
+					sc.isNamed[ri] = true
+					sc.named = append(sc.named, ri)
 				}
 			}
 		}

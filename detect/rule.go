@@ -85,6 +85,8 @@ type Rule struct {
 	err      error
 	anchOnce sync.Once
 	anchored *regexp.Regexp // "^(?:" + pattern + ")" (or its rest), for tries at keyword hits
+	awOnce   sync.Once
+	awRe     *regexp.Regexp // the same for tries just after a word byte; nil: anchored
 }
 
 // validateSpec checks what can be checked without compiling the regex.
@@ -214,6 +216,38 @@ func (r *Rule) anchoredRegexp() *regexp.Regexp {
 		r.anchored = re
 	})
 	return r.anchored
+}
+
+// triedAt returns the regex to try, anchored, at text[p:] in a region that
+// starts at start: the anchored regex, or its variant for a place just
+// after a word byte (see afterWord) when the rule has one.
+func (r *Rule) triedAt(text []byte, start, p int) *regexp.Regexp {
+	if p > start && isWordByte(text[p-1]) {
+		if re := r.afterWordRegexp(); re != nil {
+			return re
+		}
+	}
+	return r.anchoredRegexp()
+}
+
+// afterWordRegexp compiles the rule's after-word variant once; nil when it
+// has none.
+func (r *Rule) afterWordRegexp() *regexp.Regexp {
+	r.awOnce.Do(func() {
+		pattern := r.anchor.afterWord
+		if r.lead != nil {
+			pattern = r.lead.afterWord
+		}
+		if pattern == "" {
+			return
+		}
+		re, err := compilePattern("^(?:"+pattern+")", r.group)
+		if err != nil {
+			panic(fmt.Sprintf("detect: rule %q: after-word regex: %v", r.ID, err))
+		}
+		r.awRe = re
+	})
+	return r.awRe
 }
 
 // compilePattern compiles pattern and checks that group exists.
