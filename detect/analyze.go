@@ -379,9 +379,9 @@ type anchorInfo struct {
 	// wordStart: the regex opens with \b and every literal start begins with
 	// a word byte, so a hit preceded by a word byte cannot start a match.
 	wordStart bool
-	// fold: some literal start matches in any case; Unicode folds such as
-	// the Kelvin sign for k are not ASCII, so regions with non-ASCII bytes
-	// take the unanchored search.
+	// fold: some literal start matches in any case; the Kelvin sign and the
+	// long s fold to k and s but are not ASCII, so regions holding one take
+	// the unanchored search (see hasOddFold).
 	fold bool
 	// boundary: the regex opens with "(?:(?m:^)|[class])", a line start or
 	// one byte of before, as prefixed keys are written to reject a prefix
@@ -568,7 +568,7 @@ const (
 // rule holds them only once a keyword hit made it prepare its regex, and
 // only when it has lead prefixes.
 type leadInfo struct {
-	fold  bool     // some prefix matches in any case: ASCII regions only
+	fold  bool     // some prefix matches in any case: regions without odd folds only
 	one   byteSet  // prefixes of one byte
 	two   pairSet  // the first two bytes of longer prefixes
 	pairs pairSet  // prefixes of two bytes

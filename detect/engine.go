@@ -337,7 +337,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 	if r.need.n > 0 && !r.need.in(b) {
 		return out // lacks the run of key characters every match holds
 	}
-	if r.anchor.ok && hits != nil && (!r.anchor.fold || isASCIIBytes(b)) {
+	if r.anchor.ok && hits != nil && (!r.anchor.fold || !hasOddFold(b)) {
 		next := reg.start // where a search of the whole region would resume
 		for _, p := range hits {
 			start := p // where the whole regex's match would start
@@ -360,7 +360,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 		}
 		return out
 	}
-	if r.lead != nil && (!r.lead.fold || isASCIIBytes(b)) {
+	if r.lead != nil && (!r.lead.fold || !hasOddFold(b)) {
 		// The same, at the places where a lead prefix occurs.
 		for p := reg.start; p < reg.end; p++ {
 			if !r.lead.at(b, p-reg.start) {
@@ -579,13 +579,16 @@ func lowerASCII(b []byte) []byte {
 	return lowerInto(nil, b)
 }
 
-func isASCIIBytes(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
+// The only non-ASCII runes that fold to ASCII letters, in UTF-8: the
+// Kelvin sign (k) and the long s (s).
+var kelvin, longS = []byte("\u212a"), []byte("\u017f")
+
+// hasOddFold reports whether b holds a rune that a case-insensitive regex
+// matches as an ASCII letter, but the keyword prefilter (which folds ASCII
+// only) does not see as one: there, a case-insensitive literal may start a
+// match where no keyword or lead prefix was found.
+func hasOddFold(b []byte) bool {
+	return bytes.Contains(b, kelvin) || bytes.Contains(b, longS)
 }
 
 func boolInt(b bool) int {
