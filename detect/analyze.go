@@ -257,6 +257,100 @@ func requiredRun(re *syntax.Regexp) run {
 	return best
 }
 
+// maxShape bounds how many leading bytes a shape describes.
+const maxShape = 48
+
+// shape is what the first bytes of every match of a regex hold: byte i is
+// in s[i]. A try of the regex at a place whose bytes do not fit costs a
+// few table lookups instead of a regex run (most keyword hits of a short
+// prefix such as "pat" are words like "path").
+type shape []byteSet
+
+// fits reports whether b starts with bytes that fit the shape.
+func (s shape) fits(b []byte) bool {
+	if len(b) < len(s) {
+		return false
+	}
+	for i := range s {
+		if !s[i].has(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchShape returns the shape of re's matches, as far as every match
+// places the same byte sets at the same offsets: literal bytes, ASCII
+// classes and fixed repeats of them; assertions take no byte. It ends at
+// the first part of variable width (an alternation, an optional or open
+// repeat), after the first byte of a class that holds non-ASCII runes.
+// A case-insensitive literal's letters take both ASCII cases: the tries
+// that test a shape run only where the Kelvin sign and long s are absent
+// (see hasOddFold).
+func matchShape(re *syntax.Regexp) shape {
+	var s shape
+	appendShape(re, &s)
+	return s
+}
+
+// appendShape appends the byte sets re's matches start with to s and
+// reports whether re has a fixed width that was appended whole, so that
+// what follows re can be placed too.
+func appendShape(re *syntax.Regexp, s *shape) bool {
+	if len(*s) >= maxShape {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		for _, c := range re.Rune {
+			if c >= utf8.RuneSelf || len(*s) >= maxShape {
+				return false
+			}
+			var b byteSet
+			b.add(byte(c))
+			if re.Flags&syntax.FoldCase != 0 {
+				b.add(lowerByte(byte(c)))
+				b.add(upperByte(byte(c)))
+			}
+			*s = append(*s, b)
+		}
+		return true
+	case syntax.OpCharClass:
+		var b byteSet
+		ascii := true
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			b.addRuneRange(re.Rune[i], re.Rune[i+1])
+			ascii = ascii && re.Rune[i+1] < utf8.RuneSelf
+		}
+		*s = append(*s, b)
+		return ascii
+	case syntax.OpCapture:
+		return appendShape(re.Sub[0], s)
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !appendShape(sub, s) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpRepeat, syntax.OpPlus:
+		least, most := re.Min, re.Max
+		if re.Op == syntax.OpPlus {
+			least, most = 1, -1
+		}
+		for range least {
+			if !appendShape(re.Sub[0], s) {
+				return false
+			}
+		}
+		return least == most
+	}
+	return false
+}
+
 // maxStarts bounds how many literal starts the analysis tracks.
 const maxStarts = 64
 
@@ -605,6 +699,13 @@ func (l *leadInfo) at(text []byte, i int) bool {
 	}
 	_, found := slices.BinarySearch(l.three, uint32(k)<<8|uint32(lowerByte(text[i+2])))
 	return found
+}
+
+func upperByte(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 func lowerByte(c byte) byte {

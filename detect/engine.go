@@ -36,6 +36,10 @@ const multiLineWindow = 200
 // blocks, are about 12 KB.
 const maxSecret = 64 << 10
 
+// maxRunTest is the longest region a rule tried only at its keyword hits
+// tests for its required run first.
+const maxRunTest = 1 << 10
+
 // maxGenericLine is the longest line generic rules look at: longer lines are
 // minified or generated code, where "key = value" shapes are noise.
 const maxGenericLine = 1000
@@ -334,10 +338,13 @@ func (e *Engine) searchLines(r *Rule, ri int, text []byte, reg span, hits []int,
 // searchSpan is searchRegion for any rule, over the whole of reg.
 func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
 	b := text[reg.start:reg.end]
-	if r.need.n > 0 && !r.need.in(b) {
+	anchored := r.anchor.ok && hits != nil && (!r.anchor.fold || !hasOddFold(b))
+	// The run test reads the whole region; tries at a few hits read a few
+	// bytes each, so on a long region (a minified line) they go first.
+	if r.need.n > 0 && (!anchored || len(b) <= maxRunTest) && !r.need.in(b) {
 		return out // lacks the run of key characters every match holds
 	}
-	if r.anchor.ok && hits != nil && (!r.anchor.fold || !hasOddFold(b)) {
+	if anchored {
 		next := reg.start // where a search of the whole region would resume
 		for _, p := range hits {
 			start := p // where the whole regex's match would start
@@ -353,6 +360,9 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 			if r.anchor.wordStart && p > reg.start && isWordByte(text[p-1]) {
 				continue // the leading \b fails between two word bytes
 			}
+			if !r.shape.fits(text[p:reg.end]) {
+				continue
+			}
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				out = e.accept(r, ri, text, p, m, hits, out)
 				next = p + m[1]
@@ -363,7 +373,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 	if r.lead != nil && (!r.lead.fold || !hasOddFold(b)) {
 		// The same, at the places where a lead prefix occurs.
 		for p := reg.start; p < reg.end; p++ {
-			if !r.lead.at(b, p-reg.start) {
+			if !r.lead.at(b, p-reg.start) || !r.shape.fits(text[p:reg.end]) {
 				continue
 			}
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {

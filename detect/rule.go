@@ -78,6 +78,7 @@ type Rule struct {
 	need      run        // a run of bytes every match holds; n == 0: none
 	anchor    anchorInfo // whether the regex need only be tried at keyword hits
 	lead      *leadInfo  // otherwise, the prefixes its matches begin with; nil: none
+	shape     shape      // the bytes a try at a hit or lead prefix must start with
 	prepErr   error
 
 	once     sync.Once
@@ -167,6 +168,12 @@ func (r *Rule) prepare() error {
 		}
 		if !r.anchor.ok || len(r.keywords) == 0 {
 			r.lead = leads(tree)
+		}
+		switch {
+		case r.anchor.boundary: // tried after the boundary
+			r.shape = matchShape(&syntax.Regexp{Op: syntax.OpConcat, Flags: tree.Flags, Sub: tree.Sub[1:]})
+		case r.anchor.ok || r.lead != nil:
+			r.shape = matchShape(tree)
 		}
 	})
 	return r.prepErr
