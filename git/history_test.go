@@ -115,3 +115,48 @@ func (r *Repo) commitDiffs(ctx context.Context, hashes []string, commit func(has
 		"--src-prefix=a/", "--dst-prefix=b/"}
 	return r.stream(ctx, lines(hashes), args, func(out io.Reader) error { return ParseCommits(out, commit, h) })
 }
+
+// TestMergesWithOwnFiles: a merge counts when its result holds a file that
+// differs from every parent's version at that path (an evil merge, a
+// conflict resolved by hand); a clean merge, one that keeps a side's file
+// whole, or one that only deletes does not.
+func TestMergesWithOwnFiles(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("a.txt", "a\n")
+	g.Write("b.txt", "b\n")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "base")
+	branch := func(name, file, content string) {
+		g.Git("checkout", "-q", "-b", name, "main")
+		g.Write(file, content)
+		g.Git("add", ".")
+		g.Git("commit", "-q", "-m", name)
+	}
+	merge := func(into, from string, resolve func()) string {
+		g.Git("checkout", "-q", into)
+		g.Git("merge", "-q", "--no-commit", "--no-ff", from)
+		if resolve != nil {
+			resolve()
+		}
+		g.Git("commit", "-q", "--no-edit", "-m", "merge "+from)
+		return strings.TrimSpace(g.Git("rev-parse", "HEAD"))
+	}
+	branch("clean", "c.txt", "c\n")
+	clean := merge("main", "clean", nil)
+	branch("evil", "d.txt", "d\n")
+	evil := merge("main", "evil", func() {
+		g.Write("a.txt", "a\nslipped in\n")
+		g.Git("add", "a.txt")
+	})
+	branch("gone", "e.txt", "e\n")
+	deleting := merge("main", "gone", func() { g.Git("rm", "-q", "b.txt") })
+
+	r := open(t, g.Dir)
+	own, err := r.MergesWithOwnFiles(context.Background(), []string{clean, evil, deleting})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !own[evil] || own[clean] || own[deleting] || len(own) != 1 {
+		t.Errorf("merges with own files = %v; want only the evil merge %s", own, evil)
+	}
+}

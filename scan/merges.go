@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -17,8 +18,23 @@ import (
 // already held in that file (mergeKnown). What is left was typed while
 // resolving a conflict, or slipped into an "evil merge"; what the parents
 // brought was found at the commits that added it.
+//
+// Only the merges git's combined diff shows a file of their own in are
+// read (git.MergesWithOwnFiles): in the others every line is a parent's.
 func mergeChanges(ctx context.Context, repo *git.Repo, merges []git.CommitInfo, info map[string]*report.Commit,
 	bytes *atomic.Int64, submit func(Job)) error {
+	hashes := make([]string, len(merges))
+	for i, m := range merges {
+		hashes[i] = m.Hash
+	}
+	withOwn, err := repo.MergesWithOwnFiles(ctx, hashes)
+	if err != nil {
+		return err
+	}
+	merges = slices.DeleteFunc(slices.Clone(merges), func(m git.CommitInfo) bool { return !withOwn[m.Hash] })
+	if len(merges) == 0 {
+		return nil
+	}
 	versions, err := repo.OpenVersions(ctx)
 	if err != nil {
 		return err
