@@ -58,6 +58,14 @@ func (e *Engine) automaton() *ahocorasick.Automaton {
 	return e.ac
 }
 
+// Warm starts building the keyword automaton in the background, for a
+// caller about to wait on something else (git computing the staged diff):
+// the first scan then finds it built, or waits for less. Calling it more
+// than once, or never, is fine.
+func (e *Engine) Warm() {
+	go e.automaton()
+}
+
 // buildPrefilter gives every distinct keyword an id, lists its rules, and
 // puts the keywords' stems into one automaton.
 func (e *Engine) buildPrefilter() {

@@ -43,6 +43,9 @@ func LoadPolicy(top string) (*Policy, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Every command that loads a policy scans; the engine's automaton is
+	// built while the command starts git.
+	cfg.Engine.Warm()
 	return &Policy{Config: cfg, Baseline: base}, nil
 }
 
