@@ -180,14 +180,42 @@ func looksText(head []byte) bool {
 // Binary content is read past without being kept, and all blobs go through
 // one git process.
 func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
-	return r.changedText(ctx, changes, nil, false, fn)
+	return r.changedText(ctx, sliceChanges(changes), nil, false, fn)
 }
 
 // WholeText is ChangedText for changes git calls text too: formats read
 // whole rather than as added lines (a notebook's cells). fn is not called
 // for a change whose content is binary after all.
 func (r *Repo) WholeText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
-	return r.changedText(ctx, changes, nil, true, fn)
+	return r.changedText(ctx, sliceChanges(changes), nil, true, fn)
+}
+
+// WholeTextStream is WholeText for changes that arrive on a channel while
+// the caller is still reading the diff that announces them, so that git
+// reads them meanwhile. It returns when the channel is closed, or at the
+// first error; either way it takes every change sent until the close, so a
+// sender never waits on it for ever.
+func (r *Repo) WholeTextStream(ctx context.Context, changes <-chan *Change, fn func(c *Change, text, old []byte) error) error {
+	next := func() (*Change, bool) {
+		c, ok := <-changes
+		return c, ok
+	}
+	err := r.changedText(ctx, next, nil, true, fn)
+	for range changes { // after an error: let the sender go on
+	}
+	return err
+}
+
+// sliceChanges gives changes one at a time.
+func sliceChanges(changes []*Change) func() (*Change, bool) {
+	return func() (*Change, bool) {
+		if len(changes) == 0 {
+			return nil, false
+		}
+		c := changes[0]
+		changes = changes[1:]
+		return c, true
+	}
 }
 
 // MergeChangedText is ChangedText for the changes of merge commits
@@ -197,7 +225,7 @@ func (r *Repo) WholeText(ctx context.Context, changes []*Change, fn func(c *Chan
 // the merge a change belongs to): the lines that neither parent has are
 // the merge's own.
 func (r *Repo) MergeChangedText(ctx context.Context, changes []*Change, merge func(*Change) string, fn func(c *Change, text, old []byte) error) error {
-	return r.changedText(ctx, changes, merge, false, fn)
+	return r.changedText(ctx, sliceChanges(changes), merge, false, fn)
 }
 
 // Versions reads files as given commits hold them, through one `git
@@ -243,14 +271,21 @@ func (v *Versions) Close() error { return v.br.close() }
 // maxParents bounds the parents of an octopus merge read for one file.
 const maxParents = 16
 
-func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*Change) string, all bool, fn func(c *Change, text, old []byte) error) error {
-	var todo []*Change
-	for _, c := range changes {
-		if (c.Binary || all) && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
-			todo = append(todo, c)
+func (r *Repo) changedText(ctx context.Context, next func() (*Change, bool), merge func(*Change) string, all bool, fn func(c *Change, text, old []byte) error) error {
+	// The next change to read, if any: git cat-file starts only for one.
+	wanted := func() (*Change, bool) {
+		for {
+			c, ok := next()
+			if !ok {
+				return nil, false
+			}
+			if (c.Binary || all) && regularFile(c.DstMode) && c.DstBlob != "" && !isZeroID(c.DstBlob) {
+				return c, true
+			}
 		}
 	}
-	if len(todo) == 0 {
+	first, ok := wanted()
+	if !ok {
 		return nil
 	}
 	br, err := r.openBlobs(ctx)
@@ -275,7 +310,7 @@ func (r *Repo) changedText(ctx context.Context, changes []*Change, merge func(*C
 		text, _ = Text(raw)
 		return text, true, nil
 	}
-	for _, c := range todo {
+	for c, more := first, true; more; c, more = wanted() {
 		text, ok, err := textOf(c.DstBlob, false)
 		if err != nil {
 			return err

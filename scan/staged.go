@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"sync"
 
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/reader"
@@ -41,6 +42,32 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	var binary, notebooks []*git.Change
 	// A notebook's added JSON lines wait here until its cells are read.
 	held := map[*git.Change][]git.Fragment{}
+	// Read as cells, a notebook's added lines are its cells' (see
+	// notebookJobs). Notebooks are read as the diff announces them, while
+	// git goes on with it; one that is not a notebook after all, or too
+	// large to read whole, is scanned as the diff's JSON lines.
+	toRead := make(chan *git.Change, 64)
+	var readMu sync.Mutex
+	asCells := map[*git.Change]bool{}
+	cellsRead := make(chan error, 1)
+	go func() {
+		cellsRead <- repo.WholeTextStream(ctx, toRead, func(c *git.Change, text, old []byte) error {
+			if old == nil {
+				old = []byte{} // a new notebook: every line is added
+			}
+			jobs, ok := notebookJobs(c.Path, text, old, nil)
+			if !ok {
+				return nil
+			}
+			readMu.Lock()
+			asCells[c] = true
+			readMu.Unlock()
+			for _, j := range jobs {
+				pool.Submit(j)
+			}
+			return nil
+		})
+	}()
 	err := repo.StagedDiff(ctx, git.DiffHandler{
 		Change: func(c *git.Change) error {
 			res.Changes = append(res.Changes, c)
@@ -51,6 +78,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			case reader.IsNotebook(c.Path):
 				notebooks = append(notebooks, c)
 				held[c] = nil
+				toRead <- c
 			}
 			return nil
 		},
@@ -91,26 +119,14 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			return nil
 		})
 	}
-	if err == nil {
-		// Read as cells, a notebook's added lines are its cells' (see
-		// notebookJobs); one that is not a notebook after all, or too
-		// large to read whole, is scanned as the diff's JSON lines.
-		err = repo.WholeText(ctx, notebooks, func(c *git.Change, text, old []byte) error {
-			if old == nil {
-				old = []byte{} // a new notebook: every line is added
-			}
-			jobs, ok := notebookJobs(c.Path, text, old, nil)
-			if !ok {
-				return nil
-			}
-			delete(held, c)
-			for _, j := range jobs {
-				pool.Submit(j)
-			}
-			return nil
-		})
+	close(toRead)
+	if cerr := <-cellsRead; err == nil {
+		err = cerr
 	}
 	for _, c := range notebooks {
+		if asCells[c] {
+			continue
+		}
 		for _, f := range held[c] {
 			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 				StartColumn: f.StartColumn, Overlap: f.Overlap})
