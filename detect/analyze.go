@@ -663,6 +663,7 @@ const (
 // only when it has lead prefixes.
 type leadInfo struct {
 	fold  bool     // some prefix matches in any case: regions without odd folds only
+	first byteSet  // the first bytes of all prefixes, in both cases: a byte outside starts none
 	one   byteSet  // prefixes of one byte
 	two   pairSet  // the first two bytes of longer prefixes
 	pairs pairSet  // prefixes of two bytes
@@ -738,6 +739,8 @@ func leads(re *syntax.Regexp) *leadInfo {
 	}
 	for _, lit := range lits {
 		s := lowerASCII([]byte(lit.s))
+		l.first.add(s[0])
+		l.first.add(upperByte(s[0]))
 		switch len(s) {
 		case 1:
 			l.one.add(s[0])

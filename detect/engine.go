@@ -373,6 +373,9 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 	if r.lead != nil && (!r.lead.fold || !hasOddFold(b)) {
 		// The same, at the places where a lead prefix occurs.
 		for p := reg.start; p < reg.end; p++ {
+			if !r.lead.first.has(text[p]) {
+				continue // the common case, without a call
+			}
 			if !r.lead.at(b, p-reg.start) || !r.shape.fits(text[p:reg.end]) {
 				continue
 			}
