@@ -561,6 +561,18 @@ var builtinRules = []RuleSpec{
 		family:      "cloud",
 	},
 	{
+		ID:          "cloudflare-wrangler-oauth-token",
+		Description: "Cloudflare user OAuth access token (Wrangler)",
+		Provider:    "Cloudflare",
+		Keywords:    []string{"cfoat_"},
+		Regex:       `\b(cfoat_[A-Za-z0-9_-]{32,512})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
+		SecretGroup: 1,
+		Entropy:     3.5,
+		EnvVar:      "CLOUDFLARE_API_TOKEN",
+		Revoke:      "https://developers.cloudflare.com/workers/wrangler/commands/general/#logout",
+		family:      "cloud",
+	},
+	{
 		ID:          "cloudflare-origin-ca-key",
 		Description: "Cloudflare Origin CA key",
 		Provider:    "Cloudflare",
