@@ -191,3 +191,41 @@ func TestLeads(t *testing.T) {
 		})
 	}
 }
+
+// TestMatchShape: the leading bytes every match holds, up to the first
+// part of variable width; a try whose bytes do not fit is skipped.
+func TestMatchShape(t *testing.T) {
+	tests := []struct {
+		regex     string
+		n         int      // bytes described
+		fit, miss []string // inputs that fit and that do not
+	}{
+		{`pat[A-Za-z0-9]{3}\.[a-f0-9]{4}`, 11, []string{"patAb9.beef", "patXYZ.0000rest"}, []string{"path/to/file", "patAb9.bee", "pat"}},
+		{`(?i:ghp_)[A-Za-z0-9]{2}`, 6, []string{"GHP_ab", "ghp_Z9"}, []string{"ghq_ab", "ghp_-a"}},
+		{`\bsk-(?:proj-)?[a-z]{2}`, 3, []string{"sk-", "sk-proj-ab"}, []string{"sk_", "s"}},
+		{`x[^"]{2}y`, 2, []string{"xé", "x a"}, []string{"y", "x\""}},
+		{`(?:ab|cd)ef`, 0, []string{""}, nil},
+		{`k+ey`, 1, []string{"k"}, []string{"ey"}},
+	}
+	for _, tt := range tests {
+		tree, err := syntax.Parse(tt.regex, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := matchShape(tree)
+		if len(s) != tt.n {
+			t.Errorf("%s: shape of %d bytes, want %d", tt.regex, len(s), tt.n)
+			continue
+		}
+		for _, in := range tt.fit {
+			if !s.fits([]byte(in)) {
+				t.Errorf("%s: %q does not fit", tt.regex, in)
+			}
+		}
+		for _, in := range tt.miss {
+			if s.fits([]byte(in)) {
+				t.Errorf("%s: %q fits", tt.regex, in)
+			}
+		}
+	}
+}
