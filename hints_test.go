@@ -169,9 +169,20 @@ var hintRuns = []struct {
 	// The one-line refusal in a bare repository (git/).
 	{"keyguard scan --history scans a bare repository's commits", "bare_commands_need_worktree",
 		"keyguard scan --history scans a bare repository''s commits", []string{"exec keyguard scan --history"}},
+	// keyguard fix (fix/).
+	{"=keep this file out of git: keyguard fix-ignore", "fix_env_local_key_stays_ignored",
+		"hint: keep this file out of git: keyguard fix-ignore$'", []string{"! exec keyguard fix-ignore", "exec git rm -q --cached -- .env.local"}},
+	// Reached only by a race between planning and writing: fix/fix_test.go
+	// TestChangedSourceFixedAgain makes the edit, gets this error, and plans
+	// and applies again as keyguard fix would.
+	{"%s changed while keyguard was fixing it; run keyguard fix again", "", "", nil},
 	// Explanations, not advice.
 	{"is not ignored by git (git add . would commit it)", "", "", nil},
 	{"keyguard fix only edits files in the work tree", "", "", nil},
+	{"guard this repository: run keyguard on every git commit and push", "", "", nil},                     // install's usage line
+	{"before those files exist: a secret file created later cannot be committed by git add", "", "", nil}, // why fix-ignore adds a line
+	{"git check-ignore: %d fields for %d paths", "", "", nil},                                             // git's output could not be parsed
+	{"git check-ignore: line number %q for %s is not a number", "", "", nil},                              // likewise
 }
 
 // TestEveryHintIsRun checks that every command the reports suggest is
