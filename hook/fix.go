@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/keyguard/keyguard/coverage"
 	"github.com/keyguard/keyguard/fix"
@@ -68,8 +70,21 @@ func Fix(ctx context.Context, o FixOptions) error {
 		return err
 	}
 
+	// Keys in an environment file other than .env (.env.local) stay there:
+	// that is where keys belong, so like .env it needs only to be ignored,
+	// which this run does unless git tracks the file.
+	kept, err := envKept(ctx, o.Repo, plan)
+	if err != nil {
+		return err
+	}
+
 	// The destinations git must ignore: those that exist or will.
 	var ignore []string
+	for _, k := range kept {
+		if !slices.Contains(ignore, k.Key.Path) {
+			ignore = append(ignore, k.Key.Path)
+		}
+	}
 	for _, d := range dests {
 		if _, err := os.Lstat(filepath.Join(o.Repo.Top, filepath.FromSlash(d))); err == nil {
 			ignore = append(ignore, d)
@@ -94,8 +109,8 @@ func Fix(ctx context.Context, o FixOptions) error {
 		if err := previewIgnore(o.Repo, policy.Config.Catalogue, notIgnored, plan, o.Out); err != nil {
 			return err
 		}
-		writeFixItems(o.Out, plan, true)
-		writeFixSummary(o.Out, plan, true)
+		writeFixItems(o.Out, plan, kept, true)
+		writeFixSummary(o.Out, plan, len(kept), true)
 		fmt.Fprintln(o.Out, "keyguard: dry run: nothing was changed")
 		if len(plan.Manual) > 0 {
 			return fix.ErrManual
@@ -106,7 +121,7 @@ func Fix(ctx context.Context, o FixOptions) error {
 	if err := plan.Apply(); err != nil {
 		return err
 	}
-	writeFixItems(o.Out, plan, false)
+	writeFixItems(o.Out, plan, kept, false)
 	manual := len(plan.Manual) > 0
 	if len(notIgnored) > 0 {
 		only := map[string]bool{}
@@ -133,7 +148,7 @@ func Fix(ctx context.Context, o FixOptions) error {
 			fmt.Fprintf(o.Out, "hint: add /%s to .gitignore before you commit\n", d)
 		}
 	}
-	writeFixSummary(o.Out, plan, false)
+	writeFixSummary(o.Out, plan, len(kept), false)
 	if manual {
 		return fix.ErrManual
 	}
@@ -185,9 +200,38 @@ func previewIgnore(repo *git.Repo, cat *coverage.Catalogue, paths []string, plan
 	return plan.WriteFileDiff(out, fix.Change{Path: ".gitignore", Old: old, New: updated, Exists: err == nil})
 }
 
-// writeFixItems lists what moved and what is left to the user; keys show
-// only redacted.
-func writeFixItems(w io.Writer, p *fix.Plan, dryRun bool) {
+// envKept takes out of the plan's manual keys those in an untracked
+// environment file (not a template): they stay where they are, and the file
+// is ignored with the destinations.
+func envKept(ctx context.Context, repo *git.Repo, plan *fix.Plan) ([]fix.Manual, error) {
+	var paths []string
+	for _, m := range plan.Manual {
+		base := path.Base(m.Key.Path)
+		if (base == ".env" || strings.HasPrefix(base, ".env.")) && !report.IsEnvTemplate(m.Key.Path) && m.Key.Cell == 0 {
+			paths = append(paths, m.Key.Path)
+		}
+	}
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	tracked, err := repo.Tracked(ctx, paths...)
+	if err != nil {
+		return nil, err
+	}
+	var kept []fix.Manual
+	plan.Manual = slices.DeleteFunc(plan.Manual, func(m fix.Manual) bool {
+		if !slices.Contains(paths, m.Key.Path) || slices.Contains(tracked, m.Key.Path) {
+			return false
+		}
+		kept = append(kept, m)
+		return true
+	})
+	return kept, nil
+}
+
+// writeFixItems lists what moved, what stays in an ignored environment
+// file, and what is left to the user; keys show only redacted.
+func writeFixItems(w io.Writer, p *fix.Plan, kept []fix.Manual, dryRun bool) {
 	moved, will := "moved", "now reads"
 	if dryRun {
 		moved, will = "would move", "would read"
@@ -214,6 +258,15 @@ func writeFixItems(w io.Writer, p *fix.Plan, dryRun bool) {
 		fmt.Fprintf(w, "keyguard: %s: cell %d, output %d: %s the output that shows %s (run the cell again once the key is in the environment)\n",
 			report.DisplayPath(k.Path), k.Cell, k.Output, cleared, k.Finding.Rule.Description)
 	}
+	stays := "stays in %s, an environment file that git ignores"
+	if dryRun {
+		stays = "would stay in %s, an environment file that git would ignore"
+	}
+	for _, m := range kept {
+		f := m.Key.Finding
+		fmt.Fprintf(w, "keyguard: %s: %s (%s, %s) "+stays+"\n",
+			fixPlace(m.Key), f.Rule.Description, f.Rule.ID, f.Secret, report.DisplayPath(m.Key.Path))
+	}
 	for _, m := range p.Manual {
 		f := m.Key.Finding
 		fmt.Fprintf(w, "keyguard: %s: %s (%s, %s) needs your action: %s\n",
@@ -233,8 +286,8 @@ func fixPlace(k fix.Key) string {
 }
 
 // writeFixSummary counts what was (or would be) fixed.
-func writeFixSummary(w io.Writer, p *fix.Plan, dryRun bool) {
-	fixed := len(p.Moved) + len(p.Cleared)
+func writeFixSummary(w io.Writer, p *fix.Plan, kept int, dryRun bool) {
+	fixed := len(p.Moved) + len(p.Cleared) + kept
 	total := fixed + len(p.Manual)
 	switch {
 	case total == 0:

@@ -216,6 +216,13 @@ func (r *run) inspectScript(ctx context.Context, t target, s *HookStatus) error 
 		if len(names) > 0 {
 			p.Problem = fmt.Sprintf("%s is not keyguard's hook: something replaced keyguard's, so %s are not checked", r.show(t.slot), t.hook.events())
 			p.Fix = "keyguard install --force (keeps both hooks and runs them before keyguard)"
+			for _, n := range names {
+				if sameFile(t.slot, filepath.Join(t.dir, n)) {
+					// A manager's installer wrote its hook again: install needs
+					// no --force, and there is one hook to keep, not two.
+					p.Fix = "keyguard install (keyguard keeps this hook already and runs it first)"
+				}
+			}
 		}
 		if m.name == "simple-git-hooks" {
 			s.Manager = m.name

@@ -571,6 +571,9 @@ func (r *run) afterBlock(ctx context.Context, t target) {
 		r.hint("%s", p.Fix)
 	}
 	rel, _ := r.Repo.Rel(t.script)
+	if dirty, err := r.Repo.Uncommitted(ctx, rel); err == nil && !dirty {
+		return // as committed already (a block put back in place): nothing to commit
+	}
 	tracked, err := r.Repo.Tracked(ctx, rel)
 	verb := "commit"
 	if err == nil && len(tracked) == 0 {

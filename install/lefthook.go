@@ -427,6 +427,8 @@ func (r *run) leaveSlotToLefthook(h hookDef) (bool, error) {
 
 // excludeLocal keeps the personal lefthook config out of commits: when git
 // does not ignore it, its name goes into .git/info/exclude (this clone only).
+// A committed one is excluded too, so that once the user untracks it as the
+// hint says, git add -A does not commit it again.
 func (r *run) excludeLocal(ctx context.Context, local string) error {
 	rel, ok := r.Repo.Rel(local)
 	if !ok {
@@ -434,8 +436,7 @@ func (r *run) excludeLocal(ctx context.Context, local string) error {
 	}
 	if tracked, err := r.Repo.Tracked(ctx, rel); err == nil && len(tracked) > 0 {
 		r.say("%s is committed, so keyguard's commands reach every clone, and fail where keyguard is not installed", rel)
-		r.hint("git rm --cached %s && git commit, so it stays personal", shWord(rel))
-		return nil
+		defer r.hint("git rm --cached %s && git commit, so it stays personal", shWord(rel))
 	}
 	src, err := r.Repo.CheckIgnore(ctx, []string{rel})
 	if err != nil {

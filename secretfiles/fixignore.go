@@ -199,7 +199,7 @@ func verify(ctx context.Context, o FixOptions, p plan) error {
 			unresolved = true
 			fmt.Fprintf(o.Out, "keyguard: %s is ignored only on this machine (%s:%d %q): a .gitignore rule in the repository re-includes it for every clone\n",
 				report.DisplayPath(f.Path), src.File, src.Line, src.Pattern)
-			fmt.Fprintf(o.Out, "hint: find the \"!\" rule in a .gitignore above it (git check-ignore -v on a fresh clone names it), remove or narrow it, then run keyguard fix-ignore again\n")
+			fmt.Fprintf(o.Out, "hint: find the \"!\" rule in a .gitignore in its directory or above (git check-ignore -v on a fresh clone names it), remove or narrow it, then run keyguard fix-ignore again\n")
 		case src.Ignored:
 			if f.State != Tracked && f.State != Staged {
 				ok = append(ok, f.Path)
