@@ -36,6 +36,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/keyguard/keyguard/detect"
 	"github.com/keyguard/keyguard/fix"
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/hook"
@@ -297,6 +298,7 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						ArgsUsage: " ",
 						Flags:     []cli.Flag{quietFlag()},
 						Action: func(c *cli.Context) error {
+							detect.WarmBuiltin() // while git starts
 							shortLivedGC()
 							setQuiet(c, out, errOut)
 							repo, err := openRepo(c)

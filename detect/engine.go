@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -61,9 +62,16 @@ type Engine struct {
 	rules     []*Rule          // enabled rules, catalogue order
 	allow     []*regexp.Regexp // Options.AllowSecrets, compiled
 	stopWords []string         // Options.StopWords, lowercased
-	prefilter                  // keyword automaton, built on first scan
-	always    []int            // rules without keywords: they search all text
-	scratch   sync.Pool        // *scratch, per-scan buffers
+	// The keyword automata, built on first use (see prefilterFor).
+	quickOnce, fullOnce sync.Once
+	quick               *prefilter
+	full                atomic.Pointer[prefilter]
+	scanned             atomic.Int64 // bytes scanned, until full is asked for
+	// builtinOnly: the rules are the built-in catalogue's, none disabled
+	// or added, so the shared built-in prefilter serves.
+	builtinOnly bool
+	always      []int     // rules without keywords: they search all text
+	scratch     sync.Pool // *scratch, per-scan buffers
 }
 
 // Finding is one secret found in the scanned text.
@@ -167,6 +175,8 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		}
 		e.stopWords = append(e.stopWords, strings.ToLower(w))
 	}
+	e.builtinOnly = len(opts.Extra) == 0 && len(opts.Disabled) == 0 &&
+		len(builtin) == len(builtinRules) && len(builtin) > 0 && &builtin[0] == &builtinRules[0]
 	rules := len(e.rules)
 	e.scratch.New = func() any { return &scratch{hits: make([][]int, rules), isNamed: make([]bool, rules)} }
 	for ri, r := range e.rules {

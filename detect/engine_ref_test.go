@@ -32,7 +32,7 @@ func (e *Engine) refScan(text []byte) []Finding {
 		lower := lowerASCII(text)
 		for _, m := range refAutomaton(e).FindAllOverlapping(lower) {
 			ln := lines.of(m.Start)
-			for _, ri := range e.byKeyword[m.PatternID] {
+			for _, ri := range e.quick.byKeyword[m.PatternID] {
 				if h := hits[ri]; len(h) == 0 || h[len(h)-1] != ln {
 					hits[ri] = append(h, ln)
 				}
@@ -85,7 +85,7 @@ func refAutomaton(e *Engine) *ahocorasick.Automaton {
 	if ac, ok := refAutomata.Load(e); ok {
 		return ac.(*ahocorasick.Automaton)
 	}
-	ac, err := ahocorasick.NewBuilder().AddStrings(e.keywords).Build()
+	ac, err := ahocorasick.NewBuilder().AddStrings(e.quick.keywords).Build()
 	if err != nil {
 		panic(err)
 	}

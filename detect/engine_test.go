@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/keyguard/keyguard/internal/fakekey"
 )
@@ -413,6 +414,72 @@ func TestConcurrentScan(t *testing.T) {
 			if got[g][i] != want[i] {
 				t.Errorf("goroutine %d, text %d: %d findings, want %d", g, i, got[g][i], want[i])
 			}
+		}
+	}
+}
+
+// TestSharedBuiltinPrefilter: engines of the built-in catalogue alone share
+// one keyword automaton; one with a user rule or a disabled rule has its
+// own, holding exactly its rules' keywords.
+func TestSharedBuiltinPrefilter(t *testing.T) {
+	a, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := New(Options{})
+	extra, err := New(Options{Extra: []RuleSpec{{ID: "user-zz", Keywords: []string{"zzqq_"}, Regex: `zzqq_[a-z]{8}`}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled, err := New(Options{Disabled: []string{a.Rules()[0].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*Engine{a, b, extra, disabled} {
+		e.automaton()
+	}
+	if a.quick != b.quick {
+		t.Error("two engines of the built-in catalogue built two automata")
+	}
+	if extra.quick == a.quick || disabled.quick == a.quick {
+		t.Fatal("an engine with a user or disabled rule uses the built-in automaton")
+	}
+	if !slices.Contains(extra.quick.keywords, "zzqq_") || slices.Contains(a.quick.keywords, "zzqq_") {
+		t.Error("the user rule's keyword is not in its engine's automaton alone")
+	}
+	if got := extra.Scan([]byte("x = zzqq_qkrvsmtx")); len(got) != 1 || got[0].Rule.ID != "user-zz" {
+		t.Errorf("user rule findings = %v", got)
+	}
+}
+
+// TestFullPrefilterAfterLargeInput: after fullAfter bytes an engine builds
+// the automaton of long stems in the background and scans with it once it
+// is ready; the findings are the same as with the quick one.
+func TestFullPrefilterAfterLargeInput(t *testing.T) {
+	for name, opts := range map[string]Options{"built-in": {}, "own rules": {Disabled: []string{"jwt"}}} {
+		e, err := New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := benchText(1 << 20)
+		before := e.Scan(text)
+		if len(before) == 0 {
+			t.Fatal("no findings in the benchmark text; the comparison proves nothing")
+		}
+		for scanned := len(text); scanned <= fullAfter; scanned += len(text) {
+			e.Scan(text)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for e.full.Load() == nil && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+			e.Scan(text[:100])
+		}
+		full := e.full.Load()
+		if full == nil || full == e.quick || len(full.stems) <= len(e.quick.stems) {
+			t.Fatalf("%s: no automaton of longer stems after %d bytes", name, fullAfter)
+		}
+		if err := sameFindings(e.Scan(text), before); err != nil {
+			t.Errorf("%s: with the full automaton: %v", name, err)
 		}
 	}
 }

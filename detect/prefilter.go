@@ -18,22 +18,29 @@ import (
 // whole text, large enough that per-chunk costs vanish.
 const prefilterChunk = 32 << 10
 
-// stemLen is how many leading bytes of each keyword the automaton holds;
-// a stem hit is checked against its full keywords with a byte comparison,
-// so the keyword hits are the same whatever it is. Short stems make a
-// smaller automaton, quicker to build, but more hits to check: with the
-// 1,296 built-in keywords, 5-byte stems make 2,614 states and 6.6 matches
-// per KB of generated code ("conte" of contentful in every "context"),
-// 8-byte stems 4,746 states and 1.8 per KB, whole keywords 6,677 states
-// and 1.0 per KB. Finding the keywords in 40 MB took 189, 115 and 121 ms,
-// the builds about 4, 5 and 10 ms; a hook builds it while git computes
-// the diff (Warm).
-const stemLen = 8
+// An automaton holds the leading bytes, the stems, of the keywords; a stem
+// hit is checked against its full keywords with a byte comparison, so the
+// keyword hits are the same whatever the stems' length. Short stems make an
+// automaton quick to build but more hits to check; long ones the reverse.
+// With the 1,296 built-in keywords, a new process builds 3-byte stems in
+// 4 ms, 5-byte stems in 9 ms and 8-byte stems in 20 ms, while finding the
+// keywords in 40 MB of generated code took 189 ms with 5-byte stems ("conte"
+// of contentful matches every "context") and 115 ms with 8-byte ones. So an
+// engine starts with quickStemLen, enough for a commit's few files, and
+// builds the fullStemLen automaton in the background once it has scanned
+// fullAfter bytes (a large commit, a history).
+const (
+	quickStemLen = 3
+	fullStemLen  = 8
+	fullAfter    = 4 << 20
+)
 
 // prefilter finds the rules' keywords in text. It is built on first use
 // (see automaton): building it costs more than everything else New does,
 // and an Engine that scans nothing, or is built only to validate a
 // configuration, should not pay for it.
+// A built prefilter is never modified, so engines with the same rules in
+// the same order (the built-in catalogue alone, the common case) share one.
 type prefilter struct {
 	keywords   []string // distinct keywords, lower case
 	byKeyword  [][]int  // keyword id -> indexes into rules
@@ -41,8 +48,40 @@ type prefilter struct {
 	stems      []string // distinct keyword stems; automaton pattern id -> stem
 	byStem     [][]int  // stem id -> ids of the keywords it begins
 
-	once sync.Once
-	ac   *ahocorasick.Automaton // nil when no rule has a keyword
+	ac *ahocorasick.Automaton // nil when no rule has a keyword
+}
+
+// sharedBuiltin holds the prefilters of the built-in catalogue alone,
+// built once per process and shared by every engine without user or
+// disabled rules.
+var sharedBuiltin struct {
+	quickOnce, fullOnce sync.Once
+	quick, full         *prefilter
+}
+
+// builtinPrefilter returns the built-in catalogue's prefilter with stems
+// of stemLen bytes (quickStemLen or fullStemLen), building it on first use.
+func builtinPrefilter(stemLen int) *prefilter {
+	once, pf := &sharedBuiltin.quickOnce, &sharedBuiltin.quick
+	if stemLen != quickStemLen {
+		once, pf = &sharedBuiltin.fullOnce, &sharedBuiltin.full
+	}
+	once.Do(func() {
+		e, err := newEngine(builtinRules, Options{})
+		if err != nil {
+			panic(fmt.Sprintf("detect: built-in catalogue: %v", err)) // TestBuiltinRulesCompile
+		}
+		*pf = buildPrefilter(e.rules, stemLen)
+	})
+	return *pf
+}
+
+// WarmBuiltin starts building the built-in catalogue's keyword automaton in
+// the background, before the configuration that says whether it will do
+// is read: a hook starts it first thing, so that it is built while git
+// starts. An engine with user or disabled rules builds its own.
+func WarmBuiltin() {
+	go builtinPrefilter(quickStemLen)
 }
 
 // scratch holds one scan's buffers; engines pool them across scans.
@@ -58,8 +97,35 @@ type scratch struct {
 // automaton returns the keyword automaton, building it and the keyword
 // index on first use; nil when no rule has a keyword.
 func (e *Engine) automaton() *ahocorasick.Automaton {
-	e.once.Do(e.buildPrefilter)
-	return e.ac
+	return e.prefilterFor(0).ac
+}
+
+// prefilterFor returns the prefilter for a scan of n bytes: the quick one,
+// built on first use, until the engine has scanned fullAfter bytes, then
+// the full one, once its background build is done.
+func (e *Engine) prefilterFor(n int) *prefilter {
+	e.quickOnce.Do(func() {
+		if e.builtinOnly {
+			e.quick = builtinPrefilter(quickStemLen)
+		} else {
+			e.quick = buildPrefilter(e.rules, quickStemLen)
+		}
+	})
+	if pf := e.full.Load(); pf != nil {
+		return pf
+	}
+	if e.scanned.Add(int64(n)) > fullAfter {
+		e.fullOnce.Do(func() {
+			go func() {
+				if e.builtinOnly {
+					e.full.Store(builtinPrefilter(fullStemLen))
+				} else {
+					e.full.Store(buildPrefilter(e.rules, fullStemLen))
+				}
+			}()
+		})
+	}
+	return e.quick
 }
 
 // Warm starts building the keyword automaton in the background, for a
@@ -70,48 +136,50 @@ func (e *Engine) Warm() {
 	go e.automaton()
 }
 
-// buildPrefilter gives every distinct keyword an id, lists its rules, and
-// puts the keywords' stems into one automaton.
-func (e *Engine) buildPrefilter() {
+// buildPrefilter gives every distinct keyword of rules an id, lists its
+// rules, and puts the keywords' stems, of stemLen bytes, into one automaton.
+func buildPrefilter(rules []*Rule, stemLen int) *prefilter {
+	pf := &prefilter{}
 	n := 0
-	for _, r := range e.rules {
+	for _, r := range rules {
 		n += len(r.keywords)
 	}
 	ids := make(map[string]int, n)
 	stemIDs := make(map[string]int, n)
-	for ri, r := range e.rules {
+	for ri, r := range rules {
 		for _, k := range r.keywords {
 			id, ok := ids[k]
 			if !ok {
-				id = len(e.keywords)
+				id = len(pf.keywords)
 				ids[k] = id
-				e.keywords = append(e.keywords, k)
-				e.byKeyword = append(e.byKeyword, nil)
-				e.maxKeyword = max(e.maxKeyword, len(k))
+				pf.keywords = append(pf.keywords, k)
+				pf.byKeyword = append(pf.byKeyword, nil)
+				pf.maxKeyword = max(pf.maxKeyword, len(k))
 				stem := k[:min(len(k), stemLen)]
 				sid, ok := stemIDs[stem]
 				if !ok {
-					sid = len(e.stems)
+					sid = len(pf.stems)
 					stemIDs[stem] = sid
-					e.stems = append(e.stems, stem)
-					e.byStem = append(e.byStem, nil)
+					pf.stems = append(pf.stems, stem)
+					pf.byStem = append(pf.byStem, nil)
 				}
-				e.byStem[sid] = append(e.byStem[sid], id)
+				pf.byStem[sid] = append(pf.byStem[sid], id)
 			}
-			if rs := e.byKeyword[id]; len(rs) == 0 || rs[len(rs)-1] != ri {
-				e.byKeyword[id] = append(rs, ri)
+			if rs := pf.byKeyword[id]; len(rs) == 0 || rs[len(rs)-1] != ri {
+				pf.byKeyword[id] = append(rs, ri)
 			}
 		}
 	}
-	if len(e.stems) == 0 {
-		return
+	if len(pf.stems) == 0 {
+		return pf
 	}
-	ac, err := ahocorasick.NewBuilder().AddStrings(e.stems).Build()
+	ac, err := ahocorasick.NewBuilder().AddStrings(pf.stems).Build()
 	if err != nil {
 		// Keywords are validated non-empty in New, the only way Build fails.
 		panic(fmt.Sprintf("detect: build keyword prefilter: %v", err))
 	}
-	e.ac = ac
+	pf.ac = ac
+	return pf
 }
 
 func (e *Engine) getScratch() *scratch { return e.scratch.Get().(*scratch) }
@@ -145,12 +213,13 @@ func (e *Engine) putScratch(sc *scratch) {
 // a chunk at a time; chunks overlap by the longest keyword less one byte,
 // and a match belongs to the chunk it starts in, so each is seen once.
 func (e *Engine) findKeywords(text []byte, sc *scratch) {
-	ac := e.automaton()
+	pf := e.prefilterFor(len(text))
+	ac := pf.ac
 	if ac == nil {
 		return
 	}
 	for start := 0; start < len(text); start += prefilterChunk {
-		end := min(start+prefilterChunk+e.maxKeyword-1, len(text))
+		end := min(start+prefilterChunk+pf.maxKeyword-1, len(text))
 		sc.lower = lowerInto(sc.lower, text[start:end])
 		for _, m := range ac.FindAllOverlapping(sc.lower) {
 			if m.Start >= prefilterChunk {
@@ -158,12 +227,12 @@ func (e *Engine) findKeywords(text []byte, sc *scratch) {
 			}
 			off := start + m.Start
 			rest := sc.lower[m.End:]
-			for _, kid := range e.byStem[m.PatternID] {
-				tail := e.keywords[kid][m.End-m.Start:]
+			for _, kid := range pf.byStem[m.PatternID] {
+				tail := pf.keywords[kid][m.End-m.Start:]
 				if len(tail) > len(rest) || string(rest[:len(tail)]) != tail {
 					continue
 				}
-				for _, ri := range e.byKeyword[kid] {
+				for _, ri := range pf.byKeyword[kid] {
 					h := sc.hits[ri]
 					if len(h) == 0 {
 						sc.touched = append(sc.touched, ri)
@@ -181,19 +250,19 @@ func (e *Engine) findKeywords(text []byte, sc *scratch) {
 // occurs in base, a lowercased file name: every api_key in datadog.yaml is
 // Datadog's (see Engine.ScanFile).
 func (e *Engine) namedBy(base string, sc *scratch) {
-	ac := e.automaton()
-	if ac == nil {
+	pf := e.prefilterFor(0)
+	if pf.ac == nil {
 		return
 	}
 	name := []byte(base)
-	for _, m := range ac.FindAllOverlapping(name) {
+	for _, m := range pf.ac.FindAllOverlapping(name) {
 		rest := name[m.End:]
-		for _, kid := range e.byStem[m.PatternID] {
-			tail := e.keywords[kid][m.End-m.Start:]
+		for _, kid := range pf.byStem[m.PatternID] {
+			tail := pf.keywords[kid][m.End-m.Start:]
 			if len(tail) > len(rest) || string(rest[:len(tail)]) != tail {
 				continue
 			}
-			for _, ri := range e.byKeyword[kid] {
+			for _, ri := range pf.byKeyword[kid] {
 				if e.rules[ri].context > 0 && !sc.isNamed[ri] {
 					sc.isNamed[ri] = true
 					sc.named = append(sc.named, ri)
