@@ -30,7 +30,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"syscall"
 	"testing"
 
@@ -62,24 +61,6 @@ func main() {
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// hookMemoryLimit is the memory the pre-commit hook may use before its
-// garbage collector runs (see shortLivedGC).
-const hookMemoryLimit = 64 << 20
-
-// shortLivedGC tunes the garbage collector for the pre-commit hook, a
-// process that lives for tens of milliseconds and whose live memory is
-// bounded by design (a few fragments of the diff in flight): collecting as
-// it goes costs a typical commit a fifth of its CPU time and gains nothing.
-// It collects only once its memory nears hookMemoryLimit, so a huge commit
-// stays within it. GOGC or GOMEMLIMIT in the environment win.
-func shortLivedGC() {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetMemoryLimit(hookMemoryLimit)
-	debug.SetGCPercent(-1)
 }
 
 // run executes one keyguard command line and decides its exit code; it is the
@@ -299,7 +280,6 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						Flags:     []cli.Flag{quietFlag()},
 						Action: func(c *cli.Context) error {
 							detect.WarmBuiltin() // while git starts
-							shortLivedGC()
 							setQuiet(c, out, errOut)
 							repo, err := openRepo(c)
 							if err != nil {
