@@ -5,14 +5,16 @@
 // A scan runs one Aho-Corasick automaton holding every rule's keywords over
 // the text (lowercased a chunk at a time), and runs a rule's regex only on
 // the lines where one of its keywords occurs; there, a byte test rejects
-// most lines before any regex runs, and a regex that starts with its
-// keyword is tried only at the keyword (see analyze.go). Matches then pass
-// the inline allow comments, an entropy floor and a placeholder filter.
-// Secrets are redacted whenever they are printed or serialised (see Secret).
+// most lines before any regex runs, and a regex whose matches start at its
+// keyword (after a \b or a one-byte boundary) or at one of a few lead
+// prefixes is tried only there, after a test of the bytes every match
+// starts with (see analyze.go). Matches then pass the inline allow
+// comments, an entropy floor and a placeholder filter. Secrets are
+// redacted whenever they are printed or serialised (see Secret).
 //
 // Start-up costs almost nothing: the built-in catalogue is a generated Go
-// literal (catalogue_gen.go, from rules/*.yaml), and the automaton and each
-// rule's regex are built on first use.
+// literal (catalogue_gen.go, from rules/*.yaml), and the automaton (two of
+// them, see prefilterFor) and each rule's regex are built on first use.
 package detect
 
 import (
