@@ -205,8 +205,24 @@ func shown(line string) string {
 // commit -> path -> the path it had before (a rename's source).
 func gitAdded(t *testing.T, g *gittest.Repo) (map[string]map[string]map[string]bool, map[string]map[string]string) {
 	t.Helper()
-	out := g.Git("log", "--all", "-p", "-M", "--remerge-diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
-		"--src-prefix=a/", "--dst-prefix=b/", "--format=commit %H")
+	args := []string{"log", "-p", "-M", "--remerge-diff", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
+		"--src-prefix=a/", "--dst-prefix=b/", "--format=commit %H"}
+	added, sources := parseGitLog(t, g.Git(append(args, "--all")...))
+	// In one walk over every commit, git 2.39 now and then shows a merge
+	// that had a conflict as a plain diff against a parent, without its
+	// "remerge CONFLICT" lines; asked about that merge alone, it gives the
+	// recreated merge's diff every time. So each merge is asked alone.
+	for _, m := range strings.Fields(g.Git("rev-list", "--all", "--merges")) {
+		a, s := parseGitLog(t, g.Git(append(args, "-1", m)...))
+		added[m], sources[m] = a[m], s[m]
+	}
+	return added, sources
+}
+
+// parseGitLog reads the added lines and rename sources of each commit from
+// `git log -p -U0 --format="commit %H"` output.
+func parseGitLog(t *testing.T, out string) (map[string]map[string]map[string]bool, map[string]map[string]string) {
+	t.Helper()
 	added := map[string]map[string]map[string]bool{}
 	sources := map[string]map[string]string{}
 	var commit, src, dst string
