@@ -37,7 +37,7 @@ const (
 )
 
 // prefilter finds the rules' keywords in text. It is built on first use
-// (see automaton): building it costs more than everything else New does,
+// (see prefilterFor): building it costs more than everything else New does,
 // and an Engine that scans nothing, or is built only to validate a
 // configuration, should not pay for it.
 // A built prefilter is never modified, so engines with the same rules in
@@ -227,12 +227,7 @@ func (e *Engine) findKeywords(text []byte, sc *scratch) {
 				continue // the next chunk reports it
 			}
 			off := start + m.Start
-			rest := sc.lower[m.End:]
-			for _, kid := range pf.byStem[m.PatternID] {
-				tail := pf.keywords[kid][m.End-m.Start:]
-				if len(tail) > len(rest) || string(rest[:len(tail)]) != tail {
-					continue
-				}
+			pf.eachKeyword(sc.lower, m, func(kid int) {
 				for _, ri := range pf.byKeyword[kid] {
 					h := sc.hits[ri]
 					if len(h) == 0 {
@@ -242,7 +237,19 @@ func (e *Engine) findKeywords(text []byte, sc *scratch) {
 						sc.hits[ri] = append(h, off)
 					}
 				}
-			}
+			})
+		}
+	}
+}
+
+// eachKeyword calls fn with the id of each keyword that the stem hit m in
+// lower begins: those whose rest follows the stem there.
+func (pf *prefilter) eachKeyword(lower []byte, m ahocorasick.Match, fn func(kid int)) {
+	rest := lower[m.End:]
+	for _, kid := range pf.byStem[m.PatternID] {
+		tail := pf.keywords[kid][m.End-m.Start:]
+		if len(tail) <= len(rest) && string(rest[:len(tail)]) == tail {
+			fn(kid)
 		}
 	}
 }
@@ -257,19 +264,14 @@ func (e *Engine) namedBy(base string, sc *scratch) {
 	}
 	name := []byte(base)
 	for _, m := range pf.ac.FindAllOverlapping(name) {
-		rest := name[m.End:]
-		for _, kid := range pf.byStem[m.PatternID] {
-			tail := pf.keywords[kid][m.End-m.Start:]
-			if len(tail) > len(rest) || string(rest[:len(tail)]) != tail {
-				continue
-			}
+		pf.eachKeyword(name, m, func(kid int) {
 			for _, ri := range pf.byKeyword[kid] {
 				if e.rules[ri].context > 0 && !sc.isNamed[ri] {
 					sc.isNamed[ri] = true
 					sc.named = append(sc.named, ri)
 				}
 			}
-		}
+		})
 	}
 }
 
