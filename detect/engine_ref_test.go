@@ -28,7 +28,7 @@ func (e *Engine) refScan(text []byte) []Finding {
 	lines := newLineIndex(text)
 	hits := make([][]int, len(e.rules))
 	offs := make([][]int, len(e.rules)) // keyword offsets, for context rules
-	if e.automaton() != nil {
+	if e.hasKeywords() {
 		lower := lowerASCII(text)
 		for _, m := range refAutomaton(e).FindAllOverlapping(lower) {
 			ln := lines.of(m.Start)

@@ -18,18 +18,21 @@ import (
 // whole text, large enough that per-chunk costs vanish.
 const prefilterChunk = 32 << 10
 
-// An automaton holds the leading bytes, the stems, of the keywords; a stem
+// A prefilter holds the leading bytes, the stems, of the keywords; a stem
 // hit is checked against its full keywords with a byte comparison, so the
-// keyword hits are the same whatever the stems' length. Short stems make an
-// automaton quick to build but more hits to check; long ones the reverse.
-// With the 1,296 built-in keywords, a new process builds 3-byte stems in
-// 4 ms, 4-byte ones in 7 ms, 5-byte ones in 9 ms and 8-byte ones in 20 ms;
-// in 40 MB of generated code they match 4.6 million, 1.8 million, 770,000
-// and 210,000 times, and the automaton alone takes 2.3 s, 0.28 s, 0.11 s
-// and 0.10 s ("con" and "conte" match every "context"). So an engine
-// starts with quickStemLen, enough for a commit's few files, and builds the
-// fullStemLen automaton in the background once it has scanned fullAfter
-// bytes (a large commit, a history).
+// keyword hits are the same whatever the stems' length. Two kinds find the
+// stems. A stem set (stemSet) looks up each position's next bytes in a
+// table: it is built in well under a millisecond, where an automaton of
+// the 848 four-byte stems of the 1,301 built-in keywords took a new
+// process 7 ms of building and about as much again in page faults and
+// garbage collection, most of a typical commit's scan. An automaton
+// matches faster: stems of 8 bytes take 20 ms to build, and on 40 MB of
+// generated code they match 210,000 times where 4-byte ones match 1.8
+// million ("cont" matches every "context"). So an engine starts with the
+// stem set of stems of up to quickStemLen bytes, enough for a commit's few
+// files, and builds the automaton of fullStemLen-byte stems in the
+// background once it has scanned fullAfter bytes (a large commit, a
+// history).
 const (
 	quickStemLen = 4
 	fullStemLen  = 8
@@ -37,19 +40,146 @@ const (
 )
 
 // prefilter finds the rules' keywords in text. It is built on first use
-// (see prefilterFor): building it costs more than everything else New does,
-// and an Engine that scans nothing, or is built only to validate a
-// configuration, should not pay for it.
+// (see prefilterFor), so that an Engine that scans nothing, or is built
+// only to validate a configuration, does not pay for it.
 // A built prefilter is never modified, so engines with the same rules in
 // the same order (the built-in catalogue alone, the common case) share one.
 type prefilter struct {
 	keywords   []string // distinct keywords, lower case
 	byKeyword  [][]int  // keyword id -> indexes into rules
 	maxKeyword int      // longest keyword, in bytes
-	stems      []string // distinct keyword stems; automaton pattern id -> stem
+	stems      []string // distinct keyword stems; stem id (match pattern id) -> stem
 	byStem     [][]int  // stem id -> ids of the keywords it begins
 
-	ac *ahocorasick.Automaton // nil when no rule has a keyword
+	// One of these finds the stems; both are nil when no rule has a
+	// keyword.
+	ac  *ahocorasick.Automaton // stems of fullStemLen bytes
+	set *stemSet               // stems of at most quickStemLen bytes
+}
+
+// empty reports whether no rule has a keyword.
+func (pf *prefilter) empty() bool { return pf.ac == nil && pf.set == nil }
+
+// find appends to buf every occurrence of a stem in lower, overlapping
+// ones included, and returns it.
+func (pf *prefilter) find(lower []byte, buf []ahocorasick.Match) []ahocorasick.Match {
+	if pf.set != nil {
+		return pf.set.find(lower, buf)
+	}
+	if pf.ac != nil {
+		return append(buf, pf.ac.FindAllOverlapping(lower)...)
+	}
+	return buf
+}
+
+// stemSet finds stems of one to four bytes by looking up, at each position
+// of the text, the byte there and the next two, three and four bytes.
+type stemSet struct {
+	single [256]int32 // per byte: id+1 of the one-byte stem it is, 0 for none
+	hasOne bool       // some stem is one byte long
+	// pairs tells, per leading byte pair, which lengths of stems begin
+	// with it: bit n-2 for n bytes (2 to 4). Most pairs begin none.
+	pairs [1 << 16]uint8
+	// slots is an open-addressing hash table of the stems of 2 to 4
+	// bytes: their stemKey and id, at stemSlot of the key or after it.
+	slots []stemSlotEntry
+	shift uint // 64 - log2(len(slots))
+}
+
+type stemSlotEntry struct {
+	key uint64 // stemKey; 0 for an empty slot (a key holds its length)
+	id  int32
+}
+
+// slot is where the search for key starts.
+func (s *stemSet) slot(key uint64) int {
+	return int((key * 0x9e3779b97f4a7c15) >> s.shift)
+}
+
+// lookup returns the id of the stem with key.
+func (s *stemSet) lookup(key uint64) (int32, bool) {
+	mask := len(s.slots) - 1
+	for i := s.slot(key); ; i = (i + 1) & mask {
+		switch e := s.slots[i]; e.key {
+		case key:
+			return e.id, true
+		case 0:
+			return 0, false
+		}
+	}
+}
+
+// stemKey packs up to four bytes and their count into a map key.
+func stemKey(b []byte) uint64 {
+	k := uint64(len(b)) << 32
+	for i, c := range b {
+		k |= uint64(c) << (8 * i)
+	}
+	return k
+}
+
+// newStemSet indexes stems, each one to four bytes long; the id of a stem
+// is its index.
+func newStemSet(stems []string) *stemSet {
+	size, shift := 16, uint(60)
+	for size < 4*len(stems) { // at most a quarter full: short probes
+		size, shift = size*2, shift-1
+	}
+	s := &stemSet{slots: make([]stemSlotEntry, size), shift: shift}
+	for id, st := range stems {
+		switch n := len(st); {
+		case n == 1:
+			s.single[st[0]] = int32(id) + 1
+			s.hasOne = true
+		case n <= quickStemLen:
+			s.pairs[uint16(st[0])|uint16(st[1])<<8] |= 1 << (n - 2)
+			key := stemKey([]byte(st))
+			i := s.slot(key)
+			for s.slots[i].key != 0 {
+				i = (i + 1) & (size - 1)
+			}
+			s.slots[i] = stemSlotEntry{key: key, id: int32(id)}
+		default:
+			panic(fmt.Sprintf("detect: stem %q longer than %d bytes", st, quickStemLen))
+		}
+	}
+	return s
+}
+
+// find appends every occurrence of a stem in lower to buf, in order of
+// their start, shorter first.
+func (s *stemSet) find(lower []byte, buf []ahocorasick.Match) []ahocorasick.Match {
+	n := len(lower)
+	for i := 0; i < n; i++ {
+		if s.hasOne {
+			if id := s.single[lower[i]]; id != 0 {
+				buf = append(buf, ahocorasick.Match{PatternID: int(id - 1), Start: i, End: i + 1})
+			}
+		}
+		if i+1 == n {
+			break
+		}
+		m := s.pairs[uint16(lower[i])|uint16(lower[i+1])<<8]
+		if m == 0 {
+			continue
+		}
+		var w uint64 // the next four bytes, or fewer at the end
+		if i+4 <= n {
+			w = uint64(binary.LittleEndian.Uint32(lower[i:]))
+		} else {
+			w = stemKey(lower[i:]) & 0xffffffff
+		}
+		for l := 2; m != 0 && i+l <= n; l++ {
+			if m&1 != 0 {
+				key := w&(1<<(8*l)-1) | uint64(l)<<32
+				if id, ok := s.lookup(key); ok {
+					buf = append(buf, ahocorasick.Match{PatternID: int(id), Start: i, End: i + l})
+				}
+			}
+			m >>= 1
+		}
+	}
+	return buf
 }
 
 // sharedBuiltin holds the prefilters of the built-in catalogue alone,
@@ -68,13 +198,25 @@ func builtinPrefilter(stemLen int) *prefilter {
 		once, pf = &sharedBuiltin.fullOnce, &sharedBuiltin.full
 	}
 	once.Do(func() {
-		e, err := newEngine(builtinRules, Options{})
-		if err != nil {
-			panic(fmt.Sprintf("detect: built-in catalogue: %v", err)) // TestBuiltinRulesCompile
-		}
-		*pf = buildPrefilter(e.rules, stemLen)
+		*pf = buildPrefilter(builtinKeywords(), stemLen)
 	})
 	return *pf
+}
+
+// builtinKeywords lists the keywords of the built-in rules in the order an
+// engine of the built-in catalogue alone holds its rules (see newEngine):
+// the generic rules last, each group in catalogue order. Reading them from
+// the catalogue spares the prefilter an engine of its own.
+func builtinKeywords() [][]string {
+	out := make([][]string, 0, len(builtinRules))
+	for _, generic := range []bool{false, true} {
+		for i := range builtinRules {
+			if builtinRules[i].Generic == generic {
+				out = append(out, builtinRules[i].Keywords)
+			}
+		}
+	}
+	return out
 }
 
 // WarmBuiltin starts building the built-in catalogue's keyword automaton in
@@ -87,18 +229,19 @@ func WarmBuiltin() {
 
 // scratch holds one scan's buffers; engines pool them across scans.
 type scratch struct {
-	lower   []byte      // a lowercased chunk of the text
-	hits    [][]int     // per rule: offsets where one of its keywords starts
-	touched []int       // the rules with hits, each once
-	named   []int       // the context rules the file's name names (see Engine.ScanFile)
-	isNamed []bool      // per rule: in named
-	cands   []candidate // regex matches that passed the filters
+	lower   []byte              // a lowercased chunk of the text
+	hits    [][]int             // per rule: offsets where one of its keywords starts
+	touched []int               // the rules with hits, each once
+	named   []int               // the context rules the file's name names (see Engine.ScanFile)
+	isNamed []bool              // per rule: in named
+	cands   []candidate         // regex matches that passed the filters
+	matches []ahocorasick.Match // stem hits in a chunk
 }
 
-// automaton returns the keyword automaton, building it and the keyword
-// index on first use; nil when no rule has a keyword.
-func (e *Engine) automaton() *ahocorasick.Automaton {
-	return e.prefilterFor(0).ac
+// hasKeywords builds the prefilter if need be and reports whether any
+// rule has a keyword.
+func (e *Engine) hasKeywords() bool {
+	return !e.prefilterFor(0).empty()
 }
 
 // prefilterFor returns the prefilter for a scan of n bytes: the quick one,
@@ -109,7 +252,7 @@ func (e *Engine) prefilterFor(n int) *prefilter {
 		if e.builtinOnly {
 			e.quick = builtinPrefilter(quickStemLen)
 		} else {
-			e.quick = buildPrefilter(e.rules, quickStemLen)
+			e.quick = buildPrefilter(ruleKeywords(e.rules), quickStemLen)
 		}
 	})
 	if pf := e.full.Load(); pf != nil {
@@ -121,7 +264,7 @@ func (e *Engine) prefilterFor(n int) *prefilter {
 				if e.builtinOnly {
 					e.full.Store(builtinPrefilter(fullStemLen))
 				} else {
-					e.full.Store(buildPrefilter(e.rules, fullStemLen))
+					e.full.Store(buildPrefilter(ruleKeywords(e.rules), fullStemLen))
 				}
 			}()
 		})
@@ -129,26 +272,36 @@ func (e *Engine) prefilterFor(n int) *prefilter {
 	return e.quick
 }
 
-// Warm starts building the keyword automaton in the background, for a
+// Warm starts building the keyword prefilter in the background, for a
 // caller about to wait on something else (git computing the staged diff):
-// the first scan then finds it built, or waits for less. Calling it more
-// than once, or never, is fine.
+// the first scan then finds it built. Calling it more than once, or never,
+// is fine.
 func (e *Engine) Warm() {
-	go e.automaton()
+	go e.hasKeywords()
 }
 
-// buildPrefilter gives every distinct keyword of rules an id, lists its
-// rules, and puts the keywords' stems, of stemLen bytes, into one automaton.
-func buildPrefilter(rules []*Rule, stemLen int) *prefilter {
+// ruleKeywords lists each rule's keywords, in the rules' order.
+func ruleKeywords(rules []*Rule) [][]string {
+	out := make([][]string, len(rules))
+	for i, r := range rules {
+		out[i] = r.keywords
+	}
+	return out
+}
+
+// buildPrefilter gives every distinct keyword an id, lists the rules it
+// belongs to (keywords[i] are rule i's), and indexes the keywords' stems,
+// of stemLen bytes: in a stem set for quickStemLen, else in an automaton.
+func buildPrefilter(keywords [][]string, stemLen int) *prefilter {
 	pf := &prefilter{}
 	n := 0
-	for _, r := range rules {
-		n += len(r.keywords)
+	for _, kws := range keywords {
+		n += len(kws)
 	}
 	ids := make(map[string]int, n)
 	stemIDs := make(map[string]int, n)
-	for ri, r := range rules {
-		for _, k := range r.keywords {
+	for ri, kws := range keywords {
+		for _, k := range kws {
 			id, ok := ids[k]
 			if !ok {
 				id = len(pf.keywords)
@@ -171,15 +324,18 @@ func buildPrefilter(rules []*Rule, stemLen int) *prefilter {
 			}
 		}
 	}
-	if len(pf.stems) == 0 {
-		return pf
+	switch {
+	case len(pf.stems) == 0:
+	case stemLen <= quickStemLen:
+		pf.set = newStemSet(pf.stems)
+	default:
+		ac, err := ahocorasick.NewBuilder().AddStrings(pf.stems).Build()
+		if err != nil {
+			// Keywords are validated non-empty in New, the only way Build fails.
+			panic(fmt.Sprintf("detect: build keyword prefilter: %v", err))
+		}
+		pf.ac = ac
 	}
-	ac, err := ahocorasick.NewBuilder().AddStrings(pf.stems).Build()
-	if err != nil {
-		// Keywords are validated non-empty in New, the only way Build fails.
-		panic(fmt.Sprintf("detect: build keyword prefilter: %v", err))
-	}
-	pf.ac = ac
 	return pf
 }
 
@@ -204,6 +360,9 @@ func (e *Engine) putScratch(sc *scratch) {
 	if cap(sc.cands) > keep {
 		sc.cands = nil
 	}
+	if cap(sc.matches) > keep {
+		sc.matches = nil
+	}
 	e.scratch.Put(sc)
 }
 
@@ -215,14 +374,14 @@ func (e *Engine) putScratch(sc *scratch) {
 // and a match belongs to the chunk it starts in, so each is seen once.
 func (e *Engine) findKeywords(text []byte, sc *scratch) {
 	pf := e.prefilterFor(len(text))
-	ac := pf.ac
-	if ac == nil {
+	if pf.empty() {
 		return
 	}
 	for start := 0; start < len(text); start += prefilterChunk {
 		end := min(start+prefilterChunk+pf.maxKeyword-1, len(text))
 		sc.lower = lowerInto(sc.lower, text[start:end])
-		for _, m := range ac.FindAllOverlapping(sc.lower) {
+		sc.matches = pf.find(sc.lower, sc.matches[:0])
+		for _, m := range sc.matches {
 			if m.Start >= prefilterChunk {
 				continue // the next chunk reports it
 			}
@@ -259,11 +418,12 @@ func (pf *prefilter) eachKeyword(lower []byte, m ahocorasick.Match, fn func(kid 
 // Datadog's (see Engine.ScanFile).
 func (e *Engine) namedBy(base string, sc *scratch) {
 	pf := e.prefilterFor(0)
-	if pf.ac == nil {
+	if pf.empty() {
 		return
 	}
 	name := []byte(base)
-	for _, m := range pf.ac.FindAllOverlapping(name) {
+	sc.matches = pf.find(name, sc.matches[:0])
+	for _, m := range sc.matches {
 		pf.eachKeyword(name, m, func(kid int) {
 			for _, ri := range pf.byKeyword[kid] {
 				if e.rules[ri].context > 0 && !sc.isNamed[ri] {
