@@ -3,6 +3,7 @@ package git
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -77,6 +78,50 @@ func TestListFilesAndIgnores(t *testing.T) {
 	}
 	if !reflect.DeepEqual(m.Untracked, []string{":odd.pem", "local.pem", "new.pem"}) || !reflect.DeepEqual(m.Tracked, []string{"staged.pem", "tracked.pem"}) {
 		t.Errorf("match *.pem: %+v", m)
+	}
+}
+
+// TestListFilesOddNamesAndConflicts: one ls-files process tells tracked
+// from untracked files by its tags, for names with spaces, newlines, a
+// leading dash or a tag-like start, and lists a conflicted path once.
+func TestListFilesOddNamesAndConflicts(t *testing.T) {
+	g := gittest.New(t)
+	g.Write("conflict.txt", "base\n")
+	g.Write("? looks tagged", "x")
+	g.Write("-dash", "x")
+	g.Git("add", ".")
+	g.Git("commit", "-q", "-m", "base")
+	g.Git("checkout", "-q", "-b", "side")
+	g.Write("conflict.txt", "side\n")
+	g.Git("commit", "-q", "-am", "side")
+	g.Git("checkout", "-q", "-")
+	g.Write("conflict.txt", "main\n")
+	g.Git("commit", "-q", "-am", "main")
+	merge := exec.Command("git", "merge", "side")
+	merge.Dir, merge.Env = g.Dir, g.Env
+	if out, err := merge.CombinedOutput(); err == nil || !strings.Contains(string(out), "CONFLICT") {
+		t.Fatalf("the merge did not conflict: %v\n%s", err, out)
+	}
+	g.Write("new\nline.env", "x")
+	g.Write("H space.pem", "x")
+	g.Write("ünï.key", "x")
+	l, err := open(t, g.Dir).ListFiles(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"-dash", "? looks tagged", "conflict.txt"}; !reflect.DeepEqual(l.Tracked, want) {
+		t.Errorf("tracked %q, want %q", l.Tracked, want)
+	}
+	if want := []string{"H space.pem", "new\nline.env", "ünï.key"}; !reflect.DeepEqual(l.Untracked, want) {
+		t.Errorf("untracked %q, want %q", l.Untracked, want)
+	}
+}
+
+func TestParseTaggedRejectsUntagged(t *testing.T) {
+	for _, out := range []string{"plain\x00", "H\x00", "Hx path\x00"} {
+		if _, err := parseTagged([]byte(out)); err == nil {
+			t.Errorf("%q: no error", out)
+		}
 	}
 }
 
