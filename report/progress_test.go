@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestProgress(t *testing.T) {
@@ -55,8 +56,41 @@ func TestProgress(t *testing.T) {
 			if tt.out.Color != strings.Contains(got, "\x1b[36m") {
 				t.Fatalf("colour %v, output %q", tt.out.Color, got)
 			}
+			// Done moves the cursor back up over the bar and erases it, so
+			// the report starts on a clean line.
+			if !strings.HasSuffix(got, "\x1b[1A\x1b[J") {
+				t.Fatalf("the bar is not cleared at the end: %q", got)
+			}
 		})
 	}
+}
+
+// TestProgressDoneEarly: a scan that stops before its last commit (an
+// error) still clears its bar.
+func TestProgressDoneEarly(t *testing.T) {
+	var b strings.Builder
+	var mu sync.Mutex
+	read := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return b.String()
+	}
+	p := NewProgress(&Output{W: writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return b.Write(p)
+	})})
+	p.Update(1, 200)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(read(), "/200") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond) // the bar is drawn ten times a second
+	}
+	p.Done()
+	got := read()
+	if !strings.Contains(got, "1/200") || !strings.HasSuffix(got, "\x1b[1A\x1b[J") {
+		t.Fatalf("bar not drawn, then cleared: %q", got)
+	}
+	p.Done() // twice is fine
 }
 
 type writerFunc func([]byte) (int, error)
