@@ -33,14 +33,9 @@ type Options struct {
 // not ignored. It returns ErrBlocked after reporting findings; any error
 // reading the index is returned as is, which also refuses the commit.
 func PreCommit(ctx context.Context, o Options) error {
-	policy, err := scan.LoadPolicy(o.Repo.Top)
-	if err != nil {
-		return fmt.Errorf("the commit is refused until the configuration is fixed: %w", err)
-	}
-	engine, cat := policy.Engine(), policy.Config.Catalogue
-
-	// git lists the work tree's files while it streams the diff; returning
-	// early (the diff failed) cancels the listing's git processes.
+	// git lists the work tree's files while the policy is read and the
+	// diff streams (the untracked walk is the longest git process of a
+	// typical commit); returning early cancels the listing's git process.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type listed struct {
@@ -52,6 +47,12 @@ func PreCommit(ctx context.Context, o Options) error {
 		l, err := o.Repo.ListFiles(ctx)
 		listing <- listed{l, err}
 	}()
+
+	policy, err := scan.LoadPolicy(o.Repo.Top)
+	if err != nil {
+		return fmt.Errorf("the commit is refused until the configuration is fixed: %w", err)
+	}
+	engine, cat := policy.Engine(), policy.Config.Catalogue
 
 	// Fragments are scanned on every core while git streams the rest.
 	res, err := scan.StagedNotify(ctx, policy, o.Repo, o.MidScan)
