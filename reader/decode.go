@@ -334,13 +334,15 @@ func (d *decoder) jsonStrings(lineNo int, line []byte) {
 		if line[i] != '"' {
 			continue
 		}
-		value, end, _, ok := unquoteJSON(line, i)
+		end, escaped, ok := jsonStringEnd(line, i)
 		if !ok {
 			continue
 		}
-		raw := line[i+1 : end-1]
-		if hidingEscape(raw) && len(value) >= minDecoded && len(raw) <= maxValue {
-			d.take("json", lineNo, line, i+1, end-1, value)
+		// Decoded only when it hides something: most strings hold no escape.
+		if raw := line[i+1 : end-1]; escaped && hidingEscape(raw) && len(raw) <= maxValue {
+			if value, _, _, _ := unquoteJSON(line, i); len(value) >= minDecoded {
+				d.take("json", lineNo, line, i+1, end-1, value)
+			}
 		}
 		i = end - 1
 	}

@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"bytes"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -10,50 +11,44 @@ import (
 // each line of the decoded text the offset in b where its raw text starts.
 // ok is false for a string that is not valid JSON or not closed.
 func unquoteJSON(b []byte, at int) (text []byte, end int, starts []int, ok bool) {
-	if at >= len(b) || b[at] != '"' {
+	end, escaped, ok := jsonStringEnd(b, at)
+	if !ok {
 		return nil, 0, nil, false
 	}
-	i := at + 1
-	starts = []int{i}
-	for i < len(b) {
-		c := b[i]
-		switch {
-		case c == '"':
-			return text, i + 1, starts, true
-		case c < 0x20:
-			return nil, 0, nil, false // JSON forbids raw control characters
-		case c != '\\':
-			text = append(text, c)
-			i++
-			continue
+	raw := b[at+1 : end-1]
+	if !escaped {
+		return bytes.Clone(raw), end, []int{at + 1}, true
+	}
+	// The string is valid: every escape below is complete.
+	text = make([]byte, 0, len(raw))
+	starts = []int{at + 1}
+	for i := 0; i < len(raw); {
+		j := i
+		for j < len(raw) && raw[j] != '\\' {
+			j++
 		}
-		if i+1 >= len(b) {
-			return nil, 0, nil, false
+		text = append(text, raw[i:j]...)
+		if j == len(raw) {
+			break
 		}
-		switch b[i+1] {
-		case '"', '\\', '/':
-			text = append(text, b[i+1])
+		i = j + 2
+		switch raw[j+1] {
 		case 'b':
 			text = append(text, '\b')
 		case 'f':
 			text = append(text, '\f')
 		case 'n':
 			text = append(text, '\n')
-			i += 2
-			starts = append(starts, i)
-			continue
+			starts = append(starts, at+1+i)
 		case 'r':
 			text = append(text, '\r')
 		case 't':
 			text = append(text, '\t')
 		case 'u':
-			r, ok := hex4(b, i+2)
-			if !ok {
-				return nil, 0, nil, false
-			}
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if lo, ok := hex4(b, i+2); ok && i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+			r, _ := hex4(raw, j+2)
+			i = j + 6
+			if utf16.IsSurrogate(r) && i+1 < len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+				if lo, ok := hex4(raw, i+2); ok {
 					if d := utf16.DecodeRune(r, lo); d != utf8.RuneError {
 						r = d
 						i += 6
@@ -61,13 +56,47 @@ func unquoteJSON(b []byte, at int) (text []byte, end int, starts []int, ok bool)
 				}
 			}
 			text = utf8.AppendRune(text, r)
-			continue
-		default:
-			return nil, 0, nil, false
+		default: // '"', '\\', '/'
+			text = append(text, raw[j+1])
 		}
-		i += 2
 	}
-	return nil, 0, nil, false
+	return text, end, starts, true
+}
+
+// jsonStringEnd checks the JSON string whose opening quote is at b[at]
+// without decoding it: it returns the offset just past its closing quote
+// and whether it holds escapes. ok is false as for unquoteJSON.
+func jsonStringEnd(b []byte, at int) (end int, escaped, ok bool) {
+	if at >= len(b) || b[at] != '"' {
+		return 0, false, false
+	}
+	for i := at + 1; i < len(b); {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, escaped, true
+		case c < 0x20:
+			return 0, false, false // JSON forbids raw control characters
+		case c != '\\':
+			i++
+			continue
+		}
+		escaped = true
+		if i+1 >= len(b) {
+			return 0, false, false
+		}
+		switch b[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i += 2
+		case 'u':
+			if _, ok := hex4(b, i+2); !ok {
+				return 0, false, false
+			}
+			i += 6
+		default:
+			return 0, false, false
+		}
+	}
+	return 0, false, false
 }
 
 // hex4 reads four hex digits at b[at:].

@@ -133,11 +133,16 @@ func (w *walker) walk(at int, path []step) (int, bool) {
 			return 0, false
 		}
 	case c == '"':
+		key, join, kind := classify(path)
+		if kind == skipped { // images are most of a notebook's bytes: only checked
+			end, _, ok := jsonStringEnd(w.b, at)
+			return end, ok
+		}
 		text, end, starts, ok := unquoteJSON(w.b, at)
 		if !ok {
 			return 0, false
 		}
-		w.str(path, at, end, text, starts)
+		w.str(path, key, join, kind, at, end, text, starts)
 		return end, true
 	default:
 		// A number, true, false or null: up to the next delimiter.
@@ -167,9 +172,8 @@ func scalar(b []byte) bool {
 }
 
 // str takes one JSON string, from at to end in the file: a line of a
-// text field, or a metadata value.
-func (w *walker) str(path []step, at, end int, text []byte, starts []int) {
-	key, join, kind := classify(path)
+// text field, or a metadata value (key, join and kind: see classify).
+func (w *walker) str(path []step, key groupKey, join bool, kind strKind, at, end int, text []byte, starts []int) {
 	switch kind {
 	case skipped:
 		return
