@@ -185,7 +185,8 @@ func (r *Repo) ChangedText(ctx context.Context, changes []*Change, fn func(c *Ch
 
 // WholeText is ChangedText for changes git calls text too: formats read
 // whole rather than as added lines (a notebook's cells). fn is not called
-// for a change whose content is binary after all.
+// for a change whose content is binary after all. fn may keep text and
+// old: each is read into memory of its own.
 func (r *Repo) WholeText(ctx context.Context, changes []*Change, fn func(c *Change, text, old []byte) error) error {
 	return r.changedText(ctx, sliceChanges(changes), nil, true, fn)
 }

@@ -63,6 +63,11 @@ type DiffHandler struct {
 	// Buffer, when set, supplies an empty slice to collect a fragment in, so
 	// the receiver can recycle fragments' memory; nil allocates afresh.
 	Buffer func() []byte
+	// Lines, when set, is asked once per change, after Change, whether its
+	// added lines are wanted; when it says no, they are read past without
+	// being copied and Fragment is not called for them (the receiver reads
+	// that file another way).
+	Lines func(*Change) bool
 }
 
 // StagedDiff streams what the next commit would add compared with HEAD (or
@@ -71,6 +76,13 @@ type DiffHandler struct {
 // renames so a pure rename adds nothing, and pins every option that user
 // configuration could otherwise change.
 func (r *Repo) StagedDiff(ctx context.Context, h DiffHandler) error {
+	return r.StagedDiffOf(ctx, nil, h)
+}
+
+// StagedDiffOf is StagedDiff for the given paths alone (taken literally).
+// Renames are still detected among them; a rename whose source is not
+// among them shows as an added file.
+func (r *Repo) StagedDiffOf(ctx context.Context, paths []string, h DiffHandler) error {
 	base := r.Head
 	if base == "" {
 		base = r.EmptyTree()
@@ -78,6 +90,9 @@ func (r *Repo) StagedDiff(ctx context.Context, h DiffHandler) error {
 	args := []string{"diff-index", "--cached", "--raw", "-p", "-z", "-M", "--diff-filter=d",
 		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
 		"--src-prefix=a/", "--dst-prefix=b/", base, "--"}
+	for _, p := range paths {
+		args = append(args, ":(top,literal)"+p)
+	}
 	return r.stream(ctx, nil, args, func(out io.Reader) error { return ParseDiff(out, h) })
 }
 
@@ -560,8 +575,11 @@ func (p *patchParser) section(c *Change) error {
 		case bytes.HasPrefix(line, binaryMarker), bytes.HasPrefix(line, gitBinary):
 			c.Binary = true
 		case bytes.HasPrefix(line, hunkHeader):
-			if err := announce(); err != nil {
-				return err
+			if !announced {
+				if err := announce(); err != nil {
+					return err
+				}
+				scan = scan && (p.h.Lines == nil || p.h.Lines(c))
 			}
 			if err := p.hunk(c, line, scan); err != nil {
 				return err

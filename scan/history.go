@@ -154,7 +154,8 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 					if old == nil {
 						old = []byte{}
 					}
-					if jobs, ok := notebookJobs(c.Path, text, old, info[c.Commit]); ok {
+					// text is only valid during the call; the jobs outlive it.
+					if jobs, ok := notebookJobs(c.Path, slices.Clone(text), old, info[c.Commit]); ok {
 						_, n := jobLines(jobs)
 						for _, j := range jobs {
 							submit(j)

@@ -13,9 +13,9 @@ import (
 // runs of consecutive lines. That is what a commit adds to a notebook: a
 // cell's edited lines, a new output, but not a cell that only moved or an
 // output that was run again with the same text. ok is false when text is
-// not a notebook; the caller scans it as plain text.
+// not a notebook; the caller scans it as plain text. The jobs point into
+// text, which the caller must leave as it is.
 func notebookJobs(path string, text, old []byte, commit *report.Commit) (jobs []Job, ok bool) {
-	text = bytes.Clone(text) // the pieces point into it after the caller's buffer is reused
 	pieces, ok := reader.Notebook(text)
 	if !ok {
 		return nil, false

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -362,5 +363,117 @@ func mergeFails(t *testing.T, g *gittest.Repo) {
 	cmd.Env = g.Env
 	if out, err := cmd.CombinedOutput(); err == nil {
 		t.Fatalf("the merge did not conflict:\n%s", out)
+	}
+}
+
+// notebookJSON is a notebook with one code cell per element of cells, each
+// holding the given source lines.
+func notebookJSON(t *testing.T, cells ...[]string) string {
+	t.Helper()
+	type cell struct {
+		CellType string         `json:"cell_type"`
+		Metadata map[string]any `json:"metadata"`
+		Outputs  []any          `json:"outputs"`
+		Source   []string       `json:"source"`
+	}
+	nb := struct {
+		Cells    []cell         `json:"cells"`
+		Metadata map[string]any `json:"metadata"`
+		Major    int            `json:"nbformat"`
+		Minor    int            `json:"nbformat_minor"`
+	}{Metadata: map[string]any{}, Major: 4, Minor: 5}
+	for _, src := range cells {
+		lines := make([]string, len(src))
+		for i, l := range src {
+			lines[i] = l
+			if i < len(src)-1 {
+				lines[i] += "\n"
+			}
+		}
+		nb.Cells = append(nb.Cells, cell{CellType: "code", Metadata: map[string]any{}, Outputs: []any{}, Source: lines})
+	}
+	out, err := json.MarshalIndent(nb, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out) + "\n"
+}
+
+// TestStagedNotebooks: a new notebook is read as cells from the diff's
+// lines, an edited one from git whole, and only what the commit adds is
+// reported; a file named .ipynb that is not a notebook is read as text,
+// in both cases, and so is one git diffs as text though it holds a NUL
+// byte (read again, from its own diff).
+func TestStagedNotebooks(t *testing.T) {
+	keyA := fakekey.ExpandSeed(`TOKEN = "ghp_{{b62crc 30}}"`, 1)
+	keyB := fakekey.ExpandSeed(`TOKEN = "ghp_{{b62crc 30}}"`, 2)
+	type place struct{ line, cell, cellLine int }
+	tests := []struct {
+		name   string
+		before map[string]string // committed first
+		staged map[string]string
+		want   []place
+	}{
+		{
+			name:   "new notebook",
+			staged: map[string]string{"nb.ipynb": notebookJSON(t, []string{"import os"}, []string{"x = 1", keyA})},
+			want:   []place{{line: 17, cell: 2, cellLine: 2}},
+		},
+		{
+			name:   "edited notebook: only the new cell's key",
+			before: map[string]string{"nb.ipynb": notebookJSON(t, []string{"import os", keyA})},
+			staged: map[string]string{"nb.ipynb": notebookJSON(t, []string{"import os", keyA}, []string{keyB})},
+			want:   []place{{line: 17, cell: 2, cellLine: 1}},
+		},
+		{
+			name:   "new file that is not a notebook",
+			staged: map[string]string{"nb.ipynb": "not json\n" + keyA + "\n"},
+			want:   []place{{line: 2}},
+		},
+		{
+			name:   "edited file that is not a notebook",
+			before: map[string]string{"nb.ipynb": "not json\n" + keyA + "\n"},
+			staged: map[string]string{"nb.ipynb": "not json\n" + keyA + "\nmore\n" + keyB + "\n"},
+			want:   []place{{line: 4}},
+		},
+		{
+			name:   "NUL byte, diffed as text by attribute",
+			before: map[string]string{".gitattributes": "*.ipynb diff\n", "nb.ipynb": "\x00 head\n"},
+			staged: map[string]string{"nb.ipynb": "\x00 head\n" + keyB + "\n"},
+			want:   []place{{line: 2}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gittest.New(t)
+			if tt.before != nil {
+				for name, text := range tt.before {
+					g.Write(name, text)
+				}
+				g.Git("add", ".")
+				g.Git("commit", "-q", "-m", "before")
+			}
+			for name, text := range tt.staged {
+				g.Write(name, text)
+			}
+			g.Git("add", ".")
+			res, err := Staged(context.Background(), policy(t, g.Dir), openRepo(t, g.Dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []place
+			for _, f := range res.Findings {
+				if tt.before != nil && strings.Contains(keyA, f.Secret.Secret.Reveal()) {
+					t.Errorf("the key committed before is reported again at line %d", f.Line)
+				}
+				got = append(got, place{line: f.Line, cell: f.Cell, cellLine: f.CellLine})
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("findings at %+v, want %+v", got, tt.want)
+			}
+			if res.Lines == 0 || res.Bytes == 0 {
+				t.Errorf("%d lines, %d bytes scanned", res.Lines, res.Bytes)
+			}
+		})
 	}
 }

@@ -40,31 +40,42 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	pool := NewPool(p)
 	open := false // the last fragment ended inside a line (see lines)
 	var binary, notebooks []*git.Change
-	// A notebook's added JSON lines wait here until its cells are read.
+	// Notebooks are read as cells (see notebookJobs). A new notebook's
+	// added lines are its whole text: they wait here until the diff is
+	// read. Any other notebook is read whole through git cat-file while git
+	// goes on with the diff, and the diff's copy of its lines is skipped.
 	held := map[*git.Change][]git.Fragment{}
-	// Read as cells, a notebook's added lines are its cells' (see
-	// notebookJobs). Notebooks are read as the diff announces them, while
-	// git goes on with it; one that is not a notebook after all, or too
-	// large to read whole, is scanned as the diff's JSON lines.
 	toRead := make(chan *git.Change, 64)
 	var readMu sync.Mutex
-	asCells := map[*git.Change]bool{}
+	read := map[*git.Change]bool{} // notebooks read whole
+	var readLines int
+	var readBytes int64
+	submit := func(jobs []Job) {
+		lines, n := jobLines(jobs)
+		readMu.Lock()
+		readLines += lines
+		readBytes += n
+		readMu.Unlock()
+		for _, j := range jobs {
+			pool.Submit(j)
+		}
+	}
 	cellsRead := make(chan error, 1)
 	go func() {
 		cellsRead <- repo.WholeTextStream(ctx, toRead, func(c *git.Change, text, old []byte) error {
-			if old == nil {
-				old = []byte{} // a new notebook: every line is added
-			}
-			jobs, ok := notebookJobs(c.Path, text, old, nil)
-			if !ok {
+			readMu.Lock()
+			read[c] = true
+			readMu.Unlock()
+			if jobs, ok := notebookJobs(c.Path, text, old, nil); ok {
+				submit(jobs)
 				return nil
 			}
-			readMu.Lock()
-			asCells[c] = true
-			readMu.Unlock()
-			for _, j := range jobs {
-				pool.Submit(j)
-			}
+			// Not a notebook after all: its lines that old lacks, as text.
+			var jobs []Job
+			newLines(text, old, func(start int, run []byte) {
+				jobs = append(jobs, Job{Path: c.Path, StartLine: start, Text: bytes.Clone(run)})
+			})
+			submit(jobs)
 			return nil
 		})
 	}()
@@ -77,23 +88,24 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 				binary = append(binary, c)
 			case reader.IsNotebook(c.Path):
 				notebooks = append(notebooks, c)
-				held[c] = nil
-				toRead <- c
+				if c.Status == 'A' {
+					held[c] = nil
+				} else {
+					toRead <- c
+				}
 			}
 			return nil
 		},
+		Lines: func(c *git.Change) bool {
+			_, isNew := held[c]
+			return !reader.IsNotebook(c.Path) || isNew
+		},
 		Fragment: func(f git.Fragment) error {
-			text := f.Text[f.Overlap:]
-			if open && f.StartColumn <= 1 {
-				res.Lines++ // that line ended without a newline
-			}
-			res.Lines += bytes.Count(text, []byte{'\n'})
-			open = len(text) > 0 && text[len(text)-1] != '\n'
-			res.Bytes += int64(len(text))
 			if _, ok := held[f.Change]; ok {
 				held[f.Change] = append(held[f.Change], f)
 				return nil
 			}
+			res.count(f, &open)
 			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 				StartColumn: f.StartColumn, Overlap: f.Overlap})
 			if midScan != nil {
@@ -107,6 +119,26 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	if open {
 		res.Lines++
 	}
+	close(toRead)
+	for _, c := range notebooks {
+		frags, isNew := held[c]
+		if !isNew {
+			continue
+		}
+		if jobs, ok := notebookJobs(c.Path, fragmentsText(frags), nil, nil); ok {
+			submit(jobs)
+			continue
+		}
+		open := false
+		for _, f := range frags {
+			res.count(f, &open)
+			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+				StartColumn: f.StartColumn, Overlap: f.Overlap})
+		}
+		if open {
+			res.Lines++
+		}
+	}
 	if err == nil {
 		err = repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
 			res.Binary--
@@ -119,19 +151,76 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			return nil
 		})
 	}
-	close(toRead)
 	if cerr := <-cellsRead; err == nil {
 		err = cerr
 	}
-	for _, c := range notebooks {
-		if asCells[c] {
-			continue
+	if err == nil {
+		// A notebook git diffed as text but cat-file could not read as text
+		// (a NUL byte, its diff forced by .gitattributes): its diff lines.
+		var unread []*git.Change
+		for _, c := range notebooks {
+			if _, isNew := held[c]; !isNew && !read[c] && !c.Symlink() && !c.Submodule() {
+				unread = append(unread, c)
+			}
 		}
-		for _, f := range held[c] {
-			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-				StartColumn: f.StartColumn, Overlap: f.Overlap})
+		if len(unread) > 0 {
+			err = stagedLinesOf(ctx, repo, unread, pool, &res)
 		}
 	}
+	res.Lines += readLines
+	res.Bytes += readBytes
 	res.Findings = pool.Wait()
 	return res, err
+}
+
+// count adds a fragment's lines and bytes to res; open says whether the
+// last fragment counted ended inside a line, whose end is not counted twice.
+func (res *StagedResult) count(f git.Fragment, open *bool) {
+	text := f.Text[f.Overlap:]
+	if *open && f.StartColumn <= 1 {
+		res.Lines++ // that line ended without a newline
+	}
+	res.Lines += bytes.Count(text, []byte{'\n'})
+	*open = len(text) > 0 && text[len(text)-1] != '\n'
+	res.Bytes += int64(len(text))
+}
+
+// fragmentsText joins a new file's fragments into its text.
+func fragmentsText(frags []git.Fragment) []byte {
+	n := 0
+	for _, f := range frags {
+		n += len(f.Text) - f.Overlap
+	}
+	text := make([]byte, 0, n)
+	for _, f := range frags {
+		text = append(text, f.Text[f.Overlap:]...)
+	}
+	return text
+}
+
+// stagedLinesOf scans the staged added lines of the given changes alone,
+// from a second diff restricted to their paths.
+func stagedLinesOf(ctx context.Context, repo *git.Repo, changes []*git.Change, pool *Pool, res *StagedResult) error {
+	want := make(map[string]bool, len(changes))
+	paths := make([]string, len(changes))
+	for i, c := range changes {
+		want[c.Path] = true
+		paths[i] = c.Path
+	}
+	open := false
+	err := repo.StagedDiffOf(ctx, paths, git.DiffHandler{
+		Fragment: func(f git.Fragment) error {
+			if !want[f.Change.Path] {
+				return nil
+			}
+			res.count(f, &open)
+			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+				StartColumn: f.StartColumn, Overlap: f.Overlap})
+			return nil
+		},
+	})
+	if open {
+		res.Lines++
+	}
+	return err
 }
