@@ -38,6 +38,7 @@ func (r *Repo) openBlobs(ctx context.Context) (*blobReader, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("git cat-file: %w", err)
 	}
+	growPipe(stdout)
 	return &blobReader{stdin: stdin, out: bufio.NewReaderSize(stdout, 64<<10), wait: cmd.Wait, stderr: &stderr}, nil
 }
 

@@ -111,6 +111,7 @@ func (r *Repo) stream(ctx context.Context, stdin io.Reader, args []string, parse
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("git %s: %w", args[0], err)
 	}
+	growPipe(stdout)
 	parseErr := parse(stdout)
 	if parseErr != nil {
 		_ = cmd.Process.Kill()
