@@ -74,17 +74,32 @@ func (pf *prefilter) find(lower []byte, buf []ahocorasick.Match) []ahocorasick.M
 }
 
 // stemSet finds stems of one to four bytes by looking up, at each position
-// of the text, the byte there and the next two, three and four bytes.
+// of the text, the byte there and the next two, three and four bytes. Most
+// stems have four bytes: a bit per hash of four bytes (quad) tells at one
+// load whether a position can begin one, so the table of stems (slots) is
+// only probed at about one position in twenty of code.
 type stemSet struct {
 	single [256]int32 // per byte: id+1 of the one-byte stem it is, 0 for none
 	hasOne bool       // some stem is one byte long
-	// pairs tells, per leading byte pair, which lengths of stems begin
-	// with it: bit n-2 for n bytes (2 to 4). Most pairs begin none.
-	pairs [1 << 16]uint8
+	// short tells, per leading byte pair, which lengths of stems of two
+	// or three bytes begin with it: bit n-2 for n bytes.
+	short [1 << 16]uint8
+	// quad has the bit quadBit of each four-byte stem set.
+	quad []uint64
 	// slots is an open-addressing hash table of the stems of 2 to 4
 	// bytes: their stemKey and id, at stemSlot of the key or after it.
 	slots []stemSlotEntry
 	shift uint // 64 - log2(len(slots))
+}
+
+// quadBits is log2 of the bits in stemSet.quad: 2^18 bits (32 KiB, which
+// stays in cache) for the 813 four-byte built-in stems keep false hits
+// rare.
+const quadBits = 18
+
+// quadBit is the bit of stemSet.quad for four bytes, w little endian.
+func quadBit(w uint32) uint32 {
+	return (w * 0x9e3779b1) >> (32 - quadBits)
 }
 
 type stemSlotEntry struct {
@@ -126,23 +141,27 @@ func newStemSet(stems []string) *stemSet {
 	for size < 4*len(stems) { // at most a quarter full: short probes
 		size, shift = size*2, shift-1
 	}
-	s := &stemSet{slots: make([]stemSlotEntry, size), shift: shift}
+	s := &stemSet{slots: make([]stemSlotEntry, size), shift: shift, quad: make([]uint64, 1<<quadBits/64)}
 	for id, st := range stems {
 		switch n := len(st); {
 		case n == 1:
 			s.single[st[0]] = int32(id) + 1
 			s.hasOne = true
-		case n <= quickStemLen:
-			s.pairs[uint16(st[0])|uint16(st[1])<<8] |= 1 << (n - 2)
-			key := stemKey([]byte(st))
-			i := s.slot(key)
-			for s.slots[i].key != 0 {
-				i = (i + 1) & (size - 1)
-			}
-			s.slots[i] = stemSlotEntry{key: key, id: int32(id)}
+			continue
+		case n < 4:
+			s.short[uint16(st[0])|uint16(st[1])<<8] |= 1 << (n - 2)
+		case n == 4:
+			b := quadBit(binary.LittleEndian.Uint32([]byte(st)))
+			s.quad[b/64] |= 1 << (b % 64)
 		default:
 			panic(fmt.Sprintf("detect: stem %q longer than %d bytes", st, quickStemLen))
 		}
+		key := stemKey([]byte(st))
+		i := s.slot(key)
+		for s.slots[i].key != 0 {
+			i = (i + 1) & (size - 1)
+		}
+		s.slots[i] = stemSlotEntry{key: key, id: int32(id)}
 	}
 	return s
 }
@@ -151,34 +170,52 @@ func newStemSet(stems []string) *stemSet {
 // their start, shorter first.
 func (s *stemSet) find(lower []byte, buf []ahocorasick.Match) []ahocorasick.Match {
 	n := len(lower)
-	for i := 0; i < n; i++ {
+	i := 0
+	for ; i+4 <= n; i++ {
 		if s.hasOne {
-			if id := s.single[lower[i]]; id != 0 {
-				buf = append(buf, ahocorasick.Match{PatternID: int(id - 1), Start: i, End: i + 1})
+			buf = s.findOne(lower, i, buf)
+		}
+		w := binary.LittleEndian.Uint32(lower[i:])
+		if m := s.short[uint16(w)]; m != 0 {
+			buf = s.findShort(uint64(w), m, i, n, buf)
+		}
+		if b := quadBit(w); s.quad[b/64]&(1<<(b%64)) != 0 {
+			if id, ok := s.lookup(uint64(w) | 4<<32); ok {
+				buf = append(buf, ahocorasick.Match{PatternID: int(id), Start: i, End: i + 4})
 			}
 		}
-		if i+1 == n {
-			break
+	}
+	for ; i < n; i++ { // the last three positions: no four-byte stem fits
+		if s.hasOne {
+			buf = s.findOne(lower, i, buf)
 		}
-		m := s.pairs[uint16(lower[i])|uint16(lower[i+1])<<8]
-		if m == 0 {
-			continue
+		if i+1 < n {
+			w := stemKey(lower[i:]) & 0xffffffff
+			buf = s.findShort(w, s.short[uint16(w)], i, n, buf)
 		}
-		var w uint64 // the next four bytes, or fewer at the end
-		if i+4 <= n {
-			w = uint64(binary.LittleEndian.Uint32(lower[i:]))
-		} else {
-			w = stemKey(lower[i:]) & 0xffffffff
-		}
-		for l := 2; m != 0 && i+l <= n; l++ {
-			if m&1 != 0 {
-				key := w&(1<<(8*l)-1) | uint64(l)<<32
-				if id, ok := s.lookup(key); ok {
-					buf = append(buf, ahocorasick.Match{PatternID: int(id), Start: i, End: i + l})
-				}
+	}
+	return buf
+}
+
+// findOne appends the one-byte stem at lower[i], if it is one.
+func (s *stemSet) findOne(lower []byte, i int, buf []ahocorasick.Match) []ahocorasick.Match {
+	if id := s.single[lower[i]]; id != 0 {
+		buf = append(buf, ahocorasick.Match{PatternID: int(id - 1), Start: i, End: i + 1})
+	}
+	return buf
+}
+
+// findShort appends the two- and three-byte stems at position i of a text
+// of n bytes, whose next bytes are w (little endian) and whose leading
+// pair has the short bits m.
+func (s *stemSet) findShort(w uint64, m uint8, i, n int, buf []ahocorasick.Match) []ahocorasick.Match {
+	for l := 2; m != 0 && i+l <= n; l++ {
+		if m&1 != 0 {
+			if id, ok := s.lookup(w&(1<<(8*l)-1) | uint64(l)<<32); ok {
+				buf = append(buf, ahocorasick.Match{PatternID: int(id), Start: i, End: i + l})
 			}
-			m >>= 1
 		}
+		m >>= 1
 	}
 	return buf
 }
