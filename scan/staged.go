@@ -41,9 +41,10 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	open := false // the last fragment ended inside a line (see lines)
 	var binary, notebooks []*git.Change
 	// Notebooks are read as cells (see notebookJobs). A new notebook's
-	// added lines are its whole text: they wait here until the diff is
-	// read. Any other notebook is read whole through git cat-file while git
-	// goes on with the diff, and the diff's copy of its lines is skipped.
+	// added lines are its whole text: they gather here until the diff has
+	// given them all. Any other notebook is read whole through git cat-file
+	// while git goes on with the diff, and the diff's copy of its lines is
+	// skipped.
 	held := map[*git.Change][]git.Fragment{}
 	toRead := make(chan *git.Change, 64)
 	var readMu sync.Mutex
@@ -58,6 +59,45 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 		readMu.Unlock()
 		for _, j := range jobs {
 			pool.Submit(j)
+		}
+	}
+	// New notebooks are read as cells as soon as the diff has given all
+	// their lines, while it goes on with the next files.
+	type gathered struct {
+		c     *git.Change
+		frags []git.Fragment
+	}
+	fromDiff := make(chan gathered, 16)
+	diffCellsDone := make(chan struct{})
+	go func() {
+		defer close(diffCellsDone)
+		for g := range fromDiff {
+			if jobs, ok := notebookJobs(g.c.Path, fragmentsText(g.frags), nil, nil); ok {
+				submit(jobs)
+				continue
+			}
+			// Not a notebook after all: its lines as the diff gave them.
+			var local StagedResult
+			open := false
+			for _, f := range g.frags {
+				local.count(f, &open)
+				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+					StartColumn: f.StartColumn, Overlap: f.Overlap})
+			}
+			if open {
+				local.Lines++
+			}
+			readMu.Lock()
+			readLines += local.Lines
+			readBytes += local.Bytes
+			readMu.Unlock()
+		}
+	}()
+	var gathering *git.Change // the new notebook whose lines the diff is giving
+	handOver := func() {
+		if gathering != nil {
+			fromDiff <- gathered{gathering, held[gathering]}
+			gathering = nil
 		}
 	}
 	cellsRead := make(chan error, 1)
@@ -81,6 +121,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	}()
 	err := repo.StagedDiff(ctx, git.DiffHandler{
 		Change: func(c *git.Change) error {
+			handOver()
 			res.Changes = append(res.Changes, c)
 			switch {
 			case c.Binary:
@@ -90,6 +131,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 				notebooks = append(notebooks, c)
 				if c.Status == 'A' {
 					held[c] = nil
+					gathering = c
 				} else {
 					toRead <- c
 				}
@@ -119,26 +161,9 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	if open {
 		res.Lines++
 	}
+	handOver()
+	close(fromDiff)
 	close(toRead)
-	for _, c := range notebooks {
-		frags, isNew := held[c]
-		if !isNew {
-			continue
-		}
-		if jobs, ok := notebookJobs(c.Path, fragmentsText(frags), nil, nil); ok {
-			submit(jobs)
-			continue
-		}
-		open := false
-		for _, f := range frags {
-			res.count(f, &open)
-			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-				StartColumn: f.StartColumn, Overlap: f.Overlap})
-		}
-		if open {
-			res.Lines++
-		}
-	}
 	if err == nil {
 		err = repo.ChangedText(ctx, binary, func(c *git.Change, text, old []byte) error {
 			res.Binary--
@@ -154,6 +179,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	if cerr := <-cellsRead; err == nil {
 		err = cerr
 	}
+	<-diffCellsDone
 	if err == nil {
 		// A notebook git diffed as text but cat-file could not read as text
 		// (a NUL byte, its diff forced by .gitattributes): its diff lines.
@@ -185,8 +211,12 @@ func (res *StagedResult) count(f git.Fragment, open *bool) {
 	res.Bytes += int64(len(text))
 }
 
-// fragmentsText joins a new file's fragments into its text.
+// fragmentsText joins a new file's fragments into its text: the one
+// fragment's own text when there is one.
 func fragmentsText(frags []git.Fragment) []byte {
+	if len(frags) == 1 && frags[0].Overlap == 0 {
+		return frags[0].Text
+	}
 	n := 0
 	for _, f := range frags {
 		n += len(f.Text) - f.Overlap
