@@ -234,6 +234,8 @@ func TestIsGenerated(t *testing.T) {
 		{"node_modules/lodash/lodash.js", true},
 		{"vendor/github.com/x/y/z.go", true},
 		{".yarn/releases/yarn-4.1.0.cjs", true},
+		{"web/.yarn/releases/yarn-4.1.0.cjs", true},
+		{"apps/web/node_modules/react/index.js", true},
 		{".pnp.cjs", true},
 		// Hand-written files keep every rule.
 		{"config.py", false},
@@ -243,6 +245,10 @@ func TestIsGenerated(t *testing.T) {
 		{"lockfile.go", false},
 		{"docs/minimal.md", false},
 		{"internal/vendors/vendor.go", false},
+		{"src/vendor", false},
+		{"myvendor/x.go", false},
+		{".yarn/releases-old/x.cjs", false},
+		{".yarn/plugins/releases.cjs", false},
 	}
 	for _, tt := range tests {
 		if got := IsGenerated(tt.name); got != tt.want {

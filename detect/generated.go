@@ -32,7 +32,7 @@ var generatedPrefixes = []string{"zz_generated."}
 // generatedDirs hold third-party or tool-written trees: vendored code and
 // bundles (its test fixtures are not the project's secrets) and snapshot
 // directories.
-var generatedDirs = []string{"node_modules", "bower_components", "vendor", "__snapshots__"}
+var generatedDirs = map[string]bool{"node_modules": true, "bower_components": true, "vendor": true, "__snapshots__": true}
 
 // IsGenerated reports whether the file at name (a '/'-separated path) is
 // minified, generated or vendored, where only provider rules apply.
@@ -52,11 +52,19 @@ func IsGenerated(name string) bool {
 			return true
 		}
 	}
-	dir := "/" + path.Dir(name) + "/"
-	for _, d := range generatedDirs {
-		if strings.Contains(dir, "/"+d+"/") {
+	// The directories, one at a time, without building strings: this runs
+	// for every fragment of a commit.
+	for rest := path.Dir(name); rest != ""; {
+		seg, after, _ := strings.Cut(rest, "/")
+		if generatedDirs[seg] {
 			return true
 		}
+		if seg == ".yarn" {
+			if next, _, _ := strings.Cut(after, "/"); next == "releases" {
+				return true
+			}
+		}
+		rest = after
 	}
-	return strings.Contains(dir, "/.yarn/releases/")
+	return false
 }
