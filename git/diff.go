@@ -22,6 +22,12 @@ type Change struct {
 	SrcBlob string // object name before (all zeros when added)
 	DstBlob string // object name of the staged content
 	Binary  bool   // git judged the content binary; its lines are not scanned
+	// AddedLines and AddedBytes count the change's added lines as the
+	// diff gives them (each line's newline counted), also when
+	// DiffHandler.Lines declined them; they are complete once the diff has
+	// been read.
+	AddedLines int
+	AddedBytes int64
 }
 
 // Symlink reports whether the staged entry is a symbolic link: its "content"
@@ -704,7 +710,9 @@ type fragmenter struct {
 func (f *fragmenter) addLine(first []byte, full bool) error {
 	f.inLine = len(f.buf)
 	data := first
+	f.c.AddedLines++
 	for {
+		f.c.AddedBytes += int64(len(data))
 		if f.scan {
 			if err := f.append(data); err != nil {
 				return err

@@ -49,14 +49,9 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	toRead := make(chan *git.Change, 64)
 	var readMu sync.Mutex
 	read := map[*git.Change]bool{} // notebooks read whole
-	var readLines int
-	var readBytes int64
+	// A notebook's lines are counted as git's diff gives them
+	// (Change.AddedLines), whichever way it is read.
 	submit := func(jobs []Job) {
-		lines, n := jobLines(jobs)
-		readMu.Lock()
-		readLines += lines
-		readBytes += n
-		readMu.Unlock()
 		for _, j := range jobs {
 			pool.Submit(j)
 		}
@@ -77,20 +72,10 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 				continue
 			}
 			// Not a notebook after all: its lines as the diff gave them.
-			var local StagedResult
-			open := false
 			for _, f := range g.frags {
-				local.count(f, &open)
 				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 					StartColumn: f.StartColumn, Overlap: f.Overlap})
 			}
-			if open {
-				local.Lines++
-			}
-			readMu.Lock()
-			readLines += local.Lines
-			readBytes += local.Bytes
-			readMu.Unlock()
 		}
 	}()
 	var gathering *git.Change // the new notebook whose lines the diff is giving
@@ -190,11 +175,13 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			}
 		}
 		if len(unread) > 0 {
-			err = stagedLinesOf(ctx, repo, unread, pool, &res)
+			err = stagedLinesOf(ctx, repo, unread, pool)
 		}
 	}
-	res.Lines += readLines
-	res.Bytes += readBytes
+	for _, c := range notebooks {
+		res.Lines += c.AddedLines
+		res.Bytes += c.AddedBytes
+	}
 	res.Findings = pool.Wait()
 	return res, err
 }
@@ -229,28 +216,22 @@ func fragmentsText(frags []git.Fragment) []byte {
 }
 
 // stagedLinesOf scans the staged added lines of the given changes alone,
-// from a second diff restricted to their paths.
-func stagedLinesOf(ctx context.Context, repo *git.Repo, changes []*git.Change, pool *Pool, res *StagedResult) error {
+// from a second diff restricted to their paths. They are counted already.
+func stagedLinesOf(ctx context.Context, repo *git.Repo, changes []*git.Change, pool *Pool) error {
 	want := make(map[string]bool, len(changes))
 	paths := make([]string, len(changes))
 	for i, c := range changes {
 		want[c.Path] = true
 		paths[i] = c.Path
 	}
-	open := false
-	err := repo.StagedDiffOf(ctx, paths, git.DiffHandler{
+	return repo.StagedDiffOf(ctx, paths, git.DiffHandler{
 		Fragment: func(f git.Fragment) error {
 			if !want[f.Change.Path] {
 				return nil
 			}
-			res.count(f, &open)
 			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
 				StartColumn: f.StartColumn, Overlap: f.Overlap})
 			return nil
 		},
 	})
-	if open {
-		res.Lines++
-	}
-	return err
 }
