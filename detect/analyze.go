@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"bytes"
 	"math"
 	mathbits "math/bits"
 	"regexp/syntax"
@@ -10,8 +11,9 @@ import (
 	"unicode/utf8"
 )
 
-// This file derives, from a rule's regex, two cheap tests that let a scan
-// skip most regex runs without changing what the regex finds:
+// This file derives, from a rule's regex, cheap tests that let a scan
+// skip most regex runs without changing what the regex finds (the third,
+// required bytes, is described at requiredByte):
 //
 //   - a required run: every match holds n consecutive bytes from one byte
 //     set (a 40-character key body, say), so a region without such a run
@@ -756,4 +758,219 @@ func leads(re *syntax.Regexp) *leadInfo {
 	slices.Sort(l.three)
 	l.three = slices.Compact(l.three)
 	return l
+}
+
+// requiredByte is a third test: every match holds at least one of a few
+// bytes (the '@' of a URL's credentials, the '=' of an assignment), so a
+// region holding none of them cannot match, which bytes.IndexByte tells
+// faster than any regex starts. bytes is empty when there is no such set
+// of at most maxRequiredBytes bytes.
+type requiredByte struct {
+	bytes string
+}
+
+// maxRequiredBytes bounds the set: a test for more bytes is slower and
+// rejects less.
+const maxRequiredBytes = 2
+
+// in reports whether b holds one of the required bytes (always, when there
+// are none).
+func (q requiredByte) in(b []byte) bool {
+	switch len(q.bytes) {
+	case 0:
+		return true
+	case 1:
+		return bytes.IndexByte(b, q.bytes[0]) >= 0
+	}
+	for i := 0; i < len(q.bytes); i++ {
+		if bytes.IndexByte(b, q.bytes[i]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// requiredBytes returns the rarest set of at most maxRequiredBytes bytes
+// that every match of re holds one of: one byte that every match holds
+// (certain), or a choice among a few (mustHold), whichever is rarer.
+//
+// A byte that every keyword of the rule holds is of no use: the keyword
+// hit that brought the region to the test puts it there.
+func requiredBytes(re *syntax.Regexp, keywords []string) requiredByte {
+	var given byteSet // bytes every keyword holds, in either case
+	for i, k := range keywords {
+		var ks byteSet
+		for j := 0; j < len(k); j++ {
+			ks.add(k[j])
+			if c := k[j]; 'a' <= c && c <= 'z' {
+				ks.add(c - 'a' + 'A')
+			}
+		}
+		if i == 0 {
+			given = ks
+			continue
+		}
+		for w := range given {
+			given[w] &= ks[w]
+		}
+	}
+	set, ok := mustHold(re)
+	for c := range 256 {
+		if ok && set.has(byte(c)) && given.has(byte(c)) {
+			ok = false // one of the choices is always there
+		}
+	}
+	all := certain(re)
+	best, bestFreq := byteSet{}, math.Inf(1)
+	for c := range 256 {
+		if all.has(byte(c)) && !given.has(byte(c)) && codeByteFreq[c] < bestFreq {
+			best, bestFreq = byteSet{}, codeByteFreq[c]
+			best.add(byte(c))
+		}
+	}
+	if bestFreq < math.Inf(1) && (!ok || bestFreq <= setFreq(&set)) {
+		set, ok = best, true
+	}
+	if !ok {
+		return requiredByte{}
+	}
+	var b []byte
+	for c := range 256 {
+		if set.has(byte(c)) {
+			b = append(b, byte(c))
+		}
+	}
+	return requiredByte{bytes: string(b)}
+}
+
+// mustHold returns a set of at most maxRequiredBytes bytes such that every
+// match of re holds at least one of them; ok is false when there is none
+// (re can match the empty string, or only sets too large). Of several, the
+// rarest in code is chosen.
+func mustHold(re *syntax.Regexp) (set byteSet, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		fold := re.Flags&syntax.FoldCase != 0
+		best, bestFreq := byteSet{}, math.Inf(1)
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				continue
+			}
+			var s byteSet
+			s.add(byte(r))
+			if fold {
+				s.add(byte(unicode.SimpleFold(r)))
+				if unicode.SimpleFold(unicode.SimpleFold(r)) != r {
+					continue // folds to more than two: not worth it
+				}
+			}
+			if f := setFreq(&s); f < bestFreq {
+				best, bestFreq, ok = s, f, true
+			}
+		}
+		return best, ok
+	case syntax.OpCharClass:
+		var s byteSet
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi >= utf8.RuneSelf || hi-lo+1 > maxRequiredBytes {
+				return byteSet{}, false
+			}
+			for r := lo; r <= hi; r++ {
+				s.add(byte(r))
+				n++
+			}
+		}
+		return s, n > 0 && n <= maxRequiredBytes
+	case syntax.OpCapture:
+		return mustHold(re.Sub[0])
+	case syntax.OpPlus:
+		return mustHold(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return byteSet{}, false
+		}
+		return mustHold(re.Sub[0])
+	case syntax.OpConcat:
+		best, bestFreq := byteSet{}, math.Inf(1)
+		for _, sub := range re.Sub {
+			if s, subOK := mustHold(sub); subOK {
+				if f := setFreq(&s); f < bestFreq {
+					best, bestFreq, ok = s, f, true
+				}
+			}
+		}
+		return best, ok
+	case syntax.OpAlternate:
+		var u byteSet
+		for _, sub := range re.Sub {
+			s, subOK := mustHold(sub)
+			if !subOK {
+				return byteSet{}, false
+			}
+			u.union(&s)
+		}
+		return u, setSize(&u) <= maxRequiredBytes
+	}
+	return byteSet{}, false
+}
+
+// setFreq is the share of code bytes in s (see codeByteFreq).
+func setFreq(s *byteSet) float64 {
+	f := 0.0
+	for c := range 256 {
+		if s.has(byte(c)) {
+			f += codeByteFreq[c]
+		}
+	}
+	return f
+}
+
+// setSize counts the bytes in s.
+func setSize(s *byteSet) int {
+	return mathbits.OnesCount64(s[0]) + mathbits.OnesCount64(s[1]) + mathbits.OnesCount64(s[2]) + mathbits.OnesCount64(s[3])
+}
+
+// certain returns the bytes that every match of re holds, each of them:
+// the bytes of its literals (letters only when matched exactly), through
+// concatenations and repeats, and those common to every alternative.
+func certain(re *syntax.Regexp) byteSet {
+	var s byteSet
+	switch re.Op {
+	case syntax.OpLiteral:
+		fold := re.Flags&syntax.FoldCase != 0
+		for _, r := range re.Rune {
+			if r < utf8.RuneSelf && (!fold || unicode.SimpleFold(r) == r) {
+				s.add(byte(r))
+			}
+		}
+	case syntax.OpCharClass:
+		if len(re.Rune) == 2 && re.Rune[0] == re.Rune[1] && re.Rune[0] < utf8.RuneSelf {
+			s.add(byte(re.Rune[0]))
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		return certain(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return certain(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			c := certain(sub)
+			s.union(&c)
+		}
+	case syntax.OpAlternate:
+		for i, sub := range re.Sub {
+			c := certain(sub)
+			if i == 0 {
+				s = c
+				continue
+			}
+			for k := range s {
+				s[k] &= c[k]
+			}
+		}
+	}
+	return s
 }

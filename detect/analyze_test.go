@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"regexp"
 	"regexp/syntax"
 	"slices"
 	"testing"
@@ -225,6 +226,49 @@ func TestMatchShape(t *testing.T) {
 		for _, in := range tt.miss {
 			if s.fits([]byte(in)) {
 				t.Errorf("%s: %q fits", tt.regex, in)
+			}
+		}
+	}
+}
+
+// TestRequiredBytes: the bytes of which every match holds one, never a
+// byte a keyword already brings, never a letter whose case is folded to a
+// non-ASCII rune (K, S), and nothing when an alternative or an optional
+// part can do without.
+func TestRequiredBytes(t *testing.T) {
+	tests := []struct {
+		regex    string
+		keywords []string
+		want     string
+		fit      []string // matches: each must hold a required byte
+	}{
+		{`://[^\s:@]*:[^\s@]+@[a-z]+`, []string{"://"}, "@", []string{"https://u:p@host"}},
+		{`://(?:[a-f]{4}:[a-f]{4}@|[^\s@]*:(?:x{3}|pass)@)`, []string{"://"}, "@", []string{"://abcd:beef@", "://u:pass@"}},
+		{`token=([A-Z0-9]{8})`, []string{"token"}, "=", []string{"token=ABCD1234"}},
+		{`token(?:=|: )[a-z]{4}`, []string{"token"}, ":=", []string{"token=abcd", "token: abcd"}}, // one of two
+		{`(?i:key)[:=][a-z]{4}`, []string{"key"}, ":=", []string{"KEY=abcd", "key:abcd"}},
+		{`(?i:sk)_[a-z]{4}`, []string{"sk"}, "_", []string{"SK_abcd", "\u017fk_abcd"}},
+		{`(?i:kelvin)[0-9]{2}`, []string{"kelvin"}, "", nil}, // k folds to the Kelvin sign, e to nothing else but is a letter
+		{`(?:ab@|cd)x`, []string{"x"}, "", nil},
+		{`a@?b`, []string{"ab"}, "", nil},          // the optional @ is not required
+		{`0x[a-f0-9]{4}`, []string{"0x"}, "", nil}, // 0 and x come with the keyword
+	}
+	for _, tt := range tests {
+		tree, err := syntax.Parse(tt.regex, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := requiredBytes(tree, tt.keywords)
+		if got.bytes != tt.want {
+			t.Errorf("%s: required bytes %q, want %q", tt.regex, got.bytes, tt.want)
+		}
+		re := regexp.MustCompile(tt.regex)
+		for _, in := range tt.fit {
+			if !re.MatchString(in) {
+				t.Fatalf("%s: the example %q does not match", tt.regex, in)
+			}
+			if !got.in([]byte(in)) {
+				t.Errorf("%s: match %q holds none of %q", tt.regex, in, got.bytes)
 			}
 		}
 	}

@@ -350,6 +350,9 @@ func (e *Engine) searchLines(r *Rule, ri int, text []byte, reg span, hits []int,
 // searchSpan is searchRegion for any rule, over the whole of reg.
 func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, out []candidate) []candidate {
 	b := text[reg.start:reg.end]
+	if !r.must.in(b) {
+		return out // lacks every byte of which each match holds one
+	}
 	anchored := r.anchor.ok && hits != nil && (!r.anchor.fold || !hasOddFold(b))
 	// The run test reads the whole region; tries at a few hits read a few
 	// bytes each, so on a long region (a minified line) they go first.

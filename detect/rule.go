@@ -74,11 +74,12 @@ type Rule struct {
 
 	// Derived from the regex on first use (see analyze.go).
 	prepOnce  sync.Once
-	multiLine bool       // the regex can match a newline, so a match may span lines
-	need      run        // a run of bytes every match holds; n == 0: none
-	anchor    anchorInfo // whether the regex need only be tried at keyword hits
-	lead      *leadInfo  // otherwise, the prefixes its matches begin with; nil: none
-	shape     shape      // the bytes a try at a hit or lead prefix must start with
+	multiLine bool         // the regex can match a newline, so a match may span lines
+	need      run          // a run of bytes every match holds; n == 0: none
+	must      requiredByte // bytes every match holds one of; none: empty
+	anchor    anchorInfo   // whether the regex need only be tried at keyword hits
+	lead      *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
+	shape     shape        // the bytes a try at a hit or lead prefix must start with
 	prepErr   error
 
 	once     sync.Once
@@ -163,6 +164,7 @@ func (r *Rule) prepare() error {
 			return
 		}
 		r.need = requiredRun(tree)
+		r.must = requiredBytes(tree, r.keywords)
 		if r.context == 0 { // a context rule's matches need not start at its keyword
 			r.anchor = anchorable(tree, r.keywords)
 		}
