@@ -27,7 +27,10 @@ type StagedResult struct {
 // A file git calls binary is skipped and counted, unless its staged content
 // is text after all (UTF-16 with a byte order mark, decoded; or text that
 // git called binary for its old version or a .gitattributes setting): then
-// its lines that the old content does not hold are scanned.
+// its lines that the old content does not hold are scanned. A notebook is
+// read as cells, and only the lines of its cells and outputs that the
+// version it replaces does not hold are scanned; one that is not valid
+// JSON is scanned as text.
 func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error) {
 	return StagedNotify(ctx, p, repo, nil)
 }
@@ -49,8 +52,6 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	toRead := make(chan *git.Change, 64)
 	var readMu sync.Mutex
 	read := map[*git.Change]bool{} // notebooks read whole
-	// A notebook's lines are counted as git's diff gives them
-	// (Change.AddedLines), whichever way it is read.
 	submit := func(jobs []Job) {
 		for _, j := range jobs {
 			pool.Submit(j)
@@ -178,6 +179,8 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			err = stagedLinesOf(ctx, repo, unread, pool)
 		}
 	}
+	// A notebook's lines are counted as git's diff gives them, whichever
+	// way it was read.
 	for _, c := range notebooks {
 		res.Lines += c.AddedLines
 		res.Bytes += c.AddedBytes
