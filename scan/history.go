@@ -179,8 +179,9 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 				return git.DiffHandler{
 					Fragment: func(f git.Fragment) error {
 						bytes.Add(int64(len(f.Text) - f.Overlap))
-						submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-							StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: commit})
+						j := fragmentJob(f)
+						j.Commit = commit
+						submit(j)
 						return nil
 					},
 					Buffer: buffer,

@@ -70,8 +70,9 @@ func readMerges(ctx context.Context, repo *git.Repo, merges []git.CommitInfo, in
 			if f.StartColumn > 1 || f.Overlap > 0 {
 				// A later piece of a very long line: never a parent's line.
 				bytes.Add(int64(len(f.Text) - f.Overlap))
-				submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-					StartColumn: f.StartColumn, Overlap: f.Overlap, Commit: info[current]})
+				j := fragmentJob(f)
+				j.Commit = info[current]
+				submit(j)
 				return nil
 			}
 			held, err := known.lines(current, f.Change)

@@ -74,8 +74,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			}
 			// Not a notebook after all: its lines as the diff gave them.
 			for _, f := range g.frags {
-				pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-					StartColumn: f.StartColumn, Overlap: f.Overlap})
+				pool.Submit(fragmentJob(f))
 			}
 		}
 	}()
@@ -134,8 +133,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 				return nil
 			}
 			res.count(f, &open)
-			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-				StartColumn: f.StartColumn, Overlap: f.Overlap})
+			pool.Submit(fragmentJob(f))
 			if midScan != nil {
 				midScan()
 				midScan = nil
@@ -201,6 +199,12 @@ func (res *StagedResult) count(f git.Fragment, open *bool) {
 	res.Bytes += int64(len(text))
 }
 
+// fragmentJob is the job that scans a fragment of the diff.
+func fragmentJob(f git.Fragment) Job {
+	return Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
+		StartColumn: f.StartColumn, Overlap: f.Overlap}
+}
+
 // fragmentsText joins a new file's fragments into its text: the one
 // fragment's own text when there is one.
 func fragmentsText(frags []git.Fragment) []byte {
@@ -232,8 +236,7 @@ func stagedLinesOf(ctx context.Context, repo *git.Repo, changes []*git.Change, p
 			if !want[f.Change.Path] {
 				return nil
 			}
-			pool.Submit(Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-				StartColumn: f.StartColumn, Overlap: f.Overlap})
+			pool.Submit(fragmentJob(f))
 			return nil
 		},
 	})
