@@ -258,10 +258,11 @@ func builtinKeywords() [][]string {
 	return out
 }
 
-// WarmBuiltin starts building the built-in catalogue's keyword automaton in
-// the background, before the configuration that says whether it will do
-// is read: a hook starts it first thing, so that it is built while git
-// starts. An engine with user or disabled rules builds its own.
+// WarmBuiltin starts building the built-in catalogue's keyword prefilter
+// (the stem set) in the background, before the configuration that says
+// whether it will do is read: a hook starts it first thing, so that it is
+// built while git starts. An engine with user or disabled rules builds its
+// own.
 func WarmBuiltin() {
 	go builtinPrefilter(quickStemLen)
 }

@@ -3,7 +3,6 @@ package git
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -97,9 +96,7 @@ func TestListFilesOddNamesAndConflicts(t *testing.T) {
 	g.Git("checkout", "-q", "-")
 	g.Write("conflict.txt", "main\n")
 	g.Git("commit", "-q", "-am", "main")
-	merge := exec.Command("git", "merge", "side")
-	merge.Dir, merge.Env = g.Dir, g.Env
-	if out, err := merge.CombinedOutput(); err == nil || !strings.Contains(string(out), "CONFLICT") {
+	if out, err := g.Try("merge", "side"); err == nil || !strings.Contains(out, "CONFLICT") {
 		t.Fatalf("the merge did not conflict: %v\n%s", err, out)
 	}
 	g.Write("new\nline.env", "x")

@@ -12,6 +12,7 @@ const maxDecodedJob = 4 << 20
 // newLines hands emit the lines of text that old does not hold, in runs of
 // consecutive lines (at most maxDecodedJob bytes unless one line is longer)
 // numbered as in text, and returns how many lines and bytes it handed over.
+// Each run is a copy the receiver may keep.
 //
 // The lines both versions start and end with are unchanged and skipped
 // without being looked at one by one. Between them, it compares line sets,

@@ -539,10 +539,8 @@ func (h *historyGen) bind() {
 // merge merges branch into the current one, resolving conflicts at random
 // and now and then adding an edit of its own.
 func (h *historyGen) merge(branch string) {
-	cmd := exec.Command("git", "merge", "-q", "--no-ff", "--no-commit", branch)
-	cmd.Dir, cmd.Env = h.g.Dir, h.g.Env
-	out, err := cmd.CombinedOutput()
-	if err != nil && !strings.Contains(string(out), "CONFLICT") {
+	out, err := h.g.Try("merge", "-q", "--no-ff", "--no-commit", branch)
+	if err != nil && !strings.Contains(out, "CONFLICT") {
 		h.t.Fatalf("git merge %s: %v\n%s", branch, err, out)
 	}
 	check := exec.Command("git", "rev-parse", "-q", "--verify", "MERGE_HEAD")

@@ -56,11 +56,8 @@ func (s *shape) commit(msg string) string {
 // try runs git and reports whether it succeeded: a merge that stops on a
 // conflict is expected.
 func (s *shape) try(args ...string) bool {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = s.g.Dir
-	cmd.Env = s.g.Env
-	out, err := cmd.CombinedOutput()
-	if err != nil && !strings.Contains(string(out), "CONFLICT") && !strings.Contains(string(out), "fix conflicts") {
+	out, err := s.g.Try(args...)
+	if err != nil && !strings.Contains(out, "CONFLICT") && !strings.Contains(out, "fix conflicts") {
 		s.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return err == nil

@@ -98,7 +98,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			// Not a notebook after all: its lines that old lacks, as text.
 			var jobs []Job
 			newLines(text, old, func(start int, run []byte) {
-				jobs = append(jobs, Job{Path: c.Path, StartLine: start, Text: bytes.Clone(run)})
+				jobs = append(jobs, Job{Path: c.Path, StartLine: start, Text: run}) // newLines gives each run in its own memory
 			})
 			submit(jobs)
 			return nil

@@ -66,14 +66,22 @@ func Pin(t testing.TB) {
 // on error.
 func (r *Repo) Git(args ...string) string {
 	r.t.Helper()
+	out, err := r.Try(args...)
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// Try runs git in the repository and returns its combined output and
+// error, for a command that may fail on purpose (a merge that stops on a
+// conflict).
+func (r *Repo) Try(args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = r.Dir
 	cmd.Env = r.Env
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
+	return string(out), err
 }
 
 // Write creates a file (and its parents) relative to the repository root.
