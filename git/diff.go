@@ -66,9 +66,12 @@ const lineOverlap = 16 << 10
 type DiffHandler struct {
 	Change   func(*Change) error
 	Fragment func(Fragment) error
-	// Buffer, when set, supplies an empty slice to collect a fragment in, so
-	// the receiver can recycle fragments' memory; nil allocates afresh.
-	Buffer func() []byte
+	// Buffer, when set, supplies an empty slice with room for at least n
+	// bytes to collect a fragment in, and Release takes back one the parser
+	// has outgrown, so the receiver can recycle fragments' memory; nil
+	// allocates afresh.
+	Buffer  func(n int) []byte
+	Release func([]byte)
 	// Lines, when set, is asked once per change, after Change, whether its
 	// added lines are wanted; when it says no, they are read past without
 	// being copied and Fragment is not called for them (the receiver reads
@@ -738,21 +741,33 @@ func (f *fragmenter) append(data []byte) error {
 				return err
 			}
 		}
-		if f.buf == nil && f.p.h.Buffer != nil {
-			f.buf = f.p.h.Buffer()
-		}
 		n := min(maxFragment-len(f.buf), len(data))
 		if need := len(f.buf) + n; need > cap(f.buf) {
 			// Double: append grows a large slice by a quarter, which copied
 			// a 200 KiB file's lines five times over.
-			grown := make([]byte, len(f.buf), min(max(need, 2*cap(f.buf)), maxFragment))
-			copy(grown, f.buf)
-			f.buf = grown
+			f.grow(min(max(need, 2*cap(f.buf)), maxFragment))
 		}
 		f.buf = append(f.buf, data[:n]...)
 		data = data[n:]
 	}
 	return nil
+}
+
+// grow moves the fragment into a buffer with room for n bytes, handing the
+// outgrown one back.
+func (f *fragmenter) grow(n int) {
+	var grown []byte
+	if f.p.h.Buffer != nil {
+		grown = f.p.h.Buffer(n)
+	}
+	if cap(grown) < n {
+		grown = make([]byte, 0, n)
+	}
+	grown = append(grown, f.buf...)
+	if f.buf != nil && f.p.h.Release != nil {
+		f.p.h.Release(f.buf)
+	}
+	f.buf = grown
 }
 
 // split hands over a full fragment: the complete lines before the line

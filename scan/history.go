@@ -55,7 +55,7 @@ type HistoryResult struct {
 // from git's recreated merge (mergeChanges).
 func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 	pool := NewPool(o.Policy)
-	res, err := addedLines(ctx, o, pool.Buffer, pool.Submit)
+	res, err := addedLines(ctx, o, pool, pool.Submit)
 	res.Findings = pool.Wait()
 	if err != nil {
 		return res, err
@@ -68,9 +68,9 @@ func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
 
 // addedLines hands submit, from several goroutines, the lines each commit
 // in the range added (History's work short of scanning them), in jobs
-// whose text buffer, when set, may have supplied. It returns how many
-// commits and bytes that was.
-func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, submit func(Job)) (HistoryResult, error) {
+// whose text may be memory that bufs, when set, supplied. It returns how
+// many commits and bytes that was.
+func addedLines(ctx context.Context, o HistoryOptions, bufs *Pool, submit func(Job)) (HistoryResult, error) {
 	var res HistoryResult
 	commits, err := o.Repo.Commits(ctx, o.Revs)
 	if err != nil {
@@ -176,7 +176,7 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 			// A file too large to hold: its added lines from git's own diff.
 			Large: func(c git.CommitChange) git.DiffHandler {
 				commit := info[c.Commit]
-				return git.DiffHandler{
+				h := git.DiffHandler{
 					Fragment: func(f git.Fragment) error {
 						bytes.Add(int64(len(f.Text) - f.Overlap))
 						j := fragmentJob(f)
@@ -184,8 +184,11 @@ func addedLines(ctx context.Context, o HistoryOptions, buffer func() []byte, sub
 						submit(j)
 						return nil
 					},
-					Buffer: buffer,
 				}
+				if bufs != nil {
+					h.Buffer, h.Release = bufs.Buffer, bufs.Recycle
+				}
+				return h
 			},
 		})
 		if err != nil {

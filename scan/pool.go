@@ -24,6 +24,9 @@ type Job struct {
 	// Piece, when set, is the notebook text that Text is lines of, from
 	// its line StartLine on; positions map back to the file through it.
 	Piece *reader.Piece
+	// Done, when set, is called once the job is scanned: the pool uses
+	// neither Text nor Piece after that.
+	Done func()
 }
 
 // Pool scans jobs on every core while the caller keeps producing them (git
@@ -35,20 +38,52 @@ type Pool struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	found  []report.Finding
-	bufs   sync.Pool // *[]byte: scanned jobs' text, reused for new fragments
+	// bufs[k] holds *[]byte of capacity at least minRecycled<<k and less
+	// than twice that: scanned jobs' text, reused for new fragments.
+	bufs [bufClasses]sync.Pool
 }
 
-// maxRecycled is the largest buffer kept for reuse; rarer, larger ones go to
-// the garbage collector rather than pin memory.
-const maxRecycled = 8 << 20
+// Buffers of minRecycled to maxRecycled bytes are kept for reuse; smaller
+// ones are not worth it, larger (rarer) ones go to the garbage collector
+// rather than pin memory.
+const (
+	minRecycled = 64 << 10
+	bufClasses  = 7
+	maxRecycled = minRecycled<<bufClasses - 1
+)
 
-// Buffer returns an empty slice for the next job's text, reusing the memory
-// of jobs already scanned (fit for git.DiffHandler.Buffer).
-func (p *Pool) Buffer() []byte {
-	if b, ok := p.bufs.Get().(*[]byte); ok {
-		return (*b)[:0]
+// Buffer returns an empty slice with room for at least n bytes for the next
+// job's text, reusing the memory of jobs already scanned (fit for
+// git.DiffHandler.Buffer).
+func (p *Pool) Buffer(n int) []byte {
+	k := 0
+	for k < bufClasses && minRecycled<<k < n {
+		k++
 	}
-	return make([]byte, 0, 64<<10)
+	for c := k; c < bufClasses; c++ {
+		if b, ok := p.bufs[c].Get().(*[]byte); ok {
+			return (*b)[:0]
+		}
+	}
+	if k == bufClasses {
+		return make([]byte, 0, n)
+	}
+	return make([]byte, 0, minRecycled<<k)
+}
+
+// Recycle hands b's memory back for new fragments (see Buffer); the caller
+// no longer uses it.
+func (p *Pool) Recycle(b []byte) {
+	c := cap(b)
+	if c < minRecycled || c > maxRecycled {
+		return
+	}
+	k := 0
+	for minRecycled<<(k+1) <= c {
+		k++
+	}
+	b = b[:0]
+	p.bufs[k].Put(&b)
 }
 
 // NewPool starts one worker per CPU.
@@ -79,9 +114,11 @@ func (p *Pool) work() {
 	for j := range p.jobs {
 		local = append(local, scanJob(p.policy, engine, j)...)
 		// Findings hold copies of their secrets, so the text can be reused.
-		if cap(j.Text) <= maxRecycled && j.Piece == nil {
-			b := j.Text[:0]
-			p.bufs.Put(&b)
+		if j.Piece == nil {
+			p.Recycle(j.Text)
+		}
+		if j.Done != nil {
+			j.Done()
 		}
 	}
 	p.mu.Lock()

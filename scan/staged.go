@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/reader"
@@ -68,8 +69,16 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	go func() {
 		defer close(diffCellsDone)
 		for g := range fromDiff {
-			if jobs, ok := notebookJobs(g.c.Path, fragmentsText(g.frags), nil, nil); ok {
-				submit(jobs)
+			text := fragmentsText(g.frags)
+			if jobs, ok := notebookJobs(g.c.Path, text, nil, nil); ok {
+				// The notebook's text goes back to the pool once its
+				// cells are scanned (or at once, when it was joined).
+				if !(len(g.frags) == 1 && g.frags[0].Overlap == 0) {
+					for _, f := range g.frags {
+						pool.Recycle(f.Text)
+					}
+				}
+				submit(releasing(jobs, func() { pool.Recycle(text) }))
 				continue
 			}
 			// Not a notebook after all: its lines as the diff gave them.
@@ -82,6 +91,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	handOver := func() {
 		if gathering != nil {
 			fromDiff <- gathered{gathering, held[gathering]}
+			held[gathering] = nil // the key stays: it marks the notebook new
 			gathering = nil
 		}
 	}
@@ -140,7 +150,8 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			}
 			return nil
 		},
-		Buffer: pool.Buffer,
+		Buffer:  pool.Buffer,
+		Release: pool.Recycle,
 	})
 	if open {
 		res.Lines++
@@ -197,6 +208,25 @@ func (res *StagedResult) count(f git.Fragment, open *bool) {
 	res.Lines += bytes.Count(text, []byte{'\n'})
 	*open = len(text) > 0 && text[len(text)-1] != '\n'
 	res.Bytes += int64(len(text))
+}
+
+// releasing sets jobs to call release once all of them are scanned (at
+// once when there are none).
+func releasing(jobs []Job, release func()) []Job {
+	if len(jobs) == 0 {
+		release()
+		return jobs
+	}
+	var left atomic.Int32
+	left.Store(int32(len(jobs)))
+	for i := range jobs {
+		jobs[i].Done = func() {
+			if left.Add(-1) == 0 {
+				release()
+			}
+		}
+	}
+	return jobs
 }
 
 // fragmentJob is the job that scans a fragment of the diff.

@@ -1,0 +1,117 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/keyguard/keyguard/internal/fakekey"
+	"github.com/keyguard/keyguard/internal/gittest"
+)
+
+func TestPoolBuffer(t *testing.T) {
+	p := &Pool{}
+	tests := []struct {
+		n       int
+		wantCap int
+	}{
+		{0, minRecycled},
+		{1, minRecycled},
+		{minRecycled, minRecycled},
+		{minRecycled + 1, 2 * minRecycled},
+		{3 * minRecycled, 4 * minRecycled},
+		{minRecycled << (bufClasses - 1), minRecycled << (bufClasses - 1)},
+		{minRecycled<<(bufClasses-1) + 1, minRecycled<<(bufClasses-1) + 1}, // no class holds it for sure
+		{maxRecycled + 1, maxRecycled + 1},
+		{64 << 20, 64 << 20},
+	}
+	for _, tt := range tests {
+		b := p.Buffer(tt.n)
+		if len(b) != 0 || cap(b) != tt.wantCap {
+			t.Errorf("Buffer(%d): len %d cap %d, want 0 and %d", tt.n, len(b), cap(b), tt.wantCap)
+		}
+	}
+}
+
+func TestPoolRecycle(t *testing.T) {
+	p := &Pool{}
+	// Too small or too large to keep: never handed out again.
+	p.Recycle(make([]byte, 10, minRecycled-1))
+	p.Recycle(make([]byte, 10, maxRecycled+1))
+	for _, n := range []int{1, minRecycled, maxRecycled} {
+		if b := p.Buffer(n); cap(b) == minRecycled-1 || cap(b) == maxRecycled+1 {
+			t.Errorf("Buffer(%d) gave a buffer of capacity %d, which Recycle must not keep", n, cap(b))
+		}
+	}
+	// A kept buffer comes back empty, and only for a size it holds.
+	kept := make([]byte, 5, 3*minRecycled)
+	p.Recycle(kept)
+	if b := p.Buffer(4 * minRecycled); cap(b) == 3*minRecycled {
+		t.Errorf("Buffer(%d) gave a recycled buffer of capacity %d", 4*minRecycled, cap(b))
+	}
+	for _, b := range [][]byte{p.Buffer(2 * minRecycled), p.Buffer(1)} {
+		if len(b) != 0 || cap(b) < 2*minRecycled && cap(b) != minRecycled {
+			t.Errorf("recycled buffer: len %d cap %d", len(b), cap(b))
+		}
+	}
+}
+
+func TestReleasing(t *testing.T) {
+	released := 0
+	if jobs := releasing(nil, func() { released++ }); len(jobs) != 0 || released != 1 {
+		t.Fatalf("no jobs: released %d times, want once at once", released)
+	}
+	released = 0
+	jobs := releasing(make([]Job, 3), func() { released++ })
+	for i, j := range jobs {
+		if released != 0 {
+			t.Fatalf("released before job %d was done", i)
+		}
+		j.Done()
+	}
+	if released != 1 {
+		t.Errorf("released %d times after the last job, want 1", released)
+	}
+}
+
+// TestStagedReusesMemory commits new notebooks between large files whose
+// fragments reuse the notebooks' memory once their cells are scanned: every
+// key is still found once, in its place, on every run (and the race
+// detector sees no write to a text still being scanned).
+func TestStagedReusesMemory(t *testing.T) {
+	g := gittest.New(t)
+	want := map[string]bool{}
+	filler := strings.Repeat("# a line of ordinary text, long enough to fill a buffer\n", 4000) // about 220 KiB
+	for i := range 12 {
+		key := fakekey.ExpandSeed(`ghp_{{b62crc 30}}`, uint64(100+i))
+		name := fmt.Sprintf("d%02d/nb.ipynb", i)
+		g.Write(name, notebookJSON(t, []string{"import os"}, []string{strings.Repeat("x = 1\n", 3000) + `TOKEN = "` + key + `"`}))
+		want[fmt.Sprintf("%s:16:cell 2:3001:%s", name, key[:8])] = true // the cell's lines are one JSON string
+		name = fmt.Sprintf("d%02d/text.py", i)
+		key = fakekey.ExpandSeed(`ghp_{{b62crc 30}}`, uint64(200+i))
+		g.Write(name, filler+`TOKEN = "`+key+"\"\n")
+		want[fmt.Sprintf("%s:4001:cell 0:0:%s", name, key[:8])] = true
+	}
+	g.Git("add", ".")
+	for run := range 3 {
+		res, err := Staged(context.Background(), policy(t, g.Dir), openRepo(t, g.Dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range res.Findings {
+			got = append(got, fmt.Sprintf("%s:%d:cell %d:%d:%s", f.Path, f.Line, f.Cell, f.CellLine, f.Secret.Secret.Reveal()[:8]))
+		}
+		sort.Strings(got)
+		if len(got) != len(want) {
+			t.Errorf("run %d: %d findings, want %d: %q", run, len(got), len(want), got)
+		}
+		for _, s := range got {
+			if !want[s] {
+				t.Errorf("run %d: unexpected finding %s", run, s)
+			}
+		}
+	}
+}
