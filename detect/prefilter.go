@@ -86,7 +86,7 @@ type stemSet struct {
 	// or three bytes begin with it: bit n-2 for n bytes.
 	short [1 << 16]uint8
 	// quad has the bit quadBit of each four-byte stem set.
-	quad []uint64
+	quad *[1 << quadBits / 64]uint64
 	// slots is an open-addressing hash table of the stems of 2 to 4
 	// bytes: their stemKey and id, at stemSlot of the key or after it.
 	slots []stemSlotEntry
@@ -142,7 +142,7 @@ func newStemSet(stems []string) *stemSet {
 	for size < 4*len(stems) { // at most a quarter full: short probes
 		size, shift = size*2, shift-1
 	}
-	s := &stemSet{slots: make([]stemSlotEntry, size), shift: shift, quad: make([]uint64, 1<<quadBits/64)}
+	s := &stemSet{slots: make([]stemSlotEntry, size), shift: shift, quad: new([1 << quadBits / 64]uint64)}
 	for id, st := range stems {
 		switch n := len(st); {
 		case n == 1:
@@ -172,15 +172,17 @@ func newStemSet(stems []string) *stemSet {
 func (s *stemSet) find(lower []byte, buf []ahocorasick.Match) []ahocorasick.Match {
 	n := len(lower)
 	i := 0
+	// Locals and fixed-size tables: no bounds checks, no reloads.
+	quad, short, hasOne := s.quad, &s.short, s.hasOne
 	for ; i+4 <= n; i++ {
-		if s.hasOne {
+		if hasOne {
 			buf = s.findOne(lower, i, buf)
 		}
-		w := binary.LittleEndian.Uint32(lower[i:])
-		if m := s.short[uint16(w)]; m != 0 {
+		w := binary.LittleEndian.Uint32(lower[i : i+4])
+		if m := short[uint16(w)]; m != 0 {
 			buf = s.findShort(uint64(w), m, i, n, buf)
 		}
-		if b := quadBit(w); s.quad[b/64]&(1<<(b%64)) != 0 {
+		if b := quadBit(w); quad[b/64]&(1<<(b%64)) != 0 {
 			if id, ok := s.lookup(uint64(w) | 4<<32); ok {
 				buf = append(buf, ahocorasick.Match{PatternID: int(id), Start: i, End: i + 4})
 			}
