@@ -29,8 +29,11 @@ func (s *byteSet) add(b byte)       { s[b>>6] |= 1 << (b & 63) }
 func (s *byteSet) has(b byte) bool  { return s[b>>6]&(1<<(b&63)) != 0 }
 func (s *byteSet) union(o *byteSet) { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o[3] }
 func (s *byteSet) addRange(lo, hi byte) {
-	for b := int(lo); b <= int(hi); b++ {
-		s.add(byte(b))
+	for b := int(lo); b <= int(hi); {
+		w, from := b>>6, b&63
+		to := min(int(hi)-w<<6, 63) // last bit of the range in this word
+		s[w] |= ^uint64(0) >> (63 - to + from) << from
+		b = w<<6 + to + 1
 	}
 }
 
@@ -135,7 +138,7 @@ func whole(re *syntax.Regexp) (r run, ok bool) {
 		for _, c := range re.Rune {
 			r.set.addRune(c)
 			if re.Flags&syntax.FoldCase != 0 {
-				for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+				for f := simpleFold(c); f != c; f = simpleFold(f) {
 					r.set.addRune(f)
 				}
 			}
@@ -485,11 +488,12 @@ type anchorInfo struct {
 	// tested on the byte before a hit and rest tried, anchored, at the hit.
 	boundary bool
 	before   byteSet
-	rest     string
+	rest     *syntax.Regexp
 	// afterWord is the regex tried (anchored) at a hit just after a word
-	// byte, when a \b inside it starts a match (see afterWord); "" when the
-	// regex itself is tried everywhere.
-	afterWord string
+	// byte, when a \b inside it starts a match (see afterWord); nil when
+	// the regex itself is tried everywhere. Both are turned into patterns
+	// only when compiled: few rules ever need them.
+	afterWord *syntax.Regexp
 }
 
 // anchorable reports whether every match of re begins, after an optional
@@ -507,7 +511,7 @@ func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
 			if captures(rest) != captures(re) {
 				return anchorInfo{} // the groups would be renumbered
 			}
-			a.boundary, a.before, a.rest = true, set, rest.String()
+			a.boundary, a.before, a.rest = true, set, rest
 			re = rest
 		}
 	}
@@ -537,7 +541,7 @@ func anchorable(re *syntax.Regexp, keywords []string) anchorInfo {
 		return anchorInfo{}
 	}
 	if changed {
-		a.afterWord = aw.String()
+		a.afterWord = aw
 	}
 	a.ok = true
 	return a
@@ -671,7 +675,7 @@ type leadInfo struct {
 	pairs pairSet  // prefixes of two bytes
 	three []uint32 // prefixes of three bytes, sorted
 	// afterWord is as anchorInfo's: the regex tried just after a word byte.
-	afterWord string
+	afterWord *syntax.Regexp
 }
 
 // pairSet is a set of two-byte strings, one bit each.
@@ -737,7 +741,7 @@ func leads(re *syntax.Regexp) *leadInfo {
 	}
 	l := &leadInfo{}
 	if changed {
-		l.afterWord = aw.String()
+		l.afterWord = aw
 	}
 	for _, lit := range lits {
 		s := lowerASCII([]byte(lit.s))
@@ -859,8 +863,8 @@ func mustHold(re *syntax.Regexp) (set byteSet, ok bool) {
 			var s byteSet
 			s.add(byte(r))
 			if fold {
-				s.add(byte(unicode.SimpleFold(r)))
-				if unicode.SimpleFold(unicode.SimpleFold(r)) != r {
+				s.add(byte(simpleFold(r)))
+				if simpleFold(simpleFold(r)) != r {
 					continue // folds to more than two: not worth it
 				}
 			}
@@ -919,12 +923,30 @@ func mustHold(re *syntax.Regexp) (set byteSet, ok bool) {
 // setFreq is the share of code bytes in s (see codeByteFreq).
 func setFreq(s *byteSet) float64 {
 	f := 0.0
-	for c := range 256 {
-		if s.has(byte(c)) {
-			f += codeByteFreq[c]
+	for w, bits := range s {
+		for ; bits != 0; bits &= bits - 1 {
+			f += codeByteFreq[w*64+mathbits.TrailingZeros64(bits)]
 		}
 	}
 	return f
+}
+
+// simpleFold is unicode.SimpleFold with the ASCII cases answered at once
+// (k and s fold on to the Kelvin sign and the long s, as there).
+func simpleFold(r rune) rune {
+	switch {
+	case r == 'k':
+		return '\u212a'
+	case r == 's':
+		return '\u017f'
+	case 'a' <= r && r <= 'z':
+		return r - 'a' + 'A'
+	case 'A' <= r && r <= 'Z':
+		return r - 'A' + 'a'
+	case r < utf8.RuneSelf:
+		return r
+	}
+	return unicode.SimpleFold(r)
 }
 
 // setSize counts the bytes in s.
@@ -941,7 +963,7 @@ func certain(re *syntax.Regexp) byteSet {
 	case syntax.OpLiteral:
 		fold := re.Flags&syntax.FoldCase != 0
 		for _, r := range re.Rune {
-			if r < utf8.RuneSelf && (!fold || unicode.SimpleFold(r) == r) {
+			if r < utf8.RuneSelf && (!fold || simpleFold(r) == r) {
 				s.add(byte(r))
 			}
 		}

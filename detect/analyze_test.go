@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"testing"
+	"unicode"
 )
 
 func TestAnalyze(t *testing.T) {
@@ -270,6 +271,36 @@ func TestRequiredBytes(t *testing.T) {
 			if !got.in([]byte(in)) {
 				t.Errorf("%s: match %q holds none of %q", tt.regex, in, got.bytes)
 			}
+		}
+	}
+}
+
+// TestSimpleFold: the ASCII fast path folds as the unicode package does,
+// the Kelvin sign and the long s included.
+func TestSimpleFold(t *testing.T) {
+	for r := rune(0); r < 0x300; r++ {
+		if got, want := simpleFold(r), unicode.SimpleFold(r); got != want {
+			t.Errorf("simpleFold(%q) = %q, want %q", r, got, want)
+		}
+	}
+	for _, r := range []rune{'\u212a', '\u017f', 'ß', 'Σ', 'σ', 'ς', 0x10ffff} {
+		if got, want := simpleFold(r), unicode.SimpleFold(r); got != want {
+			t.Errorf("simpleFold(%q) = %q, want %q", r, got, want)
+		}
+	}
+}
+
+// TestByteSetAddRange: ranges within a word, across words and at the ends
+// set exactly their bytes.
+func TestByteSetAddRange(t *testing.T) {
+	for _, r := range [][2]int{{0, 0}, {0, 255}, {3, 9}, {60, 70}, {63, 64}, {64, 127}, {10, 200}, {255, 255}, {128, 191}, {5, 4}} {
+		var got, want byteSet
+		got.addRange(byte(r[0]), byte(r[1]))
+		for b := r[0]; b <= r[1]; b++ {
+			want.add(byte(b))
+		}
+		if got != want {
+			t.Errorf("addRange(%d, %d) = %x, want %x", r[0], r[1], got, want)
 		}
 	}
 }

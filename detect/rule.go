@@ -216,7 +216,7 @@ func (r *Rule) anchoredRegexp() *regexp.Regexp {
 	r.anchOnce.Do(func() {
 		pattern := r.pattern
 		if r.anchor.boundary {
-			pattern = r.anchor.rest
+			pattern = r.anchor.rest.String()
 		}
 		re, err := compilePattern("^(?:"+pattern+")", r.group)
 		if err != nil {
@@ -243,13 +243,14 @@ func (r *Rule) triedAt(text []byte, start, p int) *regexp.Regexp {
 // has none.
 func (r *Rule) afterWordRegexp() *regexp.Regexp {
 	r.awOnce.Do(func() {
-		pattern := r.anchor.afterWord
+		tree := r.anchor.afterWord
 		if r.lead != nil {
-			pattern = r.lead.afterWord
+			tree = r.lead.afterWord
 		}
-		if pattern == "" {
+		if tree == nil {
 			return
 		}
+		pattern := tree.String()
 		re, err := compilePattern("^(?:"+pattern+")", r.group)
 		if err != nil {
 			panic(fmt.Sprintf("detect: rule %q: after-word regex: %v", r.ID, err))
