@@ -673,7 +673,11 @@ type leadInfo struct {
 	one   byteSet  // prefixes of one byte
 	two   pairSet  // the first two bytes of longer prefixes
 	pairs pairSet  // prefixes of two bytes
-	three []uint32 // prefixes of three bytes, sorted
+	// three has a bit per hash of each prefix of three bytes (see
+	// threeBit): one load rejects most places, and a false hit only costs
+	// a regex try that fails.
+	three     []uint64
+	threeBits uint // log2 of the bits in three
 	// afterWord is as anchorInfo's: the regex tried just after a word byte.
 	afterWord *syntax.Regexp
 }
@@ -704,8 +708,13 @@ func (l *leadInfo) at(text []byte, i int) bool {
 	if i+2 >= len(text) {
 		return false
 	}
-	_, found := slices.BinarySearch(l.three, uint32(k)<<8|uint32(lowerByte(text[i+2])))
-	return found
+	b := l.threeBit(uint32(k)<<8 | uint32(lowerByte(text[i+2])))
+	return l.three[b>>6]&(1<<(b&63)) != 0
+}
+
+// threeBit is the bit of three for a three-byte prefix, packed big-endian.
+func (l *leadInfo) threeBit(p uint32) uint32 {
+	return (p * 0x9e3779b1) >> (32 - l.threeBits)
 }
 
 func upperByte(c byte) byte {
@@ -739,7 +748,12 @@ func leads(re *syntax.Regexp) *leadInfo {
 	if !ok {
 		return nil
 	}
-	l := &leadInfo{}
+	// At least 32 bits a prefix keeps false hits near 3%.
+	l := &leadInfo{threeBits: 10}
+	for 1<<l.threeBits < 32*len(lits) {
+		l.threeBits++
+	}
+	l.three = make([]uint64, 1<<l.threeBits/64)
 	if changed {
 		l.afterWord = aw
 	}
@@ -755,12 +769,11 @@ func leads(re *syntax.Regexp) *leadInfo {
 			l.pairs.add(uint16(s[0])<<8 | uint16(s[1]))
 		default:
 			l.two.add(uint16(s[0])<<8 | uint16(s[1]))
-			l.three = append(l.three, uint32(s[0])<<16|uint32(s[1])<<8|uint32(s[2]))
+			b := l.threeBit(uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2]))
+			l.three[b>>6] |= 1 << (b & 63)
 		}
 		l.fold = l.fold || lit.fold
 	}
-	slices.Sort(l.three)
-	l.three = slices.Compact(l.three)
 	return l
 }
 

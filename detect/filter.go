@@ -676,7 +676,32 @@ func alphabetSize(v string) int {
 
 // expectedEntropy is the mean Shannon entropy (bits/char) of n characters
 // drawn uniformly from k symbols: log2(n) - (k/n) E[X log2 X], X ~ B(n, 1/k).
+// The binomial probabilities are stepped from P(X=0), each from the one
+// before, and the sum stops once they are negligible past the mean: a few
+// dozen terms for a value of any length.
 func expectedEntropy(n, k int) float64 {
+	p := 1 / float64(k)
+	prob := math.Exp(float64(n) * math.Log1p(-p)) // P(X = 0)
+	if prob == 0 {
+		return expectedEntropyLgamma(n, k) // too long to step from there
+	}
+	ratio, mean := p/(1-p), float64(n)*p
+	sum := 0.0
+	for x := 1; x <= n; x++ {
+		prob *= float64(n-x+1) / float64(x) * ratio // P(X = x)
+		if x >= 2 {
+			sum += prob * float64(x) * math.Log2(float64(x))
+		}
+		if float64(x) > mean && prob < 1e-18 {
+			break
+		}
+	}
+	return math.Log2(float64(n)) - float64(k)/float64(n)*sum
+}
+
+// expectedEntropyLgamma is expectedEntropy with each probability from the
+// log-gamma function: slower, but it does not underflow.
+func expectedEntropyLgamma(n, k int) float64 {
 	p := 1 / float64(k)
 	lp, lq := math.Log(p), math.Log1p(-p)
 	lgn, _ := math.Lgamma(float64(n + 1))

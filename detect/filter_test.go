@@ -2,6 +2,7 @@ package detect
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -613,5 +614,22 @@ func TestProviderRuleWinsOverGeneric(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 			t.Errorf("%s: %q: got %v, want %v", tt.file, tt.tmpl, got, tt.want)
 		}
+	}
+}
+
+// TestExpectedEntropy: the stepped sum agrees with the log-gamma one for
+// every length up to 3,000 and the alphabets values are drawn from, and
+// the long values that would underflow fall back to it.
+func TestExpectedEntropy(t *testing.T) {
+	for _, k := range []int{2, 10, 16, 26, 36, 50, 52, 62, 64, 70, 94} {
+		for n := 1; n <= 3000; n += 1 + n/50 {
+			got, want := expectedEntropy(n, k), expectedEntropyLgamma(n, k)
+			if math.Abs(got-want) > 1e-9 {
+				t.Fatalf("expectedEntropy(%d, %d) = %.12f, log-gamma sum %.12f", n, k, got, want)
+			}
+		}
+	}
+	if got, want := expectedEntropy(40000, 2), expectedEntropyLgamma(40000, 2); got != want {
+		t.Errorf("expectedEntropy(40000, 2) = %v, want the log-gamma sum %v", got, want)
 	}
 }
