@@ -668,11 +668,11 @@ const (
 // rule holds them only once a keyword hit made it prepare its regex, and
 // only when it has lead prefixes.
 type leadInfo struct {
-	fold  bool     // some prefix matches in any case: regions without odd folds only
-	first byteSet  // the first bytes of all prefixes, in both cases: a byte outside starts none
-	one   byteSet  // prefixes of one byte
-	two   pairSet  // the first two bytes of longer prefixes
-	pairs pairSet  // prefixes of two bytes
+	fold  bool    // some prefix matches in any case: regions without odd folds only
+	first byteSet // the first bytes of all prefixes, in both cases: a byte outside starts none
+	one   byteSet // prefixes of one byte
+	two   pairSet // the first two bytes of longer prefixes
+	pairs pairSet // prefixes of two bytes
 	// three has a bit per hash of each prefix of three bytes (see
 	// threeBit): one load rejects most places, and a false hit only costs
 	// a regex try that fails.
