@@ -39,7 +39,7 @@ func checkUnquote(t *testing.T, in string) {
 		t.Fatalf("%q: %d line starts for %d lines", in, len(starts), n)
 	}
 	for i, s := range starts[1:] {
-		if s < 2 || in[s-2:s] != `\n` {
+		if !(s >= 2 && in[s-2:s] == `\n` || s >= 6 && strings.EqualFold(in[s-6:s], `\u000a`)) {
 			t.Fatalf("%q: line %d starts at %d, not after an escaped newline", in, i+2, s)
 		}
 	}
@@ -49,8 +49,12 @@ func TestUnquoteJSON(t *testing.T) {
 	for _, in := range []string{
 		`""`, `"plain"`, `"api_key = \"abc\"\n"`, `"a\\b\/c"`, `"\b\f\n\r\t"`,
 		`"\u00e9\u4e2d"`, `"\ud83d\ude00 emoji"`, `"\ud83d alone"`, `"\ude00 low alone"`,
-		`"line 1\nline 2\nline 3"`, `"ends with\n"`, `"\n"`, `"é raw"`,
-		`"unclosed`, `"bad \x escape"`, `"bad \u12 hex"`, "\"raw\ttab\"", `"trailing \`, `x"not a string"`,
+		`"line 1\nline 2\nline 3"`, `"ends with\n"`, `"\n"`, `"é raw"`, `"a\u000ab\u000Ac"`,
+		`"unclosed`, `"bad \x escape"`,
+		// Long plain runs, read a word at a time, with what ends them at
+		// each place in a word.
+		`"0123456789abcdef0123456789abcdef"`, `"0123456789abcdef\n01234567"`, `"01234567\"89abcdef"`,
+		`"0123456\"789abcdef"`, "\"0123456789a\x01bcdef\"", "\"0123456789ab\x7f\xffcdef\"", `"0123456789abcdefgh`, `"bad \u12 hex"`, "\"raw\ttab\"", `"trailing \`, `x"not a string"`,
 	} {
 		checkUnquote(t, in)
 	}
