@@ -46,7 +46,11 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 	// one engine call rather than one per value (each costs a pass over
 	// the rules), and the next layer of encoding is looked for in all of
 	// them at once.
-	var joined []byte
+	size := 0
+	for _, d := range decoded {
+		size += len(d.Text) + 1
+	}
+	joined := make([]byte, 0, size)
 	starts := make([]int, len(decoded))
 	for i, d := range decoded {
 		starts[i] = len(joined)
@@ -104,7 +108,7 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 
 // lineStarts returns the offset of each line of text.
 func lineStarts(text []byte) []int {
-	starts := []int{0}
+	starts := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
 	for at := 0; ; {
 		i := bytes.IndexByte(text[at:], '\n')
 		if i < 0 {
