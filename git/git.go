@@ -216,13 +216,9 @@ func splitZ(out []byte) []string {
 	if len(out) == 0 {
 		return nil
 	}
-	out = bytes.TrimSuffix(out, []byte{0})
-	parts := bytes.Split(out, []byte{0})
-	fields := make([]string, len(parts))
-	for i, p := range parts {
-		fields[i] = string(p)
-	}
-	return fields
+	// One string for the whole output, cut into fields that share it: two
+	// allocations instead of one a path (a listing has thousands).
+	return strings.Split(string(bytes.TrimSuffix(out, []byte{0})), "\x00")
 }
 
 // EmptyTree returns the object name of the empty tree in this repository's
