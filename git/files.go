@@ -35,8 +35,13 @@ func (r *Repo) ListFiles(ctx context.Context) (Listing, error) {
 // entry is a tag, a space and a path. An unmerged path is listed once per
 // stage; it is kept once.
 func parseTagged(out []byte) (Listing, error) {
-	var l Listing
-	for _, e := range splitZ(out) {
+	// Most entries are tracked: room for all of them at once, and paths
+	// that share one string (see splitZ).
+	l := Listing{Tracked: make([]string, 0, bytes.Count(out, []byte{0}))}
+	all := string(bytes.TrimSuffix(out, []byte{0}))
+	for len(all) > 0 {
+		e, rest, _ := strings.Cut(all, "\x00")
+		all = rest
 		if len(e) < 3 || e[1] != ' ' {
 			return Listing{}, fmt.Errorf("git ls-files -t: unexpected entry %q", clip([]byte(e)))
 		}
