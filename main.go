@@ -30,7 +30,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 
@@ -281,7 +280,6 @@ func commands(stdout, stderr io.Writer) *cli.App {
 						Flags:     []cli.Flag{quietFlag()},
 						Action: func(c *cli.Context) error {
 							detect.WarmBuiltin() // while git starts
-							defer leaveCPU()()
 							setQuiet(c, out, errOut)
 							repo, err := openRepo(c)
 							if err != nil {
@@ -323,20 +321,6 @@ func commands(stdout, stderr io.Writer) *cli.App {
 			},
 		},
 	}
-}
-
-// leaveCPU lowers GOMAXPROCS by one when there is more than one CPU, and
-// returns the function that sets it back. The pre-commit hook can only go
-// as fast as git writes the staged diff, in one process: left a CPU of its
-// own, git is not slowed by keyguard's scanners (a 41 MiB commit on two
-// CPUs: 0.93 -> 0.84 s; docs/performance.md).
-func leaveCPU() (restore func()) {
-	n := runtime.GOMAXPROCS(0)
-	if n < 2 {
-		return func() {}
-	}
-	runtime.GOMAXPROCS(n - 1)
-	return func() { runtime.GOMAXPROCS(n) }
 }
 
 // midScanEnv names a file that the pre-commit hook creates once it is part

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -112,6 +113,23 @@ func TestStagedReusesMemory(t *testing.T) {
 			if !want[s] {
 				t.Errorf("run %d: unexpected finding %s", run, s)
 			}
+		}
+	}
+}
+
+// TestLeaveCPU: one CPU fewer while the scan runs, and back after; a single
+// CPU stays.
+func TestLeaveCPU(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tt := range []struct{ n, during int }{{1, 1}, {2, 1}, {3, 2}, {8, 7}} {
+		runtime.GOMAXPROCS(tt.n)
+		restore := leaveCPU()
+		if got := runtime.GOMAXPROCS(0); got != tt.during {
+			t.Errorf("GOMAXPROCS %d: %d during the scan, want %d", tt.n, got, tt.during)
+		}
+		restore()
+		if got := runtime.GOMAXPROCS(0); got != tt.n {
+			t.Errorf("GOMAXPROCS %d: %d after, want it back", tt.n, got)
 		}
 	}
 }
