@@ -118,7 +118,7 @@ func TestStagedReusesMemory(t *testing.T) {
 }
 
 // TestLeaveCPU: one CPU fewer while the scan runs, and back after; a single
-// CPU stays.
+// CPU stays. setProcs never goes below one.
 func TestLeaveCPU(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, tt := range []struct{ n, during int }{{1, 1}, {2, 1}, {3, 2}, {8, 7}} {
@@ -130,6 +130,21 @@ func TestLeaveCPU(t *testing.T) {
 		restore()
 		if got := runtime.GOMAXPROCS(0); got != tt.n {
 			t.Errorf("GOMAXPROCS %d: %d after, want it back", tt.n, got)
+		}
+	}
+}
+
+func TestSetProcs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tt := range []struct{ was, n, during int }{{4, 2, 2}, {2, 0, 1}, {3, -1, 1}, {2, 5, 5}} {
+		runtime.GOMAXPROCS(tt.was)
+		restore := setProcs(tt.n)
+		if got := runtime.GOMAXPROCS(0); got != tt.during {
+			t.Errorf("setProcs(%d) from %d: %d, want %d", tt.n, tt.was, got, tt.during)
+		}
+		restore()
+		if got := runtime.GOMAXPROCS(0); got != tt.was {
+			t.Errorf("setProcs(%d) from %d: %d after, want it back", tt.n, tt.was, got)
 		}
 	}
 }
