@@ -53,13 +53,7 @@ type HistoryResult struct {
 // (newLines), and scanned on every core as they come. A merge commit's
 // own lines, what its result adds beyond what its parents brought, come
 // from git's recreated merge (mergeChanges).
-//
-// git's processes and keyguard's scanners share the CPUs half and half:
-// GOMAXPROCS is halved while History runs, and both count from it. On two
-// CPUs one git process and one scanner beat two of each: 601 commits in
-// 0.91 -> 0.84 s, alternating runs (docs/performance.md).
 func History(ctx context.Context, o HistoryOptions) (HistoryResult, error) {
-	defer setProcs(runtime.GOMAXPROCS(0) / 2)()
 	pool := NewPool(o.Policy)
 	res, err := addedLines(ctx, o, pool, pool.Submit)
 	res.Findings = pool.Wait()
