@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/keyguard/keyguard/git"
 	"github.com/keyguard/keyguard/internal/fakekey"
 	"github.com/keyguard/keyguard/internal/gittest"
 )
@@ -52,9 +53,10 @@ func TestPoolRecycle(t *testing.T) {
 	if b := p.Buffer(4 * minRecycled); cap(b) == 3*minRecycled {
 		t.Errorf("Buffer(%d) gave a recycled buffer of capacity %d", 4*minRecycled, cap(b))
 	}
-	for _, b := range [][]byte{p.Buffer(2 * minRecycled), p.Buffer(1)} {
-		if len(b) != 0 || cap(b) < 2*minRecycled && cap(b) != minRecycled {
-			t.Errorf("recycled buffer: len %d cap %d", len(b), cap(b))
+	// Whatever it hands out, recycled or new, is empty and large enough.
+	for _, n := range []int{2 * minRecycled, 3 * minRecycled, 1} {
+		if b := p.Buffer(n); len(b) != 0 || cap(b) < max(n, minRecycled) {
+			t.Errorf("Buffer(%d): len %d cap %d", n, len(b), cap(b))
 		}
 	}
 }
@@ -80,7 +82,9 @@ func TestReleasing(t *testing.T) {
 // TestStagedReusesMemory commits new notebooks between large files whose
 // fragments reuse the notebooks' memory once their cells are scanned: every
 // key is still found once, in its place, on every run (and the race
-// detector sees no write to a text still being scanned).
+// detector sees no write to a text still being scanned; without it, an
+// early release shows only by chance: TestNewNotebookJobsReleaseOrder
+// checks the order itself).
 func TestStagedReusesMemory(t *testing.T) {
 	g := gittest.New(t)
 	want := map[string]bool{}
@@ -146,5 +150,48 @@ func TestSetProcs(t *testing.T) {
 		if got := runtime.GOMAXPROCS(0); got != tt.was {
 			t.Errorf("setProcs(%d) from %d: %d after, want it back", tt.n, tt.was, got)
 		}
+	}
+}
+
+// TestNewNotebookJobsReleaseOrder: a new notebook's text goes back to the
+// pool only once every one of its jobs is scanned; before that, the pool
+// never hands out its memory. Deterministic, unlike TestStagedReusesMemory,
+// which needs the race detector to see an early release.
+func TestNewNotebookJobsReleaseOrder(t *testing.T) {
+	defer setProcs(1)() // one P: a sync.Pool gives back what this goroutine put
+	text := notebookJSON(t, []string{"import os"}, []string{strings.Repeat("x = 1\n", 20000) + "y = 2"}, []string{"print(1)"})
+	buf := make([]byte, 0, 4*minRecycled)
+	if len(text) > cap(buf) || len(text) < 2*minRecycled {
+		t.Fatalf("notebook of %d bytes: the test needs it in the buffer's size class", len(text))
+	}
+	buf = append(buf, text...)
+	same := func(b []byte) bool { return cap(b) > 0 && &b[:1][0] == &buf[:1][0] }
+	p := &Pool{}
+	jobs, ok := newNotebookJobs(p, "nb.ipynb", []git.Fragment{{Change: &git.Change{Path: "nb.ipynb"}, StartLine: 1, Text: buf}})
+	if !ok || len(jobs) < 3 {
+		t.Fatalf("read as a notebook: %v, %d jobs; want at least 3", ok, len(jobs))
+	}
+	for i, j := range jobs {
+		if same(p.Buffer(cap(buf))) {
+			t.Fatalf("the notebook's memory was handed out with %d of %d jobs still to scan", len(jobs)-i, len(jobs))
+		}
+		j.Done()
+	}
+	if !raceEnabled && !same(p.Buffer(cap(buf))) {
+		t.Errorf("after its last job, the notebook's memory is not back in the pool")
+	}
+}
+
+// TestNewNotebookJobsNotANotebook: text that is not a notebook is left to
+// the caller, nothing recycled.
+func TestNewNotebookJobsNotANotebook(t *testing.T) {
+	defer setProcs(1)()
+	buf := append(make([]byte, 0, minRecycled), "not json\n"...)
+	p := &Pool{}
+	if jobs, ok := newNotebookJobs(p, "nb.ipynb", []git.Fragment{{Change: &git.Change{Path: "nb.ipynb"}, StartLine: 1, Text: buf}}); ok || jobs != nil {
+		t.Fatalf("not a notebook, yet %d jobs", len(jobs))
+	}
+	if b := p.Buffer(1); cap(b) > 0 && &b[:1][0] == &buf[:1][0] {
+		t.Errorf("the caller's fragment was recycled")
 	}
 }

@@ -90,16 +90,8 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 	go func() {
 		defer close(diffCellsDone)
 		for g := range fromDiff {
-			text := fragmentsText(g.frags)
-			if jobs, ok := notebookJobs(g.c.Path, text, nil, nil); ok {
-				// The notebook's text goes back to the pool once its
-				// cells are scanned (or at once, when it was joined).
-				if !(len(g.frags) == 1 && g.frags[0].Overlap == 0) {
-					for _, f := range g.frags {
-						pool.Recycle(f.Text)
-					}
-				}
-				submit(releasing(jobs, func() { pool.Recycle(text) }))
+			if jobs, ok := newNotebookJobs(pool, g.c.Path, g.frags); ok {
+				submit(jobs)
 				continue
 			}
 			// Not a notebook after all: its lines as the diff gave them.
@@ -231,6 +223,24 @@ func (res *StagedResult) count(f git.Fragment, open *bool) {
 	res.Bytes += int64(len(text))
 }
 
+// newNotebookJobs reads a new notebook, gathered from the fragments of the
+// diff, into jobs (see notebookJobs) whose text goes back to pool once all
+// of them are scanned; fragments joined into a copy go back at once. ok is
+// false when it is not a notebook: the fragments are the caller's still.
+func newNotebookJobs(pool *Pool, path string, frags []git.Fragment) (jobs []Job, ok bool) {
+	text, joined := fragmentsText(frags)
+	jobs, ok = notebookJobs(path, text, nil, nil)
+	if !ok {
+		return nil, false
+	}
+	if joined {
+		for _, f := range frags {
+			pool.Recycle(f.Text)
+		}
+	}
+	return releasing(jobs, func() { pool.Recycle(text) }), true
+}
+
 // releasing sets jobs to call release once all of them are scanned (at
 // once when there are none).
 func releasing(jobs []Job, release func()) []Job {
@@ -257,20 +267,21 @@ func fragmentJob(f git.Fragment) Job {
 }
 
 // fragmentsText joins a new file's fragments into its text: the one
-// fragment's own text when there is one.
-func fragmentsText(frags []git.Fragment) []byte {
+// fragment's own text when there is one (joined is false then), else a
+// copy.
+func fragmentsText(frags []git.Fragment) (text []byte, joined bool) {
 	if len(frags) == 1 && frags[0].Overlap == 0 {
-		return frags[0].Text
+		return frags[0].Text, false
 	}
 	n := 0
 	for _, f := range frags {
 		n += len(f.Text) - f.Overlap
 	}
-	text := make([]byte, 0, n)
+	text = make([]byte, 0, n)
 	for _, f := range frags {
 		text = append(text, f.Text[f.Overlap:]...)
 	}
-	return text
+	return text, true
 }
 
 // stagedLinesOf scans the staged added lines of the given changes alone,
