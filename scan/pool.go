@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/keyguard/keyguard/detect"
+	"github.com/keyguard/keyguard/internal/bigbuf"
 	"github.com/keyguard/keyguard/reader"
 	"github.com/keyguard/keyguard/report"
 )
@@ -38,10 +39,20 @@ type Pool struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	found  []report.Finding
-	// bufs[k] holds *[]byte of capacity at least minRecycled<<k and less
-	// than twice that: scanned jobs' text, reused for new fragments.
+	// big hands out fragment memory in huge pages when it can (nil: never);
+	// bufs[k] holds heap buffers of capacity at least minRecycled<<k and
+	// less than twice that: scanned jobs' text, reused for new fragments.
+	big  *bigbuf.Region
 	bufs [bufClasses]sync.Pool
 }
+
+// bigBuffers is the one region that every pool of the process draws
+// fragment memory from (see internal/bigbuf): pools come and go, the
+// memory they recycle stays for the next. 256 MiB of address space,
+// touched only as used; a commit's scan holds a few fragments at a time.
+var bigBuffers = sync.OnceValue(func() *bigbuf.Region {
+	return bigbuf.New(256<<20, minRecycled, bufClasses)
+})
 
 // Buffers of minRecycled to maxRecycled bytes are kept for reuse; smaller
 // ones are not worth it, larger (rarer) ones go to the garbage collector
@@ -56,6 +67,11 @@ const (
 // job's text, reusing the memory of jobs already scanned (fit for
 // git.DiffHandler.Buffer).
 func (p *Pool) Buffer(n int) []byte {
+	if p.big != nil {
+		if b := p.big.Get(n); b != nil {
+			return b
+		}
+	}
 	k := 0
 	for k < bufClasses && minRecycled<<k < n {
 		k++
@@ -74,6 +90,9 @@ func (p *Pool) Buffer(n int) []byte {
 // Recycle hands b's memory back for new fragments (see Buffer); the caller
 // no longer uses it.
 func (p *Pool) Recycle(b []byte) {
+	if p.big != nil && p.big.Put(b) {
+		return
+	}
 	c := cap(b)
 	if c < minRecycled || c > maxRecycled {
 		return
@@ -89,7 +108,7 @@ func (p *Pool) Recycle(b []byte) {
 // NewPool starts one worker per CPU.
 func NewPool(p *Policy) *Pool {
 	n := runtime.GOMAXPROCS(0)
-	pool := &Pool{policy: p, jobs: make(chan Job, 2*n)}
+	pool := &Pool{policy: p, jobs: make(chan Job, 2*n), big: bigBuffers()}
 	for range n {
 		pool.wg.Add(1)
 		go pool.work()

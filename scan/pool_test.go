@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/keyguard/keyguard/git"
+	"github.com/keyguard/keyguard/internal/bigbuf"
 	"github.com/keyguard/keyguard/internal/fakekey"
 	"github.com/keyguard/keyguard/internal/gittest"
 )
@@ -58,6 +59,31 @@ func TestPoolRecycle(t *testing.T) {
 		if b := p.Buffer(n); len(b) != 0 || cap(b) < max(n, minRecycled) {
 			t.Errorf("Buffer(%d): len %d cap %d", n, len(b), cap(b))
 		}
+	}
+}
+
+// A pool with a region of fragment memory hands that out first, takes it
+// back, and falls back to the heap when it is used up.
+func TestPoolBufferFromRegion(t *testing.T) {
+	if bigbuf.New(minRecycled, minRecycled, 1).Get(1) == nil {
+		t.Skip("no region of huge pages on this platform")
+	}
+	region := bigbuf.New(4*minRecycled, minRecycled, bufClasses)
+	p := &Pool{big: region}
+	a := p.Buffer(3 * minRecycled) // 4*minRecycled: the whole region
+	if len(a) != 0 || cap(a) != 4*minRecycled {
+		t.Fatalf("Buffer(3*minRecycled): len %d cap %d", len(a), cap(a))
+	}
+	b := p.Buffer(1) // the region is used up: from the heap
+	if len(b) != 0 || cap(b) != minRecycled {
+		t.Fatalf("Buffer(1) past the region: len %d cap %d", len(b), cap(b))
+	}
+	if region.Put(b) {
+		t.Fatal("the region took a heap buffer")
+	}
+	p.Recycle(a)
+	if c := p.Buffer(minRecycled); cap(c) != 4*minRecycled || &c[:1][0] != &a[:1][0] {
+		t.Errorf("Buffer after Recycle: cap %d, not the recycled region buffer", cap(c))
 	}
 }
 

@@ -1,0 +1,101 @@
+// Package bigbuf hands out large byte buffers from one region of memory
+// that the kernel may back with huge pages, and takes them back for reuse.
+//
+// Fresh memory is what a large commit's scan pays most for on a virtual
+// machine: every 4 KiB page touched for the first time costs a page fault
+// (measured at 11-12 us here, 47 ms for 16 MiB, against 1 ms for the same
+// memory in 2 MiB pages). The diff's fragments are copied into buffers of
+// 64 KiB to 8 MiB; drawn from a region marked for transparent huge pages
+// (madvise), they fault once per 2 MiB. Where the kernel has huge pages
+// off, or the platform has no mmap, the region still works as a free list,
+// or New gives a Region that hands out nothing.
+//
+// Buffers hold bytes only (no Go pointers), so the garbage collector need
+// not see them. The region is never unmapped: buffers cycle through free
+// lists for the life of the process, and a full region hands out nothing
+// more (callers then allocate on the heap).
+package bigbuf
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// Region hands out buffers in size classes, min<<k bytes for k below
+// classes, bump-allocated from reserved memory and kept on a free list per
+// class when put back. It is safe for concurrent use.
+type Region struct {
+	min, classes int
+
+	mu   sync.Mutex
+	mem  []byte // the reserved memory; nil when there is none
+	used int    // mem[:used] has been handed out at least once
+	free [][][]byte
+}
+
+// New reserves size bytes of address space (touched only as buffers are
+// used) for buffers in classes min, 2*min, ... min<<(classes-1).
+func New(size, min, classes int) *Region {
+	return &Region{min: min, classes: classes, mem: reserve(size), free: make([][][]byte, classes)}
+}
+
+// class returns the smallest class holding n bytes, or r.classes when none
+// does.
+func (r *Region) class(n int) int {
+	k := 0
+	for k < r.classes && r.min<<k < n {
+		k++
+	}
+	return k
+}
+
+// Get returns an empty buffer with room for at least n bytes (its class's
+// size), reused if one was put back, or nil when n is larger than the
+// largest class or the region is used up.
+func (r *Region) Get(n int) []byte {
+	k := r.class(n)
+	if k == r.classes || r.mem == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for c := k; c < r.classes; c++ {
+		if l := len(r.free[c]); l > 0 {
+			b := r.free[c][l-1]
+			r.free[c] = r.free[c][:l-1]
+			return b
+		}
+	}
+	size := r.min << k
+	if len(r.mem)-r.used < size {
+		return nil
+	}
+	b := r.mem[r.used : r.used : r.used+size]
+	r.used += size
+	return b
+}
+
+// Put takes back a buffer that Get handed out, once the caller and
+// everything it gave the buffer to are done with it, and reports true; a
+// buffer from elsewhere is left alone (false).
+func (r *Region) Put(b []byte) bool {
+	if !r.owns(b) {
+		return false
+	}
+	b = b[:0:cap(b)]
+	k := r.class(cap(b))
+	r.mu.Lock()
+	r.free[k] = append(r.free[k], b)
+	r.mu.Unlock()
+	return true
+}
+
+// owns reports whether b's memory lies in the region.
+func (r *Region) owns(b []byte) bool {
+	if r.mem == nil || cap(b) == 0 {
+		return false
+	}
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(r.mem)))
+	return base <= p && p < base+uintptr(len(r.mem))
+}
