@@ -10,7 +10,7 @@ var builtinRules = []RuleSpec{
 		Description: "OpenAI API key",
 		Provider:    "OpenAI",
 		Keywords:    []string{"t3blbkfj", "sk-proj-", "sk-svcacct-", "sk-admin-", "sk-none-"},
-		Regex:       `\b(sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,250}|[A-Za-z0-9]{20})T3BlbkFJ[A-Za-z0-9_-]{20,250}|sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{100,300})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
+		Regex:       `\b(sk-(?:(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{20})T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
 		SecretGroup: 1,
 		Entropy:     3.5,
 		EnvVar:      "OPENAI_API_KEY",
