@@ -77,13 +77,21 @@ func (r *Region) Get(n int) []byte {
 
 // Put takes back a buffer that Get handed out, once the caller and
 // everything it gave the buffer to are done with it, and reports true; a
-// buffer from elsewhere is left alone (false).
+// buffer from elsewhere is left alone (false). A buffer's tail (a slice
+// starting inside it) is filed under the largest class it holds, or
+// dropped when it holds none.
 func (r *Region) Put(b []byte) bool {
 	if !r.owns(b) {
 		return false
 	}
 	b = b[:0:cap(b)]
-	k := r.class(cap(b))
+	if cap(b) < r.min {
+		return true
+	}
+	k := 0
+	for k+1 < r.classes && r.min<<(k+1) <= cap(b) {
+		k++
+	}
 	r.mu.Lock()
 	r.free[k] = append(r.free[k], b)
 	r.mu.Unlock()

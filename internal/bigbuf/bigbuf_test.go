@@ -95,6 +95,30 @@ func TestPutReuses(t *testing.T) {
 	}
 }
 
+// A tail of a buffer goes back under the largest class it holds: a later
+// Get never receives less room than it asked for.
+func TestPutTail(t *testing.T) {
+	r := New(128<<10, 64<<10, 2) // exactly one 128 KiB buffer
+	if r.mem == nil {
+		t.Skip("no region on " + runtime.GOOS)
+	}
+	b := r.Get(128 << 10)
+	b = b[:cap(b)]
+	if !r.Put(b[100<<10:]) { // 28 KiB: holds no class, dropped
+		t.Fatal("Put refused a tail of its own buffer")
+	}
+	if c := r.Get(1); c != nil {
+		t.Errorf("Get(1) after a 28 KiB tail was put back: cap %d, want nil (nothing holds 64 KiB)", cap(c))
+	}
+	r.Put(b[20<<10:]) // 108 KiB: filed as 64 KiB
+	if c := r.Get(100 << 10); c != nil {
+		t.Errorf("Get(100 KiB) gave cap %d from a 108 KiB tail filed as 64 KiB", cap(c))
+	}
+	if c := r.Get(64 << 10); c == nil || cap(c) < 64<<10 {
+		t.Errorf("Get(64 KiB) with a 108 KiB tail free: %d", cap(c))
+	}
+}
+
 func TestPutForeign(t *testing.T) {
 	r := New(512<<10, 64<<10, 3)
 	for _, b := range [][]byte{nil, make([]byte, 0, 64<<10), make([]byte, 10)} {
