@@ -5,7 +5,7 @@
 // machine: every 4 KiB page touched for the first time costs a page fault
 // (measured at 11-12 us here, 47 ms for 16 MiB, against 1 ms for the same
 // memory in 2 MiB pages). The diff's fragments are copied into buffers of
-// 64 KiB to 8 MiB; drawn from a region marked for transparent huge pages
+// 64 KiB to 4 MiB; drawn from a region marked for transparent huge pages
 // (madvise), they fault once per 2 MiB. Where the kernel has huge pages
 // off, or the platform has no mmap, the region still works as a free list,
 // or New gives a Region that hands out nothing.
