@@ -7,8 +7,8 @@
 // memory in 2 MiB pages). The diff's fragments are copied into buffers of
 // 64 KiB to 4 MiB; drawn from a region marked for transparent huge pages
 // (madvise), they fault once per 2 MiB. Where the kernel has huge pages
-// off, or the platform has no mmap, the region still works as a free list,
-// or New gives a Region that hands out nothing.
+// off, the region still works, in 4 KiB pages, as a free list; on other
+// platforms than linux, New gives a Region that hands out nothing.
 //
 // Buffers hold bytes only (no Go pointers), so the garbage collector need
 // not see them. The region is never unmapped: buffers cycle through free
