@@ -793,11 +793,8 @@ const maxRequiredBytes = 2
 // in reports whether b holds one of the required bytes (always, when there
 // are none).
 func (q requiredByte) in(b []byte) bool {
-	switch len(q.bytes) {
-	case 0:
+	if q.bytes == "" {
 		return true
-	case 1:
-		return bytes.IndexByte(b, q.bytes[0]) >= 0
 	}
 	for i := 0; i < len(q.bytes); i++ {
 		if bytes.IndexByte(b, q.bytes[i]) >= 0 {
@@ -873,13 +870,13 @@ func mustHold(re *syntax.Regexp) (set byteSet, ok bool) {
 			if r >= utf8.RuneSelf {
 				continue
 			}
+			if fold && simpleFold(simpleFold(r)) != r {
+				continue // folds to more than two (k, s): not worth it
+			}
 			var s byteSet
 			s.add(byte(r))
 			if fold {
 				s.add(byte(simpleFold(r)))
-				if simpleFold(simpleFold(r)) != r {
-					continue // folds to more than two: not worth it
-				}
 			}
 			if f := setFreq(&s); f < bestFreq {
 				best, bestFreq, ok = s, f, true

@@ -172,11 +172,10 @@ func scalar(b []byte) bool {
 }
 
 // str takes one JSON string, from at to end in the file: a line of a
-// text field, or a metadata value (key, join and kind: see classify).
+// text field, or a metadata value (key, join and kind: see classify; walk
+// reads past skipped strings itself).
 func (w *walker) str(path []step, key groupKey, join bool, kind strKind, at, end int, text []byte, starts []int) {
 	switch kind {
-	case skipped:
-		return
 	case metadata:
 		// The file's own `"name": "value"`, so that rules see the name.
 		if last := path[len(path)-1]; last.key != "" {

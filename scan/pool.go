@@ -51,7 +51,7 @@ type Pool struct {
 // memory they recycle stays for the next. 256 MiB of address space,
 // touched only as used; a commit's scan holds a few fragments at a time.
 var bigBuffers = sync.OnceValue(func() *bigbuf.Region {
-	return bigbuf.New(256<<20, minRecycled, bufClasses)
+	return bigbuf.New(256<<20, bufSizes)
 })
 
 // Buffers of minRecycled to maxRecycled bytes are kept for reuse; smaller
@@ -63,6 +63,9 @@ const (
 	maxRecycled = minRecycled<<bufClasses - 1
 )
 
+// bufSizes are the classes of recycled buffers, in the region and out.
+var bufSizes = bigbuf.Classes{Min: minRecycled, N: bufClasses}
+
 // Buffer returns an empty slice with room for at least n bytes for the next
 // job's text, reusing the memory of jobs already scanned (fit for
 // git.DiffHandler.Buffer).
@@ -72,10 +75,7 @@ func (p *Pool) Buffer(n int) []byte {
 			return b
 		}
 	}
-	k := 0
-	for k < bufClasses && minRecycled<<k < n {
-		k++
-	}
+	k := bufSizes.Fit(n)
 	for c := k; c < bufClasses; c++ {
 		if b, ok := p.bufs[c].Get().(*[]byte); ok {
 			return (*b)[:0]
@@ -84,7 +84,7 @@ func (p *Pool) Buffer(n int) []byte {
 	if k == bufClasses {
 		return make([]byte, 0, n)
 	}
-	return make([]byte, 0, minRecycled<<k)
+	return make([]byte, 0, bufSizes.Size(k))
 }
 
 // Recycle hands b's memory back for new fragments (see Buffer); the caller
@@ -93,13 +93,9 @@ func (p *Pool) Recycle(b []byte) {
 	if p.big != nil && p.big.Put(b) {
 		return
 	}
-	c := cap(b)
-	if c < minRecycled || c > maxRecycled {
+	k := bufSizes.Held(cap(b))
+	if k < 0 || cap(b) > maxRecycled {
 		return
-	}
-	k := 0
-	for minRecycled<<(k+1) <= c {
-		k++
 	}
 	b = b[:0]
 	p.bufs[k].Put(&b)

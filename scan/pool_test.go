@@ -62,13 +62,18 @@ func TestPoolRecycle(t *testing.T) {
 	}
 }
 
+// regionWorks reports whether this platform gives a bigbuf region memory.
+func regionWorks() bool {
+	return bigbuf.New(minRecycled, bufSizes).Get(1) != nil
+}
+
 // A pool with a region of fragment memory hands that out first, takes it
 // back, and falls back to the heap when it is used up.
 func TestPoolBufferFromRegion(t *testing.T) {
-	if bigbuf.New(minRecycled, minRecycled, 1).Get(1) == nil {
+	if !regionWorks() {
 		t.Skip("no region of huge pages on this platform")
 	}
-	region := bigbuf.New(4*minRecycled, minRecycled, bufClasses)
+	region := bigbuf.New(4*minRecycled, bufSizes)
 	p := &Pool{big: region}
 	a := p.Buffer(3 * minRecycled) // 4*minRecycled: the whole region
 	if len(a) != 0 || cap(a) != 4*minRecycled {
@@ -182,29 +187,65 @@ func TestSetProcs(t *testing.T) {
 // TestNewNotebookJobsReleaseOrder: a new notebook's text goes back to the
 // pool only once every one of its jobs is scanned; before that, the pool
 // never hands out its memory. Deterministic, unlike TestStagedReusesMemory,
-// which needs the race detector to see an early release.
+// which needs the race detector to see an early release: with the heap's
+// buffers on one P, and with a region's, whose free lists drop nothing.
 func TestNewNotebookJobsReleaseOrder(t *testing.T) {
 	defer setProcs(1)() // one P: a sync.Pool gives back what this goroutine put
 	text := notebookJSON(t, []string{"import os"}, []string{strings.Repeat("x = 1\n", 20000) + "y = 2"}, []string{"print(1)"})
-	buf := make([]byte, 0, 4*minRecycled)
-	if len(text) > cap(buf) || len(text) < 2*minRecycled {
+	if len(text) > 4*minRecycled || len(text) < 2*minRecycled {
 		t.Fatalf("notebook of %d bytes: the test needs it in the buffer's size class", len(text))
 	}
-	buf = append(buf, text...)
-	same := func(b []byte) bool { return cap(b) > 0 && &b[:1][0] == &buf[:1][0] }
-	p := &Pool{}
-	jobs, ok := newNotebookJobs(p, "nb.ipynb", []git.Fragment{{Change: &git.Change{Path: "nb.ipynb"}, StartLine: 1, Text: buf}})
-	if !ok || len(jobs) < 3 {
-		t.Fatalf("read as a notebook: %v, %d jobs; want at least 3", ok, len(jobs))
+	for _, tt := range []struct {
+		name string
+		pool *Pool
+	}{
+		{"heap", &Pool{}},
+		{"region", &Pool{big: bigbuf.New(4*minRecycled, bufSizes)}}, // room for the notebook alone
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.pool
+			if p.big != nil && !regionWorks() {
+				t.Skip("no region of huge pages on this platform")
+			}
+			buf := append(p.Buffer(len(text)), text...)
+			same := func(b []byte) bool { return cap(b) > 0 && &b[:1][0] == &buf[:1][0] }
+			jobs, ok := newNotebookJobs(p, "nb.ipynb", []git.Fragment{{Change: &git.Change{Path: "nb.ipynb"}, StartLine: 1, Text: buf}})
+			if !ok || len(jobs) < 3 {
+				t.Fatalf("read as a notebook: %v, %d jobs; want at least 3", ok, len(jobs))
+			}
+			for i, j := range jobs {
+				if same(p.Buffer(cap(buf))) {
+					t.Fatalf("the notebook's memory was handed out with %d of %d jobs still to scan", len(jobs)-i, len(jobs))
+				}
+				j.Done()
+			}
+			if (tt.name == "region" || !raceEnabled) && !same(p.Buffer(cap(buf))) {
+				t.Errorf("after its last job, the notebook's memory is not back in the pool")
+			}
+		})
 	}
-	for i, j := range jobs {
-		if same(p.Buffer(cap(buf))) {
-			t.Fatalf("the notebook's memory was handed out with %d of %d jobs still to scan", len(jobs)-i, len(jobs))
-		}
-		j.Done()
+}
+
+// TestNewNotebookJobsJoinedCopy: fragments of a new notebook are joined
+// into memory from the pool; when the text is not a notebook after all,
+// that copy goes back to the pool at once (the fragments stay the
+// caller's).
+func TestNewNotebookJobsJoinedCopy(t *testing.T) {
+	if !regionWorks() {
+		t.Skip("no region of huge pages on this platform")
 	}
-	if !raceEnabled && !same(p.Buffer(cap(buf))) {
-		t.Errorf("after its last job, the notebook's memory is not back in the pool")
+	region := bigbuf.New(minRecycled, bufSizes) // room for one copy
+	p := &Pool{big: region}
+	c := &git.Change{Path: "nb.ipynb"}
+	frags := []git.Fragment{{Change: c, StartLine: 1, Text: []byte("not json\n")}, {Change: c, StartLine: 2, Text: []byte("still not\n")}}
+	if jobs, ok := newNotebookJobs(p, "nb.ipynb", frags); ok || jobs != nil {
+		t.Fatalf("not a notebook, yet %d jobs", len(jobs))
+	}
+	if region.Get(1) == nil {
+		t.Error("the joined copy was not handed back: the region is used up")
+	}
+	if string(frags[0].Text)+string(frags[1].Text) != "not json\nstill not\n" {
+		t.Error("the caller's fragments changed")
 	}
 }
 

@@ -228,9 +228,12 @@ func (res *StagedResult) count(f git.Fragment, open *bool) {
 // of them are scanned; fragments joined into a copy go back at once. ok is
 // false when it is not a notebook: the fragments are the caller's still.
 func newNotebookJobs(pool *Pool, path string, frags []git.Fragment) (jobs []Job, ok bool) {
-	text, joined := fragmentsText(frags)
+	text, joined := fragmentsText(frags, pool.Buffer)
 	jobs, ok = notebookJobs(path, text, nil, nil)
 	if !ok {
+		if joined {
+			pool.Recycle(text)
+		}
 		return nil, false
 	}
 	if joined {
@@ -268,8 +271,8 @@ func fragmentJob(f git.Fragment) Job {
 
 // fragmentsText joins a new file's fragments into its text: the one
 // fragment's own text when there is one (joined is false then), else a
-// copy.
-func fragmentsText(frags []git.Fragment) (text []byte, joined bool) {
+// copy into memory from buffer (see Pool.Buffer).
+func fragmentsText(frags []git.Fragment, buffer func(n int) []byte) (text []byte, joined bool) {
 	if len(frags) == 1 && frags[0].Overlap == 0 {
 		return frags[0].Text, false
 	}
@@ -277,7 +280,7 @@ func fragmentsText(frags []git.Fragment) (text []byte, joined bool) {
 	for _, f := range frags {
 		n += len(f.Text) - f.Overlap
 	}
-	text = make([]byte, 0, n)
+	text = buffer(n)
 	for _, f := range frags {
 		text = append(text, f.Text[f.Overlap:]...)
 	}

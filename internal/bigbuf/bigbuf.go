@@ -21,11 +21,39 @@ import (
 	"unsafe"
 )
 
-// Region hands out buffers in size classes, min<<k bytes for k below
-// classes, bump-allocated from reserved memory and kept on a free list per
-// class when put back. It is safe for concurrent use.
+// Classes are the buffer sizes Min, 2*Min, ... Min<<(N-1).
+type Classes struct{ Min, N int }
+
+// Fit returns the smallest class holding n bytes, or N when none does.
+func (c Classes) Fit(n int) int {
+	k := 0
+	for k < c.N && c.Min<<k < n {
+		k++
+	}
+	return k
+}
+
+// Held returns the largest class whose size a buffer of capacity cp holds
+// (N-1 for any larger one), or -1 when it holds none.
+func (c Classes) Held(cp int) int {
+	if cp < c.Min {
+		return -1
+	}
+	k := 0
+	for k+1 < c.N && c.Min<<(k+1) <= cp {
+		k++
+	}
+	return k
+}
+
+// Size returns the bytes of class k.
+func (c Classes) Size(k int) int { return c.Min << k }
+
+// Region hands out buffers in size classes, bump-allocated from reserved
+// memory and kept on a free list per class when put back. It is safe for
+// concurrent use.
 type Region struct {
-	min, classes int
+	classes Classes
 
 	mu   sync.Mutex
 	mem  []byte // the reserved memory; nil when there is none
@@ -34,39 +62,29 @@ type Region struct {
 }
 
 // New reserves size bytes of address space (touched only as buffers are
-// used) for buffers in classes min, 2*min, ... min<<(classes-1).
-func New(size, min, classes int) *Region {
-	return &Region{min: min, classes: classes, mem: reserve(size), free: make([][][]byte, classes)}
-}
-
-// class returns the smallest class holding n bytes, or r.classes when none
-// does.
-func (r *Region) class(n int) int {
-	k := 0
-	for k < r.classes && r.min<<k < n {
-		k++
-	}
-	return k
+// used) for buffers of the given classes.
+func New(size int, classes Classes) *Region {
+	return &Region{classes: classes, mem: reserve(size), free: make([][][]byte, classes.N)}
 }
 
 // Get returns an empty buffer with room for at least n bytes (its class's
 // size), reused if one was put back, or nil when n is larger than the
 // largest class or the region is used up.
 func (r *Region) Get(n int) []byte {
-	k := r.class(n)
-	if k == r.classes || r.mem == nil {
+	k := r.classes.Fit(n)
+	if k == r.classes.N || r.mem == nil {
 		return nil
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for c := k; c < r.classes; c++ {
+	for c := k; c < r.classes.N; c++ {
 		if l := len(r.free[c]); l > 0 {
 			b := r.free[c][l-1]
 			r.free[c] = r.free[c][:l-1]
 			return b
 		}
 	}
-	size := r.min << k
+	size := r.classes.Size(k)
 	if len(r.mem)-r.used < size {
 		return nil
 	}
@@ -85,12 +103,9 @@ func (r *Region) Put(b []byte) bool {
 		return false
 	}
 	b = b[:0:cap(b)]
-	if cap(b) < r.min {
+	k := r.classes.Held(cap(b))
+	if k < 0 {
 		return true
-	}
-	k := 0
-	for k+1 < r.classes && r.min<<(k+1) <= cap(b) {
-		k++
 	}
 	r.mu.Lock()
 	r.free[k] = append(r.free[k], b)

@@ -8,7 +8,7 @@ import (
 )
 
 func TestGet(t *testing.T) {
-	r := New(1<<20, 64<<10, 3) // classes 64, 128 and 256 KiB
+	r := New(1<<20, Classes{Min: 64 << 10, N: 3}) // classes 64, 128 and 256 KiB
 	if r.mem == nil && runtime.GOOS == "linux" {
 		t.Fatal("no memory reserved on linux")
 	}
@@ -40,7 +40,7 @@ func TestGet(t *testing.T) {
 // Buffers handed out at the same time never share memory, and each keeps
 // what is written to it.
 func TestBuffersDoNotOverlap(t *testing.T) {
-	r := New(1<<20, 64<<10, 3)
+	r := New(1<<20, Classes{Min: 64 << 10, N: 3})
 	if r.mem == nil {
 		t.Skip("no region on " + runtime.GOOS)
 	}
@@ -75,7 +75,7 @@ func TestBuffersDoNotOverlap(t *testing.T) {
 }
 
 func TestPutReuses(t *testing.T) {
-	r := New(512<<10, 64<<10, 3)
+	r := New(512<<10, Classes{Min: 64 << 10, N: 3})
 	if r.mem == nil {
 		t.Skip("no region on " + runtime.GOOS)
 	}
@@ -98,7 +98,7 @@ func TestPutReuses(t *testing.T) {
 // A tail of a buffer goes back under the largest class it holds: a later
 // Get never receives less room than it asked for.
 func TestPutTail(t *testing.T) {
-	r := New(128<<10, 64<<10, 2) // exactly one 128 KiB buffer
+	r := New(128<<10, Classes{Min: 64 << 10, N: 2}) // exactly one 128 KiB buffer
 	if r.mem == nil {
 		t.Skip("no region on " + runtime.GOOS)
 	}
@@ -120,7 +120,7 @@ func TestPutTail(t *testing.T) {
 }
 
 func TestPutForeign(t *testing.T) {
-	r := New(512<<10, 64<<10, 3)
+	r := New(512<<10, Classes{Min: 64 << 10, N: 3})
 	for _, b := range [][]byte{nil, make([]byte, 0, 64<<10), make([]byte, 10)} {
 		if r.Put(b) {
 			t.Errorf("Put took a buffer of capacity %d that the region did not hand out", cap(b))
@@ -129,7 +129,7 @@ func TestPutForeign(t *testing.T) {
 	if (&Region{}).Put(make([]byte, 1)) {
 		t.Error("a region without memory took a buffer")
 	}
-	if b := New(0, 64<<10, 3).Get(1); b != nil {
+	if b := New(0, Classes{Min: 64 << 10, N: 3}).Get(1); b != nil {
 		t.Error("a region of size 0 handed out a buffer")
 	}
 }
@@ -137,7 +137,7 @@ func TestPutForeign(t *testing.T) {
 // Run with -race: concurrent Get and Put hand each buffer to one user at a
 // time.
 func TestConcurrent(t *testing.T) {
-	r := New(4<<20, 64<<10, 4)
+	r := New(4<<20, Classes{Min: 64 << 10, N: 4})
 	if r.mem == nil {
 		t.Skip("no region on " + runtime.GOOS)
 	}
@@ -166,4 +166,22 @@ func TestConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func TestClasses(t *testing.T) {
+	c := Classes{Min: 64, N: 3} // 64, 128, 256
+	for _, tt := range []struct{ n, fit, held int }{
+		{0, 0, -1}, {1, 0, -1}, {63, 0, -1}, {64, 0, 0}, {65, 1, 0}, {127, 1, 0},
+		{128, 1, 1}, {200, 2, 1}, {256, 2, 2}, {257, 3, 2}, {10000, 3, 2},
+	} {
+		if got := c.Fit(tt.n); got != tt.fit {
+			t.Errorf("Fit(%d) = %d, want %d", tt.n, got, tt.fit)
+		}
+		if got := c.Held(tt.n); got != tt.held {
+			t.Errorf("Held(%d) = %d, want %d", tt.n, got, tt.held)
+		}
+	}
+	if c.Size(2) != 256 {
+		t.Errorf("Size(2) = %d", c.Size(2))
+	}
 }
