@@ -143,6 +143,10 @@ func setupGit(env *testscript.Env) error {
 // generated, for noleak to look for.
 const secretsVar = "KEYGUARD_TEST_SECRETS"
 
+// maxRecordedRun is how much of a generated run expand records (see
+// cmdExpand).
+const maxRecordedRun = 256
+
 // cmdExpand rewrites files in place, expanding fakekey templates such as
 // {{alnum 48}}: scripts hold templates, never key-shaped text.
 //
@@ -171,7 +175,10 @@ func cmdExpand(ts *testscript.TestScript, neg bool, args []string) {
 		recorded := strings.Fields(ts.Getenv(secretsVar))
 		for _, tok := range tokens {
 			if len(tok) >= 8 { // shorter runs are not secret material on their own
-				recorded = append(recorded, tok)
+				// A long run is recorded by its start: the variable that
+				// carries the runs to noleak goes to every command's
+				// environment, where one variable holds at most 128 KiB.
+				recorded = append(recorded, tok[:min(len(tok), maxRecordedRun)])
 			}
 		}
 		ts.Setenv(secretsVar, strings.Join(recorded, " "))
