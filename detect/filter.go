@@ -103,16 +103,17 @@ const minSequence = 6
 // real credential. Every check errs towards keeping findings: it must be
 // near-impossible for a random key to trip it.
 func isPlaceholder(secret string) bool {
+	typed := len(secret) <= maxTyped
 	for _, w := range placeholderWords {
 		// Covers "your-key", "YOUR_API_KEY", "YourKey"; AWS's documented
 		// example keys end in "EXAMPLE" / "EXAMPLEKEY".
-		if strings.Contains(secret, w) || strings.Contains(secret, strings.ToUpper(w)) ||
-			strings.Contains(secret, strings.ToUpper(w[:1])+w[1:]) {
+		if typed && (strings.Contains(secret, w) || strings.Contains(secret, strings.ToUpper(w)) ||
+			strings.Contains(secret, strings.ToUpper(w[:1])+w[1:])) {
 			return true
 		}
 	}
 	for _, m := range placeholderMarks {
-		if strings.Contains(secret, m) {
+		if (typed || !isAlnumString(m)) && strings.Contains(secret, m) {
 			return true
 		}
 	}
@@ -121,7 +122,7 @@ func isPlaceholder(secret string) bool {
 	}
 	lower := strings.ToLower(secret)
 	for _, k := range keyboardRuns {
-		if strings.Contains(lower, k) {
+		if typed && strings.Contains(lower, k) {
 			return true
 		}
 	}
@@ -135,8 +136,27 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	return isOneCharRun(secret) || hasSequence(secret, minSequence) ||
+	return isOneCharRun(secret) || (typed && hasSequence(secret, minSequence)) ||
 		isPeriodic(secret) || documentedExamples[Fingerprint(secret)]
+}
+
+// maxTyped bounds the secrets searched for stand-ins made of letters and
+// digits (a word such as "your", "xxxx", "qwerty", "123456"): a stand-in
+// is typed, and short. In a longer value, a private key's 1.6-3.2 KB of
+// base64 or a runaway user regex's 64 KB, one of them turns up by chance
+// (in 64 KB of random letters and digits about 2.5% of the time) and would
+// drop a real key. Marks that random keys never hold ("...", "${",
+// "<your-key>") are looked for at any length.
+const maxTyped = 512
+
+// isAlnumString reports whether s is letters and digits only.
+func isAlnumString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isAlnum(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // hasAngleStandIn reports an angle-bracket stand-in such as "<your-key>",

@@ -47,6 +47,14 @@ func TestIsPlaceholder(t *testing.T) {
 		{"salt with brackets apart", "{{alnum 10}}<{{alnum 5}}]!{{alnum 10}}>{{alnum 8}}", false},
 		{"salt with a lone bracket", "{{alnum 20}}>{{alnum 12}}", false},
 		{"Django development key", "django-insecure-{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true},
+		// A stand-in word in a long value is chance, not typing (maxTyped);
+		// marks that random keys never hold count at any length.
+		{"typed stand-in word", "{{lit your}}-api-key-{{alnum 20}}", true},
+		{"word inside a long value", "{{alnum 300}}{{lit your}}{{alnum 300}}", false},
+		{"xxxx inside a long value", "{{alnum 300}}{{lit xxxx}}{{alnum 300}}", false},
+		{"sequence inside a long value", "{{alnum 300}}{{lit 123456}}{{alnum 300}}", false},
+		{"elision inside a long value", "{{b64 400}}...{{b64 400}}", true},
+		{"interpolation inside a long value", "{{alnum 600}}${TOKEN}", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
