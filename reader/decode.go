@@ -96,7 +96,24 @@ const (
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
 func Decode(text []byte, generated bool, budget *Budget) []Decoded {
-	d := decoder{budget: budget, text: text}
+	var dc Decoder
+	return dc.Decode(text, generated, budget)
+}
+
+// A Decoder is Decode for one text after another, reusing its memory: what
+// a call returns, Text included, is valid until the next call. A scanner
+// keeps one, so that decoding allocates nothing once it has warmed up.
+// The zero Decoder is ready to use.
+type Decoder struct {
+	out   []Decoded
+	lines []byte // the Text of each value, back to back
+	value []byte // a base64 value being decoded
+}
+
+// Decode is the package's Decode, into the Decoder's memory.
+func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded {
+	d := decoder{budget: budget, text: text, out: dc.out[:0], lines: dc.lines[:0], value: dc.value}
+	defer func() { dc.out, dc.lines, dc.value = d.out, d.lines, d.value }()
 	if !generated {
 		d.base64s()
 		// Escapes are searched for only on the lines that hold a
@@ -122,6 +139,8 @@ type decoder struct {
 	budget *Budget
 	text   []byte
 	out    []Decoded
+	lines  []byte // where the values' Text is written (see take)
+	value  []byte // scratch for one base64 value
 
 	counted, lineNo int // text[:counted] holds lineNo-1 newlines
 	lineAt, lineTo  int // the line the last lineOf found
@@ -181,10 +200,13 @@ func (d *decoder) take(kind string, lineNo int, line []byte, lo, hi int, value [
 	if d.budget.Bytes < 0 {
 		return
 	}
-	t := make([]byte, 0, len(line)-(hi-lo)+len(value))
-	t = append(t, line[:lo]...)
-	t = append(t, value...)
-	t = append(t, line[hi:]...)
+	// Each Text is carved from lines: when it grows, the Texts already
+	// carved keep the old memory, which nothing writes to again.
+	at := len(d.lines)
+	d.lines = append(d.lines, line[:lo]...)
+	d.lines = append(d.lines, value...)
+	d.lines = append(d.lines, line[hi:]...)
+	t := d.lines[at:len(d.lines):len(d.lines)]
 	col := utf8.RuneCount(line[:lo]) + 1
 	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
 		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
@@ -237,7 +259,8 @@ func (d *decoder) base64s() {
 		if len(line) > maxLine || !plausibleBase64(line, at, at+body-start, at+j-start) {
 			continue
 		}
-		value, ok := decodeBase64(text[start:body])
+		value, ok := decodeBase64(d.value[:0], text[start:body])
+		d.value = value[:0]
 		if !ok {
 			continue
 		}
@@ -291,25 +314,26 @@ func plausibleBase64(line []byte, start, body, end int) bool {
 	return true
 }
 
-// decodeBase64 decodes a run in either alphabet, padded or not, and
-// returns its value when it is printable text.
-func decodeBase64(run []byte) ([]byte, bool) {
+// decodeBase64 decodes a run in either alphabet, padded or not, into
+// dst's memory (from dst[:0], grown as needed), and returns its value and
+// whether it is printable text.
+func decodeBase64(dst, run []byte) ([]byte, bool) {
 	body := bytes.TrimRight(run, "=")
 	enc := base64.RawStdEncoding
 	if bytes.ContainsAny(body, "-_") {
 		enc = base64.RawURLEncoding
 	}
 	if len(body)%4 == 1 {
-		return nil, false
+		return dst[:0], false
 	}
-	value := make([]byte, enc.DecodedLen(len(body)))
+	value := slices.Grow(dst[:0], enc.DecodedLen(len(body)))[:enc.DecodedLen(len(body))]
 	n, err := enc.Decode(value, body)
 	if err != nil {
-		return nil, false
+		return value[:0], false
 	}
 	value = value[:n]
 	if len(run) > 4 && (len(value) < minDecoded || !printable(value)) {
-		return nil, false
+		return value[:0], false
 	}
 	return value, true
 }
@@ -317,13 +341,15 @@ func decodeBase64(run []byte) ([]byte, bool) {
 // printable reports whether b is UTF-8 text without control characters
 // other than tab and line breaks.
 func printable(b []byte) bool {
-	if !utf8.Valid(b) {
-		return false
-	}
-	for _, r := range string(b) {
-		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == utf8.RuneError {
-			return false
+	for i := 0; i < len(b); {
+		r, size := rune(b[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(b[i:])
 		}
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || r == utf8.RuneError {
+			return false // RuneError: invalid UTF-8, or U+FFFD itself
+		}
+		i += size
 	}
 	return true
 }

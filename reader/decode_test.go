@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -14,6 +15,8 @@ func TestDecode(t *testing.T) {
 		want       []string // "kind:value" for each decoded value, in order
 	}{
 		{"k8s data", "  KEY: {{enc base64}}hello-world-value{{enc end}}", false, []string{"base64:hello-world-value"}},
+		{"two values", "A: {{enc base64}}hello-world-value{{enc end}}\nB: {{enc base64}}another value here{{enc end}}", false,
+			[]string{"base64:hello-world-value", "base64:another value here"}},
 		{"url alphabet, unpadded", "t={{enc base64url}}a?b>c~~hello??{{enc end}}", false, []string{"base64:a?b>c~~hello??"}},
 		{"random bytes", "  KEY: 3q2+7wABAgMEBQYHCAkKCwwNDg8Q", false, nil},
 		{"integrity hash", `"integrity": "sha512-{{enc base64}}not really a hash but text{{enc end}}"`, false, nil},
@@ -74,4 +77,43 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecoderReuse checks that a Decoder used for one text after another
+// returns what Decode returns for each, and, once warm, decodes base64
+// values without allocating.
+func TestDecoderReuse(t *testing.T) {
+	texts := []string{
+		fakekey.Expand("data:\n  KEY: {{enc base64}}hello-world-value{{enc end}}\n  OTHER: {{enc base64}}another secret text{{enc end}}\n"),
+		fakekey.Expand(`{"a": "x = \"quoted value\"", "u": "p=a%2Bb%2Fc%3Dd"}`),
+		fakekey.Expand("v: {{enc base64}}" + strings.Repeat("a longer value, ", 200) + "{{enc end}}\n"),
+	}
+	show := func(ds []Decoded) string {
+		var b strings.Builder
+		for _, d := range ds {
+			fmt.Fprintf(&b, "%s %d:%d-%d %q [%d:%d] %d|", d.Kind, d.Line, d.Col, d.EndCol, d.Text, d.Lo, d.Hi, d.Column(d.Hi-d.Lo))
+		}
+		return b.String()
+	}
+	var dc Decoder
+	for round := range 2 {
+		for i, text := range texts {
+			budget, fresh := DefaultBudget, DefaultBudget
+			want := show(Decode([]byte(text), false, &fresh))
+			if got := show(dc.Decode([]byte(text), false, &budget)); got != want {
+				t.Errorf("round %d, text %d: reused decoder gave %s, want %s", round, i, got, want)
+			}
+		}
+	}
+	text := []byte(texts[0])
+	budget := DefaultBudget
+	allocs := testing.AllocsPerRun(20, func() {
+		budget = DefaultBudget
+		if n := len(dc.Decode(text, false, &budget)); n != 2 {
+			t.Fatalf("decoded %d values, want 2", n)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a warm decoder allocates %.0f times per text of base64 values, want 0", allocs)
+	}
 }

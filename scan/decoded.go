@@ -24,11 +24,26 @@ type hit struct {
 // Where a finding as stored and a decoded one overlap, the decoded one
 // stands only when it names a provider and the stored one is generic.
 func scanText(engine *detect.Engine, name string, text []byte) []hit {
-	budget := reader.BudgetFor(len(text))
-	return scanDecoded(engine, name, text, decodeDepth, &budget)
+	return new(decoding).scanText(engine, name, text)
 }
 
-func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, budget *reader.Budget) []hit {
+// decoding is one scanner's memory for the values it decodes, reused from
+// one text to the next: a decoder and a joined text for each layer.
+type decoding struct {
+	layers [decodeDepth]struct {
+		dec           reader.Decoder
+		joined        []byte
+		starts, lines []int
+	}
+}
+
+// scanText is the package's scanText, in dc's memory.
+func (dc *decoding) scanText(engine *detect.Engine, name string, text []byte) []hit {
+	budget := reader.BudgetFor(len(text))
+	return dc.scanDecoded(engine, name, text, decodeDepth, &budget)
+}
+
+func (dc *decoding) scanDecoded(engine *detect.Engine, name string, text []byte, depth int, budget *reader.Budget) []hit {
 	var hits []hit
 	for _, f := range engine.ScanFile(name, text) {
 		hits = append(hits, hit{Finding: f})
@@ -38,7 +53,8 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 	}
 	stored := len(hits)
 	dropped := make([]bool, stored)
-	decoded := reader.Decode(text, detect.IsGenerated(name), budget)
+	layer := &dc.layers[depth-1]
+	decoded := layer.dec.Decode(text, detect.IsGenerated(name), budget)
 	if len(decoded) == 0 {
 		return hits
 	}
@@ -46,18 +62,14 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 	// one engine call rather than one per value (each costs a pass over
 	// the rules), and the next layer of encoding is looked for in all of
 	// them at once.
-	size := 0
+	joined, starts := layer.joined[:0], layer.starts[:0]
 	for _, d := range decoded {
-		size += len(d.Text) + 1
-	}
-	joined := make([]byte, 0, size)
-	starts := make([]int, len(decoded))
-	for i, d := range decoded {
-		starts[i] = len(joined)
+		starts = append(starts, len(joined))
 		joined = append(append(joined, d.Text...), '\n')
 	}
-	lines := lineStarts(joined)
-	for _, h := range scanDecoded(engine, name, joined, depth-1, budget) {
+	lines := lineStarts(layer.lines[:0], joined)
+	layer.joined, layer.starts, layer.lines = joined, starts, lines
+	for _, h := range dc.scanDecoded(engine, name, joined, depth-1, budget) {
 		at := offsetIn(joined, lines, h.Line, h.Column)
 		i := sort.SearchInts(starts, at+1) - 1
 		d := decoded[i]
@@ -106,9 +118,9 @@ func scanDecoded(engine *detect.Engine, name string, text []byte, depth int, bud
 	return out
 }
 
-// lineStarts returns the offset of each line of text.
-func lineStarts(text []byte) []int {
-	starts := make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
+// lineStarts appends the offset of each line of text to starts.
+func lineStarts(starts []int, text []byte) []int {
+	starts = append(starts, 0)
 	for at := 0; ; {
 		i := bytes.IndexByte(text[at:], '\n')
 		if i < 0 {

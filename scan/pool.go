@@ -126,8 +126,9 @@ func (p *Pool) work() {
 	defer p.wg.Done()
 	engine := p.policy.Engine()
 	var local []report.Finding
+	var dc decoding
 	for j := range p.jobs {
-		local = append(local, scanJob(p.policy, engine, j)...)
+		local = append(local, scanJob(p.policy, engine, &dc, j)...)
 		// Findings hold copies of their secrets, so the text can be reused.
 		if j.Piece == nil {
 			p.Recycle(j.Text)
@@ -141,12 +142,12 @@ func (p *Pool) work() {
 	p.mu.Unlock()
 }
 
-// scanJob scans one job's text, decoded values included, and returns the
-// findings the policy keeps, placed in the file.
-func scanJob(policy *Policy, engine *detect.Engine, j Job) []report.Finding {
+// scanJob scans one job's text, decoded values included (in dc's memory),
+// and returns the findings the policy keeps, placed in the file.
+func scanJob(policy *Policy, engine *detect.Engine, dc *decoding, j Job) []report.Finding {
 	var out []report.Finding
 	overlapRunes := utf8.RuneCount(j.Text[:min(j.Overlap, len(j.Text))])
-	for _, h := range scanText(engine, j.Path, j.Text) {
+	for _, h := range dc.scanText(engine, j.Path, j.Text) {
 		f := h.Finding
 		if f.Line == 1 && j.Piece == nil {
 			if f.EndColumn-1 <= overlapRunes {

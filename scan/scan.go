@@ -189,6 +189,7 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 	if display == nil {
 		display = func(abs string) string { return abs }
 	}
+	var dc decoding
 	for _, abs := range files {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -227,7 +228,7 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 			}
 		}
 		for _, j := range jobs {
-			for _, f := range scanJob(o.Policy, o.Policy.Engine(), j) {
+			for _, f := range scanJob(o.Policy, o.Policy.Engine(), &dc, j) {
 				f.Path = display(abs)
 				res.Findings = append(res.Findings, f)
 			}
