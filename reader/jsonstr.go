@@ -1,8 +1,8 @@
 package reader
 
 import (
-	"bytes"
 	"encoding/binary"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -16,13 +16,21 @@ func unquoteJSON(b []byte, at int) (text []byte, end int, starts []int, ok bool)
 	if !ok {
 		return nil, 0, nil, false
 	}
+	text, starts = appendUnquoted(nil, nil, b, at, end, escaped)
+	return text, end, starts, true
+}
+
+// appendUnquoted appends the decoded text of the JSON string b[at:end]
+// (valid, as jsonStringEnd found it, escaped as it said) to text, and the
+// offset in b where each of its lines starts to starts.
+func appendUnquoted(text []byte, starts []int, b []byte, at, end int, escaped bool) ([]byte, []int) {
 	raw := b[at+1 : end-1]
+	starts = append(starts, at+1)
 	if !escaped {
-		return bytes.Clone(raw), end, []int{at + 1}, true
+		return append(text, raw...), starts
 	}
 	// The string is valid: every escape below is complete.
-	text = make([]byte, 0, len(raw))
-	starts = []int{at + 1}
+	text = slices.Grow(text, len(raw))
 	for i := 0; i < len(raw); {
 		j := i
 		for j < len(raw) && raw[j] != '\\' {
@@ -64,7 +72,7 @@ func unquoteJSON(b []byte, at int) (text []byte, end int, starts []int, ok bool)
 			text = append(text, raw[j+1])
 		}
 	}
-	return text, end, starts, true
+	return text, starts
 }
 
 // plainWord reports whether none of the eight bytes of w is a quote, a

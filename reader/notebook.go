@@ -3,6 +3,7 @@ package reader
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -28,7 +29,7 @@ func Notebook(data []byte) (pieces []Piece, ok bool) {
 	if at >= len(data) || data[at] != '{' {
 		return nil, false
 	}
-	end, ok := w.value(at, nil)
+	end, ok := w.value(at, w.root())
 	if !ok || w.space(end) != len(data) || !w.cells {
 		return nil, false
 	}
@@ -59,6 +60,12 @@ type walker struct {
 	layout *Layout
 }
 
+// root returns the empty path a walk starts from, with room for the
+// depths notebooks have: each value's path is its parent's with one step
+// appended in place, which reuses that room (siblings take turns in it,
+// and nothing keeps a path after its value is walked).
+func (w *walker) root() []step { return make([]step, 0, 16) }
+
 func (w *walker) space(at int) int {
 	for at < len(w.b) && (w.b[at] == ' ' || w.b[at] == '\t' || w.b[at] == '\n' || w.b[at] == '\r') {
 		at++
@@ -87,9 +94,13 @@ func (w *walker) walk(at int, path []step) (int, bool) {
 		}
 		for {
 			keyAt := at
-			key, end, _, ok := unquoteJSON(w.b, at)
+			end, escaped, ok := jsonStringEnd(w.b, at)
 			if !ok {
 				return 0, false
+			}
+			key := w.b[at+1 : end-1]
+			if escaped {
+				key, _ = appendUnquoted(nil, nil, w.b, at, end, true)
 			}
 			at = w.space(end)
 			if at >= len(w.b) || w.b[at] != ':' {
@@ -99,7 +110,7 @@ func (w *walker) walk(at int, path []step) (int, bool) {
 			if len(path) == 0 && string(key) == "cells" && at < len(w.b) && w.b[at] == '[' {
 				w.cells = true
 			}
-			if at, ok = w.value(at, append(path, step{key: string(key), at: keyAt})); !ok {
+			if at, ok = w.value(at, append(path, step{key: keyString(key), at: keyAt})); !ok {
 				return 0, false
 			}
 			at = w.space(at)
@@ -133,16 +144,16 @@ func (w *walker) walk(at int, path []step) (int, bool) {
 			return 0, false
 		}
 	case c == '"':
+		// Images are most of a notebook's bytes: skipped strings are only
+		// checked.
 		key, join, kind := classify(path)
-		if kind == skipped { // images are most of a notebook's bytes: only checked
-			end, _, ok := jsonStringEnd(w.b, at)
-			return end, ok
-		}
-		text, end, starts, ok := unquoteJSON(w.b, at)
+		end, escaped, ok := jsonStringEnd(w.b, at)
 		if !ok {
 			return 0, false
 		}
-		w.str(path, key, join, kind, at, end, text, starts)
+		if kind != skipped {
+			w.str(path, key, join, kind, at, end, escaped)
+		}
 		return end, true
 	default:
 		// A number, true, false or null: up to the next delimiter.
@@ -171,10 +182,11 @@ func scalar(b []byte) bool {
 	return true
 }
 
-// str takes one JSON string, from at to end in the file: a line of a
-// text field, or a metadata value (key, join and kind: see classify; walk
-// reads past skipped strings itself).
-func (w *walker) str(path []step, key groupKey, join bool, kind strKind, at, end int, text []byte, starts []int) {
+// str takes one JSON string, from at to end in the file (escaped as
+// jsonStringEnd said): a line of a text field, or a metadata value (key,
+// join and kind: see classify; walk reads past skipped strings itself).
+// A text field's lines are decoded straight into its piece.
+func (w *walker) str(path []step, key groupKey, join bool, kind strKind, at, end int, escaped bool) {
 	switch kind {
 	case metadata:
 		// The file's own `"name": "value"`, so that rules see the name.
@@ -192,20 +204,47 @@ func (w *walker) str(path []step, key groupKey, join bool, kind strKind, at, end
 		w.pieces = append(w.pieces, Piece{Cell: key.cell, Output: key.output, file: w.b})
 	}
 	p := &w.pieces[i]
-	switch {
+	// The string's first line start is appended with the others, then
+	// kept, or dropped where its line is not a new one.
+	drop := -1
+	switch n := len(p.starts); {
 	case len(p.Text) == 0:
-		p.starts = starts
+		p.starts = p.starts[:0]
 	case p.Text[len(p.Text)-1] == '\n':
 		// The element starts the line the last one's newline opened.
-		p.starts = append(p.starts[:len(p.starts)-1], starts...)
+		drop = n - 1
 	case join:
 		p.Text = append(p.Text, '\n')
-		p.starts = append(p.starts, starts...)
 	default:
 		// It continues the last element's line.
-		p.starts = append(p.starts, starts[1:]...)
+		drop = n
 	}
-	p.Text = append(p.Text, text...)
+	p.Text, p.starts = appendUnquoted(p.Text, p.starts, w.b, at, end, escaped)
+	if drop >= 0 {
+		p.starts = slices.Delete(p.starts, drop, drop+1)
+	}
+}
+
+// knownKeys are the object keys that every cell or output of a notebook
+// repeats: walk names them without a new string each time.
+var knownKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"cells", "cell_type", "source", "outputs", "metadata", "execution_count", "id",
+		"attachments", "output_type", "name", "text", "data", "ename", "evalue", "traceback", "collapsed",
+		"scrolled", "tags", "trusted", "text/plain", "text/html", "text/markdown", "text/latex",
+		"image/png", "image/jpeg", "image/svg+xml", "application/json", "application/javascript",
+		"application/vnd.jupyter.widget-view+json"} {
+		m[k] = k
+	}
+	return m
+}()
+
+// keyString returns an object key as a string.
+func keyString(b []byte) string {
+	if k, ok := knownKeys[string(b)]; ok {
+		return k
+	}
+	return string(b)
 }
 
 type strKind int
@@ -308,7 +347,7 @@ func NotebookLayout(data []byte) (Layout, bool) {
 	if at >= len(data) || data[at] != '{' {
 		return l, false
 	}
-	end, ok := w.value(at, nil)
+	end, ok := w.value(at, w.root())
 	if !ok || w.space(end) != len(data) || !w.cells {
 		return Layout{}, false
 	}

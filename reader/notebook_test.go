@@ -148,3 +148,43 @@ func FuzzNotebook(f *testing.F) {
 		}
 	})
 }
+
+// TestNotebookLineStarts checks where each line of a text field starts in
+// the file when its strings begin empty, continue a line or end one, and
+// that an escaped key names the field it decodes to.
+func TestNotebookLineStarts(t *testing.T) {
+	nb := `{"cells": [{"sou\u0072ce": ["", "ab", "c\n", "d\n", "", "e"], "outputs": [
+{"output_type": "error", "traceback": ["t1", "t2\nt3"]}]}]}`
+	pieces, ok := Notebook([]byte(nb))
+	if !ok {
+		t.Fatal("not read as a notebook")
+	}
+	// want: the piece's text, then for each of its lines the 1-based
+	// line and column in nb where it starts.
+	wants := map[string][][2]int{
+		"abc\nd\ne":  {{1, 34}, {1, 47}, {1, 58}},
+		"t1\nt2\nt3": {{2, 41}, {2, 47}, {2, 51}},
+	}
+	for _, p := range pieces {
+		w, ok := wants[string(p.Text)]
+		if !ok {
+			continue
+		}
+		delete(wants, string(p.Text))
+		if p.Lines() != len(w) {
+			t.Errorf("%q: %d lines, want %d", p.Text, p.Lines(), len(w))
+			continue
+		}
+		for l, want := range w {
+			if line, col := p.Place(l+1, 1); line != want[0] || col != want[1] {
+				t.Errorf("%q line %d placed at %d:%d, want %d:%d", p.Text, l+1, line, col, want[0], want[1])
+			}
+		}
+	}
+	for text := range wants {
+		t.Errorf("no piece %q; got:", text)
+		for _, p := range pieces {
+			t.Logf("  cell %d output %d %q", p.Cell, p.Output, p.Text)
+		}
+	}
+}

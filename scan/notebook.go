@@ -21,7 +21,9 @@ func notebookJobs(path string, text, old []byte, commit *report.Commit) (jobs []
 		return nil, false
 	}
 	known := map[string]bool{}
-	if old != nil {
+	if old == nil {
+		jobs = make([]Job, 0, len(pieces))
+	} else {
 		oldPieces, ok := reader.Notebook(old)
 		if !ok {
 			oldPieces = []reader.Piece{{Text: old}}

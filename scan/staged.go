@@ -253,12 +253,13 @@ func releasing(jobs []Job, release func()) []Job {
 	}
 	var left atomic.Int32
 	left.Store(int32(len(jobs)))
-	for i := range jobs {
-		jobs[i].Done = func() {
-			if left.Add(-1) == 0 {
-				release()
-			}
+	done := func() {
+		if left.Add(-1) == 0 {
+			release()
 		}
+	}
+	for i := range jobs {
+		jobs[i].Done = done
 	}
 	return jobs
 }
