@@ -1,6 +1,9 @@
 package report
 
-import "io"
+import (
+	"bufio"
+	"io"
+)
 
 // Output is a stream together with how keyguard may write to it. main
 // decides Color and Quiet once, from the command line, the environment and
@@ -22,6 +25,17 @@ func optionsOf(w io.Writer) Output {
 		return *o
 	}
 	return Output{W: w}
+}
+
+// buffered returns a writer that gathers what is written to w, with w's
+// settings, and the function that writes it out. A report of many
+// findings is thousands of small writes; unbuffered, each is a system call
+// (3-5 ms for 70 findings on stderr).
+func buffered(w io.Writer) (io.Writer, func()) {
+	o := optionsOf(w)
+	b := bufio.NewWriterSize(o.W, 32<<10)
+	o.W = b
+	return &o, func() { _ = b.Flush() } // a failed write to stderr has nowhere to be reported
 }
 
 // Quiet reports whether w asks for findings and errors only.

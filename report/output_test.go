@@ -84,3 +84,40 @@ func TestOutputColorAndQuiet(t *testing.T) {
 		t.Errorf("scan summary:\n%s", plainOut["scan"])
 	}
 }
+
+// countingWriter counts the writes it gets, as a file counts system calls.
+type countingWriter struct {
+	strings.Builder
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.Builder.Write(p)
+}
+
+// TestReportsWriteOnce: a report of many findings reaches its stream in
+// one write (each would be a system call on stderr), with its settings.
+func TestReportsWriteOnce(t *testing.T) {
+	found, _ := scanFake(t, `TOKEN = "ghp_{{b62crc 30}}"`+"\n")
+	if len(found) != 1 {
+		t.Fatalf("want 1 finding, got %d", len(found))
+	}
+	var keys []Finding
+	for i := range 20 {
+		keys = append(keys, Finding{Path: "app.py", Line: i + 1, Column: found[0].Column, Secret: &found[0]})
+	}
+	for name, report := range map[string]func(io.Writer){
+		"blocked": func(w io.Writer) { Blocked(w, keys, Summary{Files: 1, Lines: 20}) },
+		"scan":    func(w io.Writer) { ScanText(w, keys, ScanSummary{Files: 1, Bytes: 100}) },
+	} {
+		var c countingWriter
+		report(&Output{W: &c, Color: true})
+		if c.writes != 1 {
+			t.Errorf("%s: %d writes for 20 findings, want 1", name, c.writes)
+		}
+		if n := strings.Count(c.String(), "app.py:"); n != 20 || !ansi.MatchString(c.String()) {
+			t.Errorf("%s: %d findings written, colour %v; want 20 in colour", name, n, ansi.MatchString(c.String()))
+		}
+	}
+}

@@ -72,6 +72,8 @@ type Summary struct {
 // then the hints that apply to all of them. A quiet Output still gets all of
 // it: a refused commit must say why.
 func Blocked(w io.Writer, findings []Finding, sum Summary) {
+	w, flush := buffered(w)
+	defer flush()
 	p := painter(w)
 	keys, files := 0, 0
 	for _, f := range findings {

@@ -32,6 +32,8 @@ type ScanSummary struct {
 // ScanText writes scan findings for people: one block per key, then the
 // summary (see ScanSummaryLine).
 func ScanText(w io.Writer, findings []Finding, sum ScanSummary) {
+	w, flush := buffered(w)
+	defer flush()
 	for _, f := range findings {
 		writeKey(w, f)
 		fmt.Fprintln(w)
