@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	mathbits "math/bits"
 	"regexp/syntax"
@@ -680,6 +681,7 @@ type leadInfo struct {
 	threeBits uint // log2 of the bits in three
 	// afterWord is as anchorInfo's: the regex tried just after a word byte.
 	afterWord *syntax.Regexp
+	lits      []literal // the prefixes the tables hold, for go generate (see analysis)
 }
 
 // pairSet is a set of two-byte strings, one bit each.
@@ -748,15 +750,28 @@ func leads(re *syntax.Regexp) *leadInfo {
 	if !ok {
 		return nil
 	}
+	// Alternatives share prefixes ("api" of api_key and apikey): each
+	// counts once in the tables' size.
+	slices.SortFunc(lits, func(a, b literal) int {
+		return cmp.Or(strings.Compare(a.s, b.s), cmp.Compare(boolInt(a.fold), boolInt(b.fold)))
+	})
+	lits = slices.Compact(lits)
+	l := newLeadInfo(lits)
+	if changed {
+		l.afterWord = aw
+	}
+	l.lits = lits
+	return l
+}
+
+// newLeadInfo fills the tables of lead prefixes lits (ASCII, not empty).
+func newLeadInfo(lits []literal) *leadInfo {
 	// At least 32 bits a prefix keeps false hits near 3%.
 	l := &leadInfo{threeBits: 10}
 	for 1<<l.threeBits < 32*len(lits) {
 		l.threeBits++
 	}
 	l.three = make([]uint64, 1<<l.threeBits/64)
-	if changed {
-		l.afterWord = aw
-	}
 	for _, lit := range lits {
 		s := lowerASCII([]byte(lit.s))
 		l.first.add(s[0])

@@ -112,6 +112,8 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 	// One allocation for all rules; the array never grows, so pointers into
 	// it stay valid.
 	store := make([]Rule, len(builtin)+len(opts.Extra))
+	// The generated analyses follow the built-in catalogue's order.
+	generated := len(builtin) > 0 && &builtin[0] == &builtinRules[0]
 	add := func(s *RuleSpec, n int, user bool) error {
 		name := s.ID
 		if name == "" {
@@ -129,6 +131,9 @@ func newEngine(builtin []RuleSpec, opts Options) (*Engine, error) {
 		}
 		r := &store[len(e.rules)]
 		initRule(r, s, len(e.rules), !user)
+		if !user && generated && n < len(builtinAnalysis) {
+			r.pre = &builtinAnalysis[n] // used only if it fits (see analysis)
+		}
 		if user {
 			if err := r.compile(); err != nil {
 				return fmt.Errorf("detect: rule %q: %w", s.ID, err)

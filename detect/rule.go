@@ -11,9 +11,11 @@ import (
 
 // The built-in catalogue lives in rules/*.yaml, with examples the tests
 // check; catalogue_gen.go holds the same rules without examples as a Go
-// literal, so start-up decodes nothing.
+// literal, so start-up decodes nothing; analysis_gen.go holds what each
+// rule's regex tells the scan (see analysis), derived from the new catalogue.
 //
 //go:generate go run ./internal/gencatalogue
+//go:generate go test . -count=1 -run ^TestAnalysisGenerated$ -update
 
 // RuleSpec is the YAML schema of one rule: the embedded catalogue and user
 // rules in .keyguard.yaml both use it. It is raw data; New validates and
@@ -81,6 +83,12 @@ type Rule struct {
 	lead      *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
 	shape     shape        // the bytes a try at a hit or lead prefix must start with
 	prepErr   error
+	// pre, for a built-in rule, is its analysis worked out by go generate.
+	// A rule prepared from it holds patterns instead of anchor.rest and the
+	// after-word tree.
+	pre         *analysis
+	restPattern string
+	awPattern   string
 
 	once     sync.Once
 	re       *regexp.Regexp
@@ -153,6 +161,10 @@ func initRule(r *Rule, s *RuleSpec, index int, builtin bool) {
 // keyword occurs only on lines it cannot match is never compiled at all.
 func (r *Rule) prepare() error {
 	r.prepOnce.Do(func() {
+		if r.pre != nil && r.pre.fits(r) {
+			r.pre.apply(r)
+			return
+		}
 		tree, err := syntax.Parse(r.pattern, syntax.Perl)
 		if err != nil {
 			r.prepErr = fmt.Errorf("compile regex: %w", err)
@@ -215,7 +227,10 @@ func (r *Rule) compiled() *regexp.Regexp {
 func (r *Rule) anchoredRegexp() *regexp.Regexp {
 	r.anchOnce.Do(func() {
 		pattern := r.pattern
-		if r.anchor.boundary {
+		switch {
+		case r.restPattern != "":
+			pattern = r.restPattern
+		case r.anchor.boundary:
 			pattern = r.anchor.rest.String()
 		}
 		re, err := compilePattern("^(?:"+pattern+")", r.group)
@@ -243,14 +258,17 @@ func (r *Rule) triedAt(text []byte, start, p int) *regexp.Regexp {
 // has none.
 func (r *Rule) afterWordRegexp() *regexp.Regexp {
 	r.awOnce.Do(func() {
+		pattern := r.awPattern
 		tree := r.anchor.afterWord
 		if r.lead != nil {
 			tree = r.lead.afterWord
 		}
-		if tree == nil {
+		if pattern == "" && tree != nil {
+			pattern = tree.String()
+		}
+		if pattern == "" {
 			return
 		}
-		pattern := tree.String()
 		re, err := compilePattern("^(?:"+pattern+")", r.group)
 		if err != nil {
 			panic(fmt.Sprintf("detect: rule %q: after-word regex: %v", r.ID, err))
