@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -142,7 +141,7 @@ func hunkTexts(d string) [][]byte {
 
 // storeName is a variable name in .env or a key in secrets.toml (dotted
 // or quoted).
-var storeName = regexp.MustCompile(`^(?:[A-Za-z0-9_.-]+|"[^"]*"|'[^']*')(?:\.(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*$`)
+var storeName = lazyRegexp(`^(?:[A-Za-z0-9_.-]+|"[^"]*"|'[^']*')(?:\.(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*$`)
 
 // maskStore returns a destination file with no value in it: a variable's
 // line becomes NAME=<redacted> (NAME=sk-p…(164 chars) for a value the plan
@@ -177,7 +176,7 @@ func (p *Plan) maskStore(f valueFormat, data []byte) string {
 		}
 		name, value, ok := strings.Cut(strings.TrimPrefix(t, "export "), "=")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if !ok || !storeName.MatchString(name) {
+		if !ok || !storeName().MatchString(name) {
 			b.WriteString("<redacted>" + eol)
 			continue
 		}

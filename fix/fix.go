@@ -16,7 +16,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -293,7 +292,7 @@ func (p *Plan) planFile(rel string, keys []Key, env, secrets *store, blocked map
 
 // templateLine is one NAME=value line of an environment file: the value,
 // quoted or bare, then an optional comment.
-var templateLine = regexp.MustCompile(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*("[^"]*"|'[^']*'|[^ \t#]*)`)
+var templateLine = lazyRegexp(`^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*("[^"]*"|'[^']*'|[^ \t#]*)`)
 
 // planTemplate plans the fix of keys in an environment template such as
 // .env.example, which stays committed: each NAME=value line that holds a
@@ -316,7 +315,7 @@ func (p *Plan) planTemplate(rel string, src []byte, keys []Key, env *store, bloc
 		ls := bytes.LastIndexByte(src[:s], '\n') + 1
 		le := lineEnd(src, s)
 		line := bytes.TrimSuffix(src[ls:le], []byte("\r"))
-		m := templateLine.FindSubmatchIndex(line)
+		m := templateLine().FindSubmatchIndex(line)
 		if m == nil || ls+m[4] > s || ls+m[5] < e {
 			manual(k, "the key is not the value of a NAME=value line")
 			continue
@@ -414,30 +413,30 @@ func readExpr(l lang, name, osName, streamlit string) string {
 }
 
 var (
-	pyImportStreamlit = regexp.MustCompile(`(?m)^[ \t]*import[ \t]+streamlit(?:[ \t]+as[ \t]+([A-Za-z_][A-Za-z0-9_]*))?[ \t]*(?:#.*)?\r?$`)
-	pyFromStreamlit   = regexp.MustCompile(`(?m)^[ \t]*from[ \t]+streamlit[ \t.]`)
-	pyImportLine      = regexp.MustCompile(`(?m)^import[ \t]+([^#\r\n]+)`)
-	pyTopImport       = regexp.MustCompile(`(?m)^(?:import|from)[ \t]+`)
-	pyFuture          = regexp.MustCompile(`(?m)^from[ \t]+__future__[ \t]+import[^\n]*\n`)
+	pyImportStreamlit = lazyRegexp(`(?m)^[ \t]*import[ \t]+streamlit(?:[ \t]+as[ \t]+([A-Za-z_][A-Za-z0-9_]*))?[ \t]*(?:#.*)?\r?$`)
+	pyFromStreamlit   = lazyRegexp(`(?m)^[ \t]*from[ \t]+streamlit[ \t.]`)
+	pyImportLine      = lazyRegexp(`(?m)^import[ \t]+([^#\r\n]+)`)
+	pyTopImport       = lazyRegexp(`(?m)^(?:import|from)[ \t]+`)
+	pyFuture          = lazyRegexp(`(?m)^from[ \t]+__future__[ \t]+import[^\n]*\n`)
 )
 
 // streamlitAlias reports whether a Python file imports streamlit, and the
 // name it calls it by ("st" when it only imports names from it).
 func streamlitAlias(src []byte) (string, bool) {
-	if m := pyImportStreamlit.FindSubmatch(src); m != nil {
+	if m := pyImportStreamlit().FindSubmatch(src); m != nil {
 		if len(m[1]) > 0 {
 			return string(m[1]), true
 		}
 		return "streamlit", true
 	}
-	if pyFromStreamlit.Match(src) {
+	if pyFromStreamlit().Match(src) {
 		return "st", true
 	}
 	return "", false
 }
 
 func importsStreamlitAs(src []byte, alias string) bool {
-	for _, m := range pyImportStreamlit.FindAllSubmatch(src, -1) {
+	for _, m := range pyImportStreamlit().FindAllSubmatch(src, -1) {
 		if string(m[1]) == alias {
 			return true
 		}
@@ -448,7 +447,7 @@ func importsStreamlitAs(src []byte, alias string) bool {
 // importsOS reports whether a Python module binds the name os at the top
 // level ("import os", "import sys, os").
 func importsOS(src []byte) bool {
-	for _, m := range pyImportLine.FindAllSubmatch(src, -1) {
+	for _, m := range pyImportLine().FindAllSubmatch(src, -1) {
 		for _, part := range strings.Split(string(m[1]), ",") {
 			if strings.Join(strings.Fields(part), " ") == "os" {
 				return true
@@ -468,7 +467,7 @@ func insertPythonImport(src []byte, line string) []byte {
 	}
 	at := -1
 	toks := lex(langPython, src)
-	for _, loc := range pyTopImport.FindAllIndex(src, -1) {
+	for _, loc := range pyTopImport().FindAllIndex(src, -1) {
 		if t, ok := tokenAt(toks, loc[0]); ok && t.kind == tokString {
 			continue // inside a docstring
 		}
@@ -486,7 +485,7 @@ func insertPythonImport(src []byte, line string) []byte {
 			trimmed := bytes.TrimSpace(src[at:le])
 			switch {
 			case len(trimmed) == 0 || trimmed[0] == '#':
-			case pyFuture.Match(rest) && bytes.HasPrefix(rest, []byte("from")):
+			case pyFuture().Match(rest) && bytes.HasPrefix(rest, []byte("from")):
 			case trimmed[0] == '"' || trimmed[0] == '\'':
 				if t, ok := tokenAt(toks, at+bytes.Index(src[at:le], trimmed[:1])); ok {
 					le = lineEnd(src, max(t.end-1, at))
