@@ -245,11 +245,13 @@ func (e *Engine) scan(text []byte, generic bool, base string) []Finding {
 	for _, ri := range e.always {
 		// No keyword to wait for: such a (user) rule runs on everything.
 		if r := e.rules[ri]; !r.generic || generic {
+			r.mustPrepare()
 			cands = e.searchRegion(r, ri, text, span{0, len(text)}, nil, cands)
 		}
 	}
 	for _, ri := range sc.named {
 		if r := e.rules[ri]; !r.generic || generic {
+			r.mustPrepare()
 			cands = e.searchLines(r, ri, text, span{0, len(text)}, namedByFile, cands)
 		}
 	}

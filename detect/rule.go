@@ -74,19 +74,28 @@ type Rule struct {
 	entropy  float64
 	context  int // RuleSpec.Context
 
-	// Derived from the regex on first use (see analyze.go).
-	prepOnce  sync.Once
+	// pre, for a built-in rule, is its analysis worked out by go generate.
+	pre *analysis
+	// Derived from the regex on first use (see analyze.go): allocated then,
+	// so that an engine's 700-odd rules take a third of the memory until
+	// their keywords wake them (the catalogue's rules are written afresh by
+	// every process, and fresh memory costs a page fault per 4 KB).
+	prepOnce sync.Once
+	prepErr  error
+	*derived
+}
+
+// derived is what prepare derives from a rule's regex, and the compiled
+// regexes.
+type derived struct {
 	multiLine bool         // the regex can match a newline, so a match may span lines
 	need      run          // a run of bytes every match holds; n == 0: none
 	must      requiredByte // bytes every match holds one of; none: empty
 	anchor    anchorInfo   // whether the regex need only be tried at keyword hits
 	lead      *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
 	shape     shape        // the bytes a try at a hit or lead prefix must start with
-	prepErr   error
-	// pre, for a built-in rule, is its analysis worked out by go generate.
-	// A rule prepared from it holds patterns instead of anchor.rest and the
-	// after-word tree.
-	pre         *analysis
+	// A rule prepared from its generated analysis holds patterns instead
+	// of anchor.rest and the after-word tree.
 	restPattern string
 	awPattern   string
 
@@ -161,6 +170,7 @@ func initRule(r *Rule, s *RuleSpec, index int, builtin bool) {
 // keyword occurs only on lines it cannot match is never compiled at all.
 func (r *Rule) prepare() error {
 	r.prepOnce.Do(func() {
+		r.derived = &derived{}
 		if r.pre != nil && r.pre.fits(r) {
 			r.pre.apply(r)
 			return
