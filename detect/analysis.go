@@ -51,7 +51,14 @@ func (a *analysis) apply(r *Rule) {
 		r.lead = newLeadInfo(a.leads)
 		r.lead.lits = a.leads
 	}
+	n := 0
+	for _, run := range a.shape {
+		n += run.n
+	}
 	r.shape = nil
+	if n > 0 {
+		r.shape = make(shape, 0, n)
+	}
 	for _, run := range a.shape {
 		for range run.n {
 			r.shape = append(r.shape, run.set)

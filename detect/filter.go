@@ -53,6 +53,16 @@ var placeholderWords = []string{
 	"your", "example", "placeholder", "dummy", "redacted", "changeme",
 }
 
+// placeholderForms are placeholderWords as they are written: in lower
+// case, in upper case and capitalized ("your", "YOUR", "Your").
+var placeholderForms = func() []string {
+	var forms []string
+	for _, w := range placeholderWords {
+		forms = append(forms, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:])
+	}
+	return forms
+}()
+
 // placeholderMarks are fragments no real key contains but templates,
 // elisions and masked values do: shell, Jinja, ERB/Ruby and Python
 // %-format interpolation, angle-bracket stand-ins, ellipses and masks.
@@ -104,11 +114,10 @@ const minSequence = 6
 // near-impossible for a random key to trip it.
 func isPlaceholder(secret string) bool {
 	typed := len(secret) <= maxTyped
-	for _, w := range placeholderWords {
+	for _, w := range placeholderForms {
 		// Covers "your-key", "YOUR_API_KEY", "YourKey"; AWS's documented
 		// example keys end in "EXAMPLE" / "EXAMPLEKEY".
-		if typed && (strings.Contains(secret, w) || strings.Contains(secret, strings.ToUpper(w)) ||
-			strings.Contains(secret, strings.ToUpper(w[:1])+w[1:])) {
+		if typed && strings.Contains(secret, w) {
 			return true
 		}
 	}
@@ -468,12 +477,13 @@ func isIdentifierLike(v string) bool {
 		return true
 	}
 	digitRuns, singles, short, letters, letterWords := 0, 0, 0, 0, 0
+	var buf [16]string // the words of one part, most often few
 	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("._-/:@#", r) }) {
-		words, ok := camelWords(part)
+		words, ok := camelWords(buf[:0], part)
 		if !ok {
 			return false
 		}
-		mixed := strings.ToUpper(part) != part && strings.ToLower(part) != part
+		mixed := hasLower(part) && hasUpper(part)
 		acronyms := 0
 		for i, w := range words {
 			if class(w[0]) == 1 {
@@ -493,7 +503,7 @@ func isIdentifierLike(v string) bool {
 			case len(w) == 2:
 				short++
 			}
-			if mixed && len(w) > 1 && strings.ToUpper(w) == w {
+			if mixed && len(w) > 1 && !hasLower(w) {
 				acronyms++ // "getAPIKeyFromURL" has two; random case has many
 			}
 			if acronyms > 2 || !pronounceable(w) {
@@ -529,7 +539,7 @@ func nextToDigits(words []string, i int) bool {
 // to three letters ("jwt", "cfg"), an acronym of up to five capitals
 // ("HTTPS"), or a word with a vowel and no run of five consonants.
 func pronounceable(w string) bool {
-	if len(w) <= 3 || len(w) <= 5 && strings.ToUpper(w) == w {
+	if len(w) <= 3 || len(w) <= 5 && !hasLower(w) {
 		return true
 	}
 	vowels, run := 0, 0
@@ -546,10 +556,20 @@ func pronounceable(w string) bool {
 	return vowels > 0
 }
 
-// camelWords splits an alphanumeric part into words: "getAPIKeyV2" gives
-// get, API, Key, V, 2. It fails on any other byte.
-func camelWords(s string) ([]string, bool) {
-	var words []string
+// hasLower reports whether s holds an ASCII lower case letter: for the
+// letters and digits of a name, whether upper-casing it would change it.
+func hasLower(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return 'a' <= r && r <= 'z' })
+}
+
+// hasUpper reports whether s holds an ASCII upper case letter.
+func hasUpper(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return 'A' <= r && r <= 'Z' })
+}
+
+// camelWords appends to words the words of an alphanumeric part:
+// "getAPIKeyV2" gives get, API, Key, V, 2. It fails on any other byte.
+func camelWords(words []string, s string) ([]string, bool) {
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := class(s[i])
