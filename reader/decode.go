@@ -8,6 +8,7 @@ import (
 	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Decoded is a value found encoded on a line of text, decoded in place:
@@ -105,15 +106,34 @@ func Decode(text []byte, generated bool, budget *Budget) []Decoded {
 // keeps one, so that decoding allocates nothing once it has warmed up.
 // The zero Decoder is ready to use.
 type Decoder struct {
-	out   []Decoded
-	lines []byte // the Text of each value, back to back
-	value []byte // a base64 value being decoded
+	out    []Decoded
+	chunks [][]byte // memory the values' Text is carved from (see room)
+	value  []byte   // a base64 value being decoded
+}
+
+// chunkSize is the size of the chunks that values' Text is carved from; a
+// Text larger than a quarter of it gets memory of its own. Chunks, unlike
+// one growing buffer, are never copied: a buffer that doubles keeps every
+// smaller copy alive while the Texts carved from them are, which doubled
+// the memory of a text full of encoded values (a history scan of
+// trufflehog's repository peaked at 150 MiB instead of 115).
+const chunkSize = 64 << 10
+
+// Shrink lets go of the Decoder's memory when it holds more than n bytes:
+// what one large text needed is not kept for the small ones after it.
+func (dc *Decoder) Shrink(n int) {
+	if cap(dc.out)*int(unsafe.Sizeof(Decoded{}))+len(dc.chunks)*chunkSize+cap(dc.value) > n {
+		*dc = Decoder{}
+	}
 }
 
 // Decode is the package's Decode, into the Decoder's memory.
 func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded {
-	d := decoder{budget: budget, text: text, out: dc.out[:0], lines: dc.lines[:0], value: dc.value}
-	defer func() { dc.out, dc.lines, dc.value = d.out, d.lines, d.value }()
+	for i := range dc.chunks {
+		dc.chunks[i] = dc.chunks[i][:0]
+	}
+	d := decoder{budget: budget, text: text, out: dc.out[:0], chunks: dc.chunks, value: dc.value}
+	defer func() { dc.out, dc.chunks, dc.value = d.out, d.chunks, d.value }()
 	if !generated {
 		d.base64s()
 		// Escapes are searched for only on the lines that hold a
@@ -139,8 +159,9 @@ type decoder struct {
 	budget *Budget
 	text   []byte
 	out    []Decoded
-	lines  []byte // where the values' Text is written (see take)
-	value  []byte // scratch for one base64 value
+	chunks [][]byte // where the values' Text is written (see room)
+	chunk  int      // the chunk being filled
+	value  []byte   // scratch for one base64 value
 
 	counted, lineNo int // text[:counted] holds lineNo-1 newlines
 	lineAt, lineTo  int // the line the last lineOf found
@@ -200,16 +221,31 @@ func (d *decoder) take(kind string, lineNo int, line []byte, lo, hi int, value [
 	if d.budget.Bytes < 0 {
 		return
 	}
-	// Each Text is carved from lines: when it grows, the Texts already
-	// carved keep the old memory, which nothing writes to again.
-	at := len(d.lines)
-	d.lines = append(d.lines, line[:lo]...)
-	d.lines = append(d.lines, value...)
-	d.lines = append(d.lines, line[hi:]...)
-	t := d.lines[at:len(d.lines):len(d.lines)]
+	t := d.room(len(line) - (hi - lo) + len(value))
+	t = append(t, line[:lo]...)
+	t = append(t, value...)
+	t = append(t, line[hi:]...)
 	col := utf8.RuneCount(line[:lo]) + 1
 	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(line[lo:hi]),
 		Text: t, Lo: lo, Hi: lo + len(value), raw: line[lo:hi]})
+}
+
+// room returns an empty slice with room for exactly n bytes: carved from
+// the chunk being filled, or the next one, or memory of its own for a
+// large n. Nothing written to a chunk is moved or overwritten until the
+// next Decode.
+func (d *decoder) room(n int) []byte {
+	if n > chunkSize/4 {
+		return make([]byte, 0, n)
+	}
+	for ; d.chunk < len(d.chunks); d.chunk++ {
+		if c := d.chunks[d.chunk]; cap(c)-len(c) >= n {
+			d.chunks[d.chunk] = c[:len(c)+n]
+			return c[len(c) : len(c) : len(c)+n]
+		}
+	}
+	d.chunks = append(d.chunks, make([]byte, n, chunkSize))
+	return d.chunks[d.chunk][:0:n]
 }
 
 // b64Byte holds the bytes of either base64 alphabet; a table, since the

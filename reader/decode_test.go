@@ -95,13 +95,34 @@ func TestDecoderReuse(t *testing.T) {
 		}
 		return b.String()
 	}
+	// Values past one chunk of Text memory, and a line larger than a
+	// quarter of one: each value's Text is its own line, decoded.
+	var many strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&many, "K%d: {{enc base64}}value number %d here{{enc end}}\n", i, i)
+	}
+	texts = append(texts, fakekey.Expand(many.String()),
+		fakekey.Expand(strings.Repeat("x", 20000)+" v: {{enc base64}}a value on a long line{{enc end}}\n"))
+	check := func(ds []Decoded, text string) {
+		lines := strings.Split(text, "\n")
+		for _, d := range ds {
+			line := lines[d.Line-1]
+			raw := string(d.raw)
+			want := strings.Replace(line, raw, string(d.Text[d.Lo:d.Hi]), 1)
+			if string(d.Text) != want || !strings.Contains(line, raw) {
+				t.Fatalf("line %d: Text %.60q, want %.60q", d.Line, d.Text, want)
+			}
+		}
+	}
 	var dc Decoder
 	for round := range 2 {
 		for i, text := range texts {
-			budget, fresh := DefaultBudget, DefaultBudget
+			budget, fresh := BudgetFor(len(text)), BudgetFor(len(text))
 			want := show(Decode([]byte(text), false, &fresh))
-			if got := show(dc.Decode([]byte(text), false, &budget)); got != want {
-				t.Errorf("round %d, text %d: reused decoder gave %s, want %s", round, i, got, want)
+			ds := dc.Decode([]byte(text), false, &budget)
+			check(ds, text)
+			if got := show(ds); got != want {
+				t.Errorf("round %d, text %d: reused decoder gave %.200s, want %.200s", round, i, got, want)
 			}
 		}
 	}
