@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/keyguard/keyguard/git"
@@ -137,9 +138,14 @@ func TestHistoryAttributesCommits(t *testing.T) {
 	g.Git("commit", "-q", "-m", "remove")
 
 	repo := openRepo(t, g.Dir)
+	var mu sync.Mutex // Progress is called from any goroutine
 	var last, total int
 	res, err := History(context.Background(), HistoryOptions{Policy: policy(t, g.Dir), Repo: repo,
-		Progress: func(done, n int) { last, total = done, n }})
+		Progress: func(done, n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			last, total = done, n
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
