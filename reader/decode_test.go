@@ -22,6 +22,8 @@ func TestDecode(t *testing.T) {
 		{"integrity hash", `"integrity": "sha512-{{enc base64}}not really a hash but text{{enc end}}"`, false, nil},
 		{"data URI", `src="data:text/plain;base64,{{enc base64}}plain text in a data uri{{enc end}}"`, false, nil},
 		{"identifier", "getUserAccountSettingsById", false, nil},
+		{"both alphabets", "v: QWxhZGRpbjpvcGVu+/c2VzYW1l-_", false, nil},
+		{"text value, padded", "v: {{enc base64}}abc xyz, no digits!{{enc end}}", false, []string{"base64:abc xyz, no digits!"}},
 		{"hex digest", "d41d8cd98f00b204e9800998ecf8427e", false, nil},
 		{"too short", "{{enc base64}}short{{enc end}}", false, nil},
 		{"generated file", "KEY: {{enc base64}}hello-world-value{{enc end}}", true, nil},
