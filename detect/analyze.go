@@ -111,18 +111,32 @@ func (r run) score() float64 {
 
 // in reports whether b holds n consecutive bytes from the set.
 func (r *run) in(b []byte) bool {
-	if len(b) < r.n {
-		return false
-	}
-	k := 0
-	for _, c := range b {
-		if r.set[c>>6]&(1<<(c&63)) == 0 {
-			k = 0
+	n := max(r.n, 1) // no run asked: any byte of the set
+	set := &r.set
+	has := func(c byte) bool { return set[c>>6]&(1<<(c&63)) != 0 }
+	// Any run of n bytes covers the last byte of the window starting at i,
+	// so a window whose last byte is outside the set is skipped whole: no
+	// run holding that byte starts at or before it. Before i there is a
+	// byte outside the set (or nothing), so a run found at p starts at i
+	// at the earliest.
+	for i := 0; i+n <= len(b); {
+		p := i + n - 1
+		if !has(b[p]) {
+			i = p + 1
 			continue
 		}
-		if k++; k >= r.n {
+		start := p
+		for start > i && has(b[start-1]) {
+			start--
+		}
+		end := p + 1
+		for end-start < n && end < len(b) && has(b[end]) {
+			end++
+		}
+		if end-start >= n {
 			return true
 		}
+		i = end + 1 // b[end] is outside the set
 	}
 	return false
 }

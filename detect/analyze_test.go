@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -301,6 +302,40 @@ func TestByteSetAddRange(t *testing.T) {
 		}
 		if got != want {
 			t.Errorf("addRange(%d, %d) = %x, want %x", r[0], r[1], got, want)
+		}
+	}
+}
+
+// TestRunIn checks the skipping search for a required run against a plain
+// count over every byte, on random texts of bytes in and out of the set.
+func TestRunIn(t *testing.T) {
+	plain := func(r *run, b []byte) bool {
+		k := 0
+		for _, c := range b {
+			if !r.set.has(c) {
+				k = 0
+				continue
+			}
+			if k++; k >= max(r.n, 1) {
+				return true
+			}
+		}
+		return false
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var r run
+	r.set.addRange('a', 'f')
+	for range 20000 {
+		r.n = rng.IntN(12)
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = "abcdefxyz"[rng.IntN(9)]
+			if rng.IntN(4) == 0 {
+				b[i] = 'a' // longer runs
+			}
+		}
+		if got, want := r.in(b), plain(&r, b); got != want {
+			t.Fatalf("run of %d in %q: %v, want %v", r.n, b, got, want)
 		}
 	}
 }
