@@ -68,17 +68,10 @@ func (a *analysis) apply(r *Rule) {
 
 // analysisOf returns r's derived fields as an analysis (r prepared).
 func analysisOf(r *Rule) analysis {
-	a := analysis{sum: ruleSum(r), multiLine: r.multiLine, need: r.need, must: r.must, anchor: r.anchor}
-	a.anchor.rest, a.anchor.afterWord = nil, nil
-	if r.anchor.boundary {
-		a.rest = r.anchor.rest.String()
-	}
-	aw := r.anchor.afterWord
+	a := analysis{sum: ruleSum(r), multiLine: r.multiLine, need: r.need, must: r.must, anchor: r.anchor,
+		rest: r.restPattern, afterWord: r.awPattern}
 	if r.lead != nil {
-		a.leads, aw = r.lead.lits, r.lead.afterWord
-	}
-	if aw != nil {
-		a.afterWord = aw.String()
+		a.leads = r.lead.lits
 	}
 	for _, set := range r.shape {
 		if n := len(a.shape); n > 0 && a.shape[n-1].set == set {

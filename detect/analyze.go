@@ -506,8 +506,8 @@ type anchorInfo struct {
 	rest     *syntax.Regexp
 	// afterWord is the regex tried (anchored) at a hit just after a word
 	// byte, when a \b inside it starts a match (see afterWord); nil when
-	// the regex itself is tried everywhere. Both are turned into patterns
-	// only when compiled: few rules ever need them.
+	// the regex itself is tried everywhere. A prepared rule keeps both as
+	// patterns (Rule.restPattern, Rule.awPattern), as go generate writes them.
 	afterWord *syntax.Regexp
 }
 

@@ -94,8 +94,9 @@ type derived struct {
 	anchor    anchorInfo   // whether the regex need only be tried at keyword hits
 	lead      *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
 	shape     shape        // the bytes a try at a hit or lead prefix must start with
-	// A rule prepared from its generated analysis holds patterns instead
-	// of anchor.rest and the after-word tree.
+	// The patterns tried at keyword hits (see anchorInfo): the regex after
+	// its boundary ("" unless anchor.boundary), and its variant for a place
+	// just after a word byte ("" for none). anchor and lead hold no trees.
 	restPattern string
 	awPattern   string
 
@@ -199,6 +200,19 @@ func (r *Rule) prepare() error {
 		case r.anchor.ok || r.lead != nil:
 			r.shape = matchShape(tree)
 		}
+		// The regexes tried at hits compile from patterns, as those of a
+		// rule prepared from its generated analysis do.
+		if r.anchor.boundary {
+			r.restPattern = r.anchor.rest.String()
+		}
+		aw := r.anchor.afterWord
+		if r.lead != nil {
+			aw, r.lead.afterWord = r.lead.afterWord, nil
+		}
+		if aw != nil {
+			r.awPattern = aw.String()
+		}
+		r.anchor.rest, r.anchor.afterWord = nil, nil
 	})
 	return r.prepErr
 }
@@ -237,11 +251,8 @@ func (r *Rule) compiled() *regexp.Regexp {
 func (r *Rule) anchoredRegexp() *regexp.Regexp {
 	r.anchOnce.Do(func() {
 		pattern := r.pattern
-		switch {
-		case r.restPattern != "":
+		if r.anchor.boundary {
 			pattern = r.restPattern
-		case r.anchor.boundary:
-			pattern = r.anchor.rest.String()
 		}
 		re, err := compilePattern("^(?:"+pattern+")", r.group)
 		if err != nil {
@@ -269,13 +280,6 @@ func (r *Rule) triedAt(text []byte, start, p int) *regexp.Regexp {
 func (r *Rule) afterWordRegexp() *regexp.Regexp {
 	r.awOnce.Do(func() {
 		pattern := r.awPattern
-		tree := r.anchor.afterWord
-		if r.lead != nil {
-			tree = r.lead.afterWord
-		}
-		if pattern == "" && tree != nil {
-			pattern = tree.String()
-		}
 		if pattern == "" {
 			return
 		}
