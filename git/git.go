@@ -139,7 +139,8 @@ func openBare(ctx context.Context, env, lines []string, stderr []byte) (*Repo, e
 // childEnv returns the environment for git children. Variables that would
 // change how git reads our arguments or formats its output are removed;
 // relative GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE are made absolute so
-// the children agree with the hook that git started.
+// the children agree with the hook that git started. glibc's allocator is
+// tuned for them (see mallocTunables).
 func childEnv(dir string) ([]string, error) {
 	base := dir
 	if !filepath.IsAbs(base) {
@@ -150,9 +151,15 @@ func childEnv(dir string) ([]string, error) {
 		base = filepath.Join(wd, dir)
 	}
 	var env []string
+	tunables := mallocTunables
 	for _, kv := range os.Environ() {
 		name, value, _ := strings.Cut(kv, "=")
 		switch name {
+		case "GLIBC_TUNABLES":
+			if value != "" {
+				tunables += ":" + value // the user's settings come last and win
+			}
+			continue
 		case "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
 			"GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS", "GIT_PAGER", "GIT_TRACE", "GIT_TRACE2", "GIT_TRACE2_EVENT",
 			"GIT_TRACE2_PERF", "GIT_FLUSH":
@@ -165,9 +172,21 @@ func childEnv(dir string) ([]string, error) {
 		env = append(env, kv)
 	}
 	// Never prompt, never page, and keep messages in English so errors parse.
-	env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0")
+	env = append(env, "GIT_TERMINAL_PROMPT=0", "GIT_PAGER=cat", "LC_ALL=C", "GIT_OPTIONAL_LOCKS=0",
+		"GLIBC_TUNABLES="+tunables)
 	return env, nil
 }
+
+// mallocTunables keeps a git child's large buffers (an object inflated, a
+// file's lines indexed for the diff) on the heap, where the next object
+// reuses them, instead of mapping fresh memory for each one and unmapping
+// it: glibc otherwise maps every allocation of 128 KiB or more afresh, and
+// each new page faults once. On the staged diff of 10 MiB of notebooks and
+// YAML, git faulted 1,336 times instead of 500 and took 54 ms instead of 45
+// (perf stat -r 20; docs/performance.md). Only a glibc git reads it (other C
+// libraries ignore the variable), and it changes no output. A user's own
+// GLIBC_TUNABLES is kept after it, so theirs win.
+const mallocTunables = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456"
 
 // command builds a git command run at the top of the work tree (in the git
 // directory of a bare repository).
