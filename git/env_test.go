@@ -2,6 +2,7 @@ package git
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -24,7 +25,10 @@ func TestChildEnvMallocTunables(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := gittest.New(t)
-			if tt.user != nil {
+			t.Setenv("GLIBC_TUNABLES", "") // restored after the test, whatever the shell had
+			if tt.user == nil {
+				os.Unsetenv("GLIBC_TUNABLES")
+			} else {
 				t.Setenv("GLIBC_TUNABLES", *tt.user)
 			}
 			r := open(t, g.Dir)
