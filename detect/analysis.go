@@ -49,7 +49,6 @@ func (a *analysis) apply(r *Rule) {
 	r.restPattern, r.awPattern = a.rest, a.afterWord
 	if a.leads != nil {
 		r.lead = newLeadInfo(a.leads)
-		r.lead.lits = a.leads
 	}
 	n := 0
 	for _, run := range a.shape {

@@ -774,14 +774,14 @@ func leads(re *syntax.Regexp) *leadInfo {
 	if changed {
 		l.afterWord = aw
 	}
-	l.lits = lits
 	return l
 }
 
-// newLeadInfo fills the tables of lead prefixes lits (ASCII, not empty).
+// newLeadInfo fills the tables of lead prefixes lits (ASCII, not empty),
+// and keeps lits.
 func newLeadInfo(lits []literal) *leadInfo {
 	// At least 32 bits a prefix keeps false hits near 3%.
-	l := &leadInfo{threeBits: 10}
+	l := &leadInfo{threeBits: 10, lits: lits}
 	for 1<<l.threeBits < 32*len(lits) {
 		l.threeBits++
 	}
