@@ -3,6 +3,7 @@ package detect
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sync"
 
@@ -233,15 +234,40 @@ var sharedBuiltin struct {
 
 // builtinPrefilter returns the built-in catalogue's prefilter with stems
 // of stemLen bytes (quickStemLen or fullStemLen), building it on first use.
+// The quick one is generated into prefilter_gen.go, static data that costs
+// a process nothing to set up: building it took 3 to 4 ms of CPU at every
+// hook's start, mostly page faults on its fresh tables and maps (perf, on
+// the two-CPU virtual machine of docs/performance.md). It is built as
+// before when the catalogue's keywords are not those it was generated from.
 func builtinPrefilter(stemLen int) *prefilter {
 	once, pf := &sharedBuiltin.quickOnce, &sharedBuiltin.quick
 	if stemLen != quickStemLen {
 		once, pf = &sharedBuiltin.fullOnce, &sharedBuiltin.full
 	}
 	once.Do(func() {
-		*pf = buildPrefilter(builtinKeywords(), stemLen)
+		kws := builtinKeywords()
+		if stemLen == quickStemLen && keywordsSum(kws) == generatedQuickSum {
+			*pf = &generatedQuick
+			return
+		}
+		*pf = buildPrefilter(kws, stemLen)
 	})
 	return *pf
+}
+
+// keywordsSum is a checksum (FNV-1a) of rules' keywords, in order: the
+// generated stem set prefilter (prefilter_gen.go) stands for the built-in
+// one only while the keywords it was built from are the catalogue's.
+func keywordsSum(keywords [][]string) uint64 {
+	h := fnv.New64a()
+	for _, kws := range keywords {
+		h.Write([]byte{0xff})
+		for _, k := range kws {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+		}
+	}
+	return h.Sum64()
 }
 
 // builtinKeywords lists the keywords of the built-in rules in the order an

@@ -16,6 +16,7 @@ import (
 //
 //go:generate go run ./internal/gencatalogue
 //go:generate go test . -count=1 -run ^TestAnalysisGenerated$ -update
+//go:generate go test . -count=1 -run ^TestPrefilterGenerated$ -update
 
 // RuleSpec is the YAML schema of one rule: the embedded catalogue and user
 // rules in .keyguard.yaml both use it. It is raw data; New validates and
