@@ -77,6 +77,11 @@ type DiffHandler struct {
 	// being copied and Fragment is not called for them (the receiver reads
 	// that file another way).
 	Lines func(*Change) bool
+	// Raw, when set, is given every change of a diff once git has listed
+	// them, before any patch is read. An error stops the parse there (and
+	// git with it: see Repo.stream), so that the receiver can read the
+	// changes another way.
+	Raw func([]*Change) error
 }
 
 // StagedDiff streams what the next commit would add compared with HEAD (or
@@ -213,6 +218,11 @@ func (p *patchParser) diff() error {
 	changes, err := readRaw(p.br, false)
 	if err != nil {
 		return err
+	}
+	if p.h.Raw != nil {
+		if err := p.h.Raw(changes); err != nil {
+			return err
+		}
 	}
 	m := sectionMatcher{changes: changes}
 	for {
