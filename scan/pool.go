@@ -44,6 +44,9 @@ type Pool struct {
 	// less than twice that: scanned jobs' text, reused for new fragments.
 	big  *bigbuf.Region
 	bufs [bufClasses]sync.Pool
+	// workers is how many workers were started (by the goroutine that
+	// submits jobs).
+	workers int
 }
 
 // bigBuffers is the one region that every pool of the process draws
@@ -105,11 +108,17 @@ func (p *Pool) Recycle(b []byte) {
 func NewPool(p *Policy) *Pool {
 	n := runtime.GOMAXPROCS(0)
 	pool := &Pool{policy: p, jobs: make(chan Job, 2*n), big: bigBuffers()}
-	for range n {
-		pool.wg.Add(1)
-		go pool.work()
-	}
+	pool.grow(n)
 	return pool
+}
+
+// grow starts n more workers; not after Wait.
+func (p *Pool) grow(n int) {
+	p.workers += max(n, 0)
+	for range n {
+		p.wg.Add(1)
+		go p.work()
+	}
 }
 
 // Submit queues a job; the pool owns j.Text afterwards.

@@ -3,6 +3,7 @@ package scan
 import (
 	"bytes"
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -60,8 +61,15 @@ func setProcs(n int) (restore func()) {
 // first part of the diff has been handed to the scanners and more may
 // follow: fault tests kill the hook at that moment.
 func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()) (StagedResult, error) {
+	return staged(ctx, p, repo, midScan, true)
+}
+
+// staged is StagedNotify; direct says whether new files may be read from
+// the work tree (see planDirect) rather than from git's patch.
+func staged(ctx context.Context, p *Policy, repo *git.Repo, midScan func(), direct bool) (StagedResult, error) {
 	var res StagedResult
-	defer leaveCPU()() // before the pool: one scanner fewer
+	restore := leaveCPU() // before the pool: one scanner fewer
+	defer func() { restore() }()
 	pool := NewPool(p)
 	open := false // the last fragment ended inside a line (see lines)
 	var binary, notebooks []*git.Change
@@ -127,8 +135,24 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 			return nil
 		})
 	}()
-	err := repo.StagedDiff(ctx, git.DiffHandler{
+	var (
+		plan         []directFile
+		rest         []*git.Change
+		fromWorkTree = map[string]bool{} // paths of new files read from the work tree
+	)
+	h := git.DiffHandler{
+		Raw: func(changes []*git.Change) error {
+			if direct {
+				if plan, rest = planDirect(repo, changes); plan != nil {
+					return errDirect
+				}
+			}
+			return nil
+		},
 		Change: func(c *git.Change) error {
+			if fromWorkTree[c.Path] {
+				return nil // a second diff's literal path is also a directory prefix
+			}
 			handOver()
 			res.Changes = append(res.Changes, c)
 			switch {
@@ -148,7 +172,7 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 		},
 		Lines: func(c *git.Change) bool {
 			_, isNew := held[c]
-			return !reader.IsNotebook(c.Path) || isNew
+			return !fromWorkTree[c.Path] && (!reader.IsNotebook(c.Path) || isNew)
 		},
 		Fragment: func(f git.Fragment) error {
 			if _, ok := held[f.Change]; ok {
@@ -165,7 +189,33 @@ func StagedNotify(ctx context.Context, p *Policy, repo *git.Repo, midScan func()
 		},
 		Buffer:  pool.Buffer,
 		Release: pool.Recycle,
-	})
+	}
+	err := repo.StagedDiff(ctx, h)
+	if errors.Is(err, errDirect) {
+		// git has stopped after listing the changes: both CPUs are the
+		// hook's while it reads the new files.
+		restore()
+		restore = func() {}
+		pool.grow(runtime.GOMAXPROCS(0) - pool.workers)
+		for _, f := range plan {
+			fromWorkTree[f.c.Path] = true
+		}
+		failed := readDirect(repo, pool, plan, &res, midScan)
+		midScan = nil
+		for _, c := range failed {
+			fromWorkTree[c.Path] = false
+		}
+		err = nil
+		h.Raw = nil
+		// The other changes, and those whose copy was not the staged
+		// content: at most directMaxRest at a time on git's command line.
+		for rest = append(rest, failed...); len(rest) > 0 && err == nil; {
+			n := min(len(rest), directMaxRest)
+			err = repo.StagedDiffOf(ctx, restPaths(rest[:n]), h)
+			handOver()
+			rest = rest[n:]
+		}
+	}
 	if open {
 		res.Lines++
 	}
