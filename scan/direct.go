@@ -67,9 +67,10 @@ func planDirect(repo *git.Repo, changes []*git.Change) (files []directFile, rest
 
 // readDirect reads the planned files from the work tree into the pool's
 // memory and submits each whole (a notebook as cells), counting them in
-// res. It returns the changes whose work tree copy is not their staged
-// content, or is binary to git: the diff must give those.
-func readDirect(repo *git.Repo, pool *Pool, files []directFile, res *StagedResult, midScan func()) (failed []*git.Change) {
+// res; it calls *midScan (when not nil) after the first, and clears it. It
+// returns the changes whose work tree copy is not their staged content, or
+// is binary to git: the diff must give those.
+func readDirect(repo *git.Repo, pool *Pool, files []directFile, res *StagedResult, midScan *func()) (failed []*git.Change) {
 	for _, f := range files {
 		c := f.c
 		text, err := repo.ReadStaged(c, f.size, directMaxFile, pool.Buffer, pool.Recycle)
@@ -106,9 +107,9 @@ func readDirect(repo *git.Repo, pool *Pool, files []directFile, res *StagedResul
 		default:
 			pool.Recycle(text)
 		}
-		if midScan != nil {
-			midScan()
-			midScan = nil
+		if *midScan != nil {
+			(*midScan)()
+			*midScan = nil
 		}
 	}
 	return failed

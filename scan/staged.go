@@ -33,8 +33,10 @@ type StagedResult struct {
 // its lines that the old content does not hold are scanned. A notebook is
 // read as cells, and only the lines of its cells and outputs that the
 // version it replaces does not hold are scanned; one that is not valid
-// JSON is scanned as text. While it runs, GOMAXPROCS is one lower (see
-// leaveCPU).
+// JSON is scanned as text. A commit that adds enough new files has them
+// read from the work tree where the copy there is the staged content (see
+// planDirect), and git diffs the rest. While git runs, GOMAXPROCS is one
+// lower (see leaveCPU).
 func Staged(ctx context.Context, p *Policy, repo *git.Repo) (StagedResult, error) {
 	return StagedNotify(ctx, p, repo, nil)
 }
@@ -200,8 +202,7 @@ func staged(ctx context.Context, p *Policy, repo *git.Repo, midScan func(), dire
 		for _, f := range plan {
 			fromWorkTree[f.c.Path] = true
 		}
-		failed := readDirect(repo, pool, plan, &res, midScan)
-		midScan = nil
+		failed := readDirect(repo, pool, plan, &res, &midScan)
 		for _, c := range failed {
 			fromWorkTree[c.Path] = false
 		}
