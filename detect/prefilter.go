@@ -3,7 +3,6 @@ package detect
 import (
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"sync"
 
@@ -259,15 +258,21 @@ func builtinPrefilter(stemLen int) *prefilter {
 // generated stem set prefilter (prefilter_gen.go) stands for the built-in
 // one only while the keywords it was built from are the catalogue's.
 func keywordsSum(keywords [][]string) uint64 {
-	h := fnv.New64a()
+	// FNV-1a by hand: hash/fnv would copy each keyword into a []byte, and
+	// this runs at every hook's start.
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	add := func(c byte) { h = (h ^ uint64(c)) * prime }
 	for _, kws := range keywords {
-		h.Write([]byte{0xff})
+		add(0xff)
 		for _, k := range kws {
-			h.Write([]byte(k))
-			h.Write([]byte{0})
+			for i := range len(k) {
+				add(k[i])
+			}
+			add(0)
 		}
 	}
-	return h.Sum64()
+	return h
 }
 
 // builtinKeywords lists the keywords of the built-in rules in the order an
