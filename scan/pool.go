@@ -105,8 +105,11 @@ func (p *Pool) Recycle(b []byte) {
 }
 
 // NewPool starts one worker per CPU.
-func NewPool(p *Policy) *Pool {
-	n := runtime.GOMAXPROCS(0)
+func NewPool(p *Policy) *Pool { return newPool(p, runtime.GOMAXPROCS(0)) }
+
+// newPool starts n workers (at least one).
+func newPool(p *Policy, n int) *Pool {
+	n = max(1, n)
 	pool := &Pool{policy: p, jobs: make(chan Job, 2*n), big: bigBuffers()}
 	pool.grow(n)
 	return pool

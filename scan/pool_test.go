@@ -262,3 +262,42 @@ func TestNewNotebookJobsNotANotebook(t *testing.T) {
 		t.Errorf("the caller's fragment was recycled")
 	}
 }
+
+// TestStagedLowersProcsForLargeDiffs: the staged scan leaves git a CPU
+// (GOMAXPROCS one lower) once the diff is large, and does not touch
+// GOMAXPROCS for a small one (see leaveCPUAfter).
+func TestStagedLowersProcsForLargeDiffs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(2)
+	for _, tt := range []struct {
+		name  string
+		added int
+		procs int // GOMAXPROCS when the scanners get the first lines
+	}{
+		{"small", 1 << 10, 2},
+		{"large", 4 * leaveCPUAfter, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			gittest.Pin(t)
+			g := gittest.New(t)
+			g.Write("data.txt", "base\n")
+			g.Git("add", "-A")
+			g.Git("commit", "-q", "-m", "base")
+			g.Write("data.txt", "base\n"+strings.Repeat(strings.Repeat("z", 63)+"\n", tt.added/64))
+			g.Git("add", "-A")
+			seen := 0
+			res, err := StagedNotify(context.Background(), policy(t, g.Dir), openRepo(t, g.Dir), func() {
+				seen = runtime.GOMAXPROCS(0)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen != tt.procs || res.Bytes != int64(tt.added) {
+				t.Errorf("GOMAXPROCS %d while scanning %d bytes, want %d", seen, res.Bytes, tt.procs)
+			}
+			if got := runtime.GOMAXPROCS(0); got != 2 {
+				t.Errorf("GOMAXPROCS %d after the scan, want 2 back", got)
+			}
+		})
+	}
+}
