@@ -89,6 +89,7 @@ func readDirect(repo *git.Repo, pool *Pool, files []directFile, res *StagedResul
 			c.AddedLines++
 		}
 		res.Changes = append(res.Changes, c)
+		res.FromWorkTree++
 		res.Lines += c.AddedLines
 		res.Bytes += c.AddedBytes
 		var jobs []Job

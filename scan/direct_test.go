@@ -53,8 +53,10 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 	gittest.Pin(t)
 	tests := []struct {
 		name   string
+		init   []string // git init's arguments
 		setup  func(g *gittest.Repo)
 		direct bool // the work tree is read (planDirect says so)
+		read   int  // files read from it
 		want   []string
 		asText int // files git calls binary and the patch-only scan decodes
 	}{
@@ -69,6 +71,7 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: true,
+			read:   34,
 			want:   []string{"app/settings.py:4:15:stripe-live-key", "notebooks/explore.ipynb:1:"},
 		},
 		{
@@ -86,7 +89,20 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: true,
+			read:   41,
 			want:   []string{"cfg.old:41:15:stripe-live-key", "cfg/zz.py:1:15:stripe-live-key", "tracked.py:2:15:stripe-live-key"},
+		},
+		{
+			name: "new files in a SHA-256 repository",
+			init: []string{"--object-format=sha256"},
+			setup: func(g *gittest.Repo) {
+				padding(g, "pad", 30, 3000)
+				g.Write("app/settings.py", "import os\n"+stripeLine())
+				g.Git("add", "-A")
+			},
+			direct: true,
+			read:   31,
+			want:   []string{"app/settings.py:2:15:stripe-live-key"},
 		},
 		{
 			name: "work tree edited after staging",
@@ -99,6 +115,7 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Write("worktree-key.py", "x = 1\n"+stripeLine())
 			},
 			direct: true,
+			read:   30,
 			want:   []string{"staged-key.py:2:15:stripe-live-key"},
 		},
 		{
@@ -110,6 +127,7 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: true,
+			read:   30,
 			want:   []string{"windows.py:2:15:stripe-live-key"},
 		},
 		{
@@ -124,6 +142,7 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: true,
+			read:   31,
 			want:   []string{"dump.sql:2:15:stripe-live-key"},
 			asText: 1, // the direct scan reads dump.sql as the text it is
 		},
@@ -134,6 +153,7 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: false,
+			read:   0,
 			want:   []string{fmt.Sprintf("big/huge.txt:%d:15:stripe-live-key", (directMaxFile+4096)/100+1)},
 		},
 		{
@@ -143,12 +163,13 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 				g.Git("add", "-A")
 			},
 			direct: false,
+			read:   0,
 			want:   []string{"app.py:1:15:stripe-live-key"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := gittest.New(t)
+			g := gittest.New(t, tt.init...)
 			tt.setup(g)
 			repo := openRepo(t, g.Dir)
 			p := policy(t, g.Dir)
@@ -169,6 +190,9 @@ func TestStagedDirectMatchesDiff(t *testing.T) {
 			direct, err := staged(ctx, p, repo, nil, true)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if direct.FromWorkTree != tt.read || viaDiff.FromWorkTree != 0 {
+				t.Errorf("%d files read from the work tree (%d without it), want %d", direct.FromWorkTree, viaDiff.FromWorkTree, tt.read)
 			}
 			got, want := places(direct.Findings), places(viaDiff.Findings)
 			if !slices.Equal(got, want) {

@@ -21,6 +21,10 @@ type StagedResult struct {
 	Bytes    int64            // bytes of added lines scanned
 	Binary   int              // binary files skipped
 	AsText   int              // files git calls binary that are text after all, scanned (not in Binary)
+	// FromWorkTree counts the new files read from the work tree, where
+	// they are the staged content, rather than from git's patch (see
+	// planDirect); they are in Changes too.
+	FromWorkTree int
 }
 
 // Staged scans the added lines of what the next commit would contain (the
