@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 )
 
 // A file that git's staged diff would print whole (a new file) is often in
@@ -56,11 +57,16 @@ func (r *Repo) ReadStaged(c *Change, size, limit int64, buffer func(n int) []byt
 	if size > limit {
 		return nil, fmt.Errorf("%w: %d bytes", ErrNotStaged, size)
 	}
-	f, err := os.Open(filepath.Join(r.Top, filepath.FromSlash(c.Path)))
+	// Not blocking: if a FIFO took the file's place since WorkTreeSize
+	// looked, opening it must not wait for a writer.
+	f, err := os.OpenFile(filepath.Join(r.Top, filepath.FromSlash(c.Path)), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotStaged, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
+		return nil, fmt.Errorf("%w: not the regular file of %d bytes it was", ErrNotStaged, size)
+	}
 	var text []byte
 	if buffer != nil {
 		text = buffer(int(size))
