@@ -1359,6 +1359,18 @@ var builtinRules = []RuleSpec{
 		family:      "code",
 	},
 	{
+		ID:          "github-app-refresh-token",
+		Description: "GitHub App refresh token (renews a user access token)",
+		Provider:    "GitHub",
+		Keywords:    []string{"ghr_"},
+		Regex:       `\b(ghr_[A-Za-z0-9]{76})\b`,
+		SecretGroup: 1,
+		Entropy:     3.5,
+		EnvVar:      "GITHUB_REFRESH_TOKEN",
+		Revoke:      "https://github.com/settings/apps/authorizations",
+		family:      "code",
+	},
+	{
 		ID:          "github-app-installation-token-legacy",
 		Description: "GitHub App installation token (v1 format, before 2021)",
 		Provider:    "GitHub",
