@@ -161,15 +161,21 @@ func Text(content []byte) (text []byte, ok bool) {
 	if dec, ok := DecodeUTF16(content); ok {
 		return dec, true
 	}
-	if bytes.IndexByte(content[:min(len(content), sniffLen)], 0) >= 0 {
+	if Binary(content) {
 		return nil, false
 	}
 	return content, true
 }
 
+// Binary reports whether git calls content binary: a NUL byte in its first
+// 8,000 bytes, its diff then saying "Binary files differ".
+func Binary(content []byte) bool {
+	return bytes.IndexByte(content[:min(len(content), sniffLen)], 0) >= 0
+}
+
 // looksText reports, from a blob's first bytes, whether Text will take it.
 func looksText(head []byte) bool {
-	return utf16Order(head) != nil || bytes.IndexByte(head[:min(len(head), sniffLen)], 0) < 0
+	return utf16Order(head) != nil || !Binary(head)
 }
 
 // ChangedText looks again at the new content of changes that git judged

@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
+
+	"github.com/keyguard/keyguard/internal/regfile"
 )
 
 // A file that git's staged diff would print whole (a new file) is often in
@@ -57,15 +58,15 @@ func (r *Repo) ReadStaged(c *Change, size, limit int64, buffer func(n int) []byt
 	if size > limit {
 		return nil, fmt.Errorf("%w: %d bytes", ErrNotStaged, size)
 	}
-	// Not blocking: if a FIFO took the file's place since WorkTreeSize
-	// looked, opening it must not wait for a writer.
-	f, err := os.OpenFile(filepath.Join(r.Top, filepath.FromSlash(c.Path)), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	// regfile: a FIFO or link that took the file's place since
+	// WorkTreeSize looked is neither waited on nor followed.
+	f, fi, err := regfile.Open(filepath.Join(r.Top, filepath.FromSlash(c.Path)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotStaged, err)
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() || fi.Size() != size {
-		return nil, fmt.Errorf("%w: not the regular file of %d bytes it was", ErrNotStaged, size)
+	if fi.Size() != size {
+		return nil, fmt.Errorf("%w: %d bytes now, not %d", ErrNotStaged, fi.Size(), size)
 	}
 	var text []byte
 	if buffer != nil {

@@ -28,9 +28,6 @@ const (
 	// directMaxRest bounds the other changes a second diff is given on
 	// its command line (two paths for a rename).
 	directMaxRest = 256
-	// binaryProbe is how much of a file git looks at to call it binary:
-	// a NUL byte there makes its diff say "Binary files differ".
-	binaryProbe = 8000
 )
 
 // errDirect stops the staged diff after its list of changes: the new files
@@ -78,7 +75,7 @@ func readDirect(repo *git.Repo, pool *Pool, files []directFile, res *StagedResul
 			failed = append(failed, c)
 			continue
 		}
-		if bytes.IndexByte(text[:min(len(text), binaryProbe)], 0) >= 0 {
+		if git.Binary(text) {
 			pool.Recycle(text)
 			failed = append(failed, c)
 			continue

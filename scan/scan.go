@@ -7,7 +7,6 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -101,10 +100,6 @@ func (p *Policy) Keep(rel string, f detect.Finding) bool {
 // maxFile bounds how much of one file a scan reads; the rest is counted as
 // skipped rather than silently dropped.
 const maxFile = 64 << 20
-
-// binarySniff is how much of a file decides whether it is binary, as git
-// decides: a NUL byte in the first 8000 bytes.
-const binarySniff = 8000
 
 // Options configures Paths.
 type Options struct {
@@ -213,7 +208,7 @@ func Paths(ctx context.Context, o Options) (Result, error) {
 			return res, err
 		}
 		res.Files++
-		if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+		if git.Binary(data) { // as git decides
 			res.Binary++
 			continue
 		}
