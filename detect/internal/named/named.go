@@ -173,6 +173,14 @@ func (e *Entry) Rule() (Rule, error) {
 	if err != nil {
 		return Rule{}, fmt.Errorf("entry %s: names: %w", e.ID, err)
 	}
+	// The provider's own name qualifies a key as well as "api" does:
+	// DEEPGRAM_KEY, deepgramKey, and the provider as the name itself
+	// (deepgram: in a map of keys) name the provider's key. Not for a
+	// secret that pairs with a key: there PUSHER_KEY is the public half.
+	own := !strings.Contains(strings.ToLower(e.Kind), "secret")
+	if own {
+		names += "|" + ownNames(e.Keywords)
+	}
 	r := Rule{
 		ID:          e.ID,
 		Description: e.Provider + " " + e.Kind,
@@ -205,10 +213,14 @@ func (e *Entry) Rule() (Rule, error) {
 		kw + ":\n  " + name + ": " + tmpl + "\n",
 		fmt.Sprintf("provider \"%s\" {\n  region = \"eu-west-1\"\n  %s = \"%s\"\n}\n", kw, name, tmpl),
 	}
+	ownKey := fmt.Sprintf("%s_KEY=\"%s\"", strings.ToUpper(strings.ReplaceAll(kw, " ", "_")), tmpl)
 	if !e.Enclosed {
 		r.Match = append(r.Match, fmt.Sprintf("%s_%s = \"%s\"", strings.ReplaceAll(kw, " ", "_"), name, tmpl))
 		if e.Env != "" && envNamesProvider(e.Env, e.Keywords) && ends.MatchString(e.Env) {
 			r.Match = append(r.Match, e.Env+"="+tmpl)
+		}
+		if own {
+			r.Match = append(r.Match, ownKey, fmt.Sprintf("api_keys:\n  %s: %s\n", kw, tmpl))
 		}
 	}
 	r.NoMatch = []string{
@@ -216,13 +228,27 @@ func (e *Entry) Rule() (Rule, error) {
 		kw + ":\n  " + name + "_id: " + tmpl,   // not a key-like name
 		kw + ": 1\n" + name + ": " + tmpl,      // named on a sibling, not a parent
 		kw + "_" + name + ` = os.environ["X"]`, // a reference
+		kw + "_id: " + tmpl,                    // the provider's id, not its key
 	}
 	if wrong != "" {
 		r.NoMatch = append(r.NoMatch, kw+":\n  "+name+": "+wrong) // wrong length
 	}
+	if !own && !ends.MatchString(kw+"_KEY") {
+		r.NoMatch = append(r.NoMatch, ownKey) // the public half of a key and secret pair
+	}
 	r.Match = append(r.Match, e.Match...)
 	r.NoMatch = append(r.NoMatch, e.NoMatch...)
 	return r, nil
+}
+
+// ownNames is the names regex of the provider's own names: a keyword
+// alone or followed by "key" (acme, acme_key, AcmeKey, "acme key").
+func ownNames(keywords []string) string {
+	quoted := make([]string, len(keywords))
+	for i, k := range keywords {
+		quoted[i] = regexp.QuoteMeta(k)
+	}
+	return `(?:` + strings.Join(quoted, "|") + `)(?:[ _.-]?key)?`
 }
 
 // exampleName turns the first alternative of a names regex into a name for

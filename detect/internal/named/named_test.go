@@ -59,6 +59,13 @@ func TestRuleShape(t *testing.T) {
 		`api_key_id = "` + hex32 + `"`:    false,
 		`sort_key = "` + hex32 + `"`:      false,
 		`api_key = "` + hex32[:31] + `g"`: false,
+		`ACME_KEY=` + hex32:               true, // the provider qualifies the key
+		`acmeKey := "` + hex32 + `"`:      true,
+		`"acme": "` + hex32 + `",`:        true, // the provider as the name
+		`acme key: ` + hex32:              true,
+		`acme_id: ` + hex32:               false,
+		`acme_keys: ` + hex32:             false,
+		`cache_key = "` + hex32 + `"`:     false,
 	} {
 		if got := re.MatchString(line); got != want {
 			t.Errorf("%q: match = %v, want %v", line, got, want)
