@@ -443,6 +443,12 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	// A runaway match (a user regex such as "(.+)") is reported, not
 	// dropped, but holds at most maxSecret bytes.
 	end = min(end, start+maxSecret)
+	if r.generic {
+		if notSecretName(text, m[0]+base) {
+			return out
+		}
+		end = start + queryValueEnd(text[start:end])
+	}
 	secret := string(text[start:end])
 	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
 		return out
@@ -457,6 +463,65 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 		return out
 	}
 	return append(out, candidate{rule: ri, start: start, end: end})
+}
+
+// notSecretNames are names ending in token whose values are not
+// credentials: CSRF tokens (Rails' authenticity_token, Django's
+// csrfmiddlewaretoken) live for a session and are printed in every form,
+// and pagination tokens (page_token, NextToken) are cursors. Lower case,
+// separators left out.
+var notSecretNames = []string{
+	"authenticitytoken", "csrftoken", "xsrftoken", "csrfmiddlewaretoken",
+	"pagetoken", "nexttoken", "continuationtoken",
+}
+
+// notSecretName reports whether the name a generic match starts in (the
+// identifier around offset at) is one of notSecretNames.
+func notSecretName(text []byte, at int) bool {
+	start, end := at, at
+	for start > 0 && isNameByte(text[start-1]) {
+		start--
+	}
+	for end < len(text) && isNameByte(text[end]) {
+		end++
+	}
+	var b [64]byte
+	name := b[:0]
+	for _, c := range text[start:end] {
+		if isAlnum(c) && len(name) < len(b) {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			name = append(name, c)
+		}
+	}
+	for _, n := range notSecretNames {
+		if bytes.HasSuffix(name, []byte(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }
+
+// queryValueEnd is where a value ends when it is a parameter of a query
+// string or form body: at the "&" before the next name= ("abc&sessionid=1"
+// is "abc"). The whole value when there is none.
+func queryValueEnd(v []byte) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] != '&' {
+			continue
+		}
+		j := i + 1
+		for j < len(v) && (isAlnum(v[j]) || v[j] == '_' || v[j] == '.' || v[j] == '-' || v[j] == '[' || v[j] == ']') {
+			j++
+		}
+		if j > i+1 && j < len(v) && v[j] == '=' && class(v[i+1]) >= 2 {
+			return i
+		}
+	}
+	return len(v)
 }
 
 // maxContext bounds RuleSpec.Context: how far above a value its provider's

@@ -102,6 +102,8 @@ var documentedExamples = map[string]bool{
 	"60a09e435786": true, // Hardhat / Anvil development account #0 private key
 	"095101cf732c": true, // Hardhat / Anvil development account #1 private key
 	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
+	"2598f7d6adc1": true, // Flask docs: the SECRET_KEY shown in app.config.update and the deploy tutorial
+	"9cb335cb7b5f": true, // Flask docs: the FLASK_SECRET_KEY shown in the configuration chapter
 }
 
 // minSequence is the shortest ascending or descending run (e.g. "123456",
@@ -399,6 +401,7 @@ func isLiteralValue(v string) bool {
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
+	case isFileName(v): // "app_development.yml.enc": a path to the secret, not the secret
 	case isIdentifierLike(v): // names, dotted paths, env reads, file paths
 	default:
 		return true
@@ -456,13 +459,37 @@ func isCall(v string) bool {
 	if i <= 0 {
 		return false
 	}
-	for j := 0; j < i; j++ {
-		c := v[j]
-		if !isAlnum(c) && c != '_' && c != '.' && c != '$' {
+	// PHP's Arr::only( and $this->config(, C++'s std::move(: a scope or
+	// member operator between names, not a lone colon or dash.
+	callee := strings.NewReplacer("::", ".", "->", ".").Replace(v[:i])
+	for j := 0; j < len(callee); j++ {
+		c := callee[j]
+		if !isAlnum(c) && c != '_' && c != '.' && c != '$' && c != '\\' {
 			return false
 		}
 	}
-	return class(v[0]) >= 2 || v[0] == '_' || v[0] == '$'
+	return class(v[0]) >= 2 || v[0] == '_' || v[0] == '$' || v[0] == '\\'
+}
+
+// fileExtensions end values that name a file, not a secret:
+// "credentials": "app_development.yml.enc", token_file = "ci-token.txt".
+var fileExtensions = []string{
+	".yml", ".yaml", ".json", ".enc", ".txt", ".pem", ".key", ".crt", ".cer", ".p12", ".pfx",
+	".jks", ".env", ".ini", ".cfg", ".conf", ".toml", ".xml", ".properties", ".gpg", ".asc",
+	".js", ".ts", ".py", ".rb", ".go", ".php", ".java", ".sh", ".md", ".html", ".csv", ".log",
+}
+
+// isFileName reports a value that ends in a file extension: random keys
+// hold a dot seldom (base64 and hex never), and a known extension after it
+// by chance about once in 10^6.
+func isFileName(v string) bool {
+	lower := strings.ToLower(v)
+	for _, ext := range fileExtensions {
+		if strings.HasSuffix(lower, ext) && len(lower) > len(ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // isIdentifierLike reports whether v, less sigils ($VAR, %VAR%, *alias,

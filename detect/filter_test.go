@@ -98,6 +98,12 @@ func TestGenericValidators(t *testing.T) {
 		{"{{uhex 24}}", true, false},
 		{"base64:{{b64 44}}", true, true},
 		{"{{alnum 10}}!{{alnum 6}}", true, true},
+		// Code and file names are not values.
+		{"Arr::only($config", false, false},
+		{"$this->config(", false, false},
+		{"\\Acme\\Vault::get($name", false, false},
+		{"{{alnum 8}}_development.yml.enc", false, false},
+		{"{{alnum 12}}-ci-token.txt", false, false},
 		// Hashes and ids.
 		{"{{hex 40}}", true, false},                               // kept: see validGenericSecret
 		{"{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true, true}, // Django's alphabet
@@ -639,5 +645,47 @@ func TestExpectedEntropy(t *testing.T) {
 	}
 	if got, want := expectedEntropy(40000, 2), expectedEntropyLgamma(40000, 2); got != want {
 		t.Errorf("expectedEntropy(40000, 2) = %v, want the log-gamma sum %v", got, want)
+	}
+}
+
+func TestQueryValueEnd(t *testing.T) {
+	tests := []struct {
+		v    string
+		want int // the value's length when it is not a query string
+	}{
+		{"abc&sessionid=123&save=true", 3},
+		{"bd4f21f&genuine=%5BFILTERED%5D", 7},
+		{"tok&page[size]=2", 3},
+		{"Ab3&9x=1", 8},  // a name starts with a letter
+		{"Ab3&&=1", 7},   // no name
+		{"Ab3&cd", 6},    // no "="
+		{"p&ssw0rd!", 9}, // a password with "&"
+	}
+	for _, tt := range tests {
+		if got := queryValueEnd([]byte(tt.v)); got != tt.want {
+			t.Errorf("queryValueEnd(%q) = %d, want %d", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestNotSecretName(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{`"authenticity_token"=>"x"`, true},
+		{`csrfmiddlewaretoken: x`, true},
+		{`X-XSRF-Token: x`, true},
+		{`"NextToken": "x"`, true},
+		{`next_page_token = x`, true},
+		{`access_token = x`, false},
+		{`TOKEN = x`, false},
+		{`page_token_secret = x`, false},
+	}
+	for _, tt := range tests {
+		at := strings.Index(strings.ToLower(tt.line), "token")
+		if got := notSecretName([]byte(tt.line), at); got != tt.want {
+			t.Errorf("notSecretName(%q) = %v, want %v", tt.line, got, tt.want)
+		}
 	}
 }
