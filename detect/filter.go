@@ -402,6 +402,8 @@ func isLiteralValue(v string) bool {
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
 	case isFileName(v): // "app_development.yml.enc": a path to the secret, not the secret
+	case isCast(v): // (TlsChannelCredentials) provider.get(...): a Java or C cast
+	case isAssignment(v): // "spring.rsocket.server.port=0": the next property, not a value
 	case isIdentifierLike(v): // names, dotted paths, env reads, file paths
 	default:
 		return true
@@ -469,6 +471,33 @@ func isCall(v string) bool {
 		}
 	}
 	return class(v[0]) >= 2 || v[0] == '_' || v[0] == '$' || v[0] == '\\'
+}
+
+// isCast reports a value that starts with a type in parentheses, as a cast
+// in Java, C or C# does: "(TlsChannelCredentials)".
+func isCast(v string) bool {
+	if len(v) < 3 || v[0] != '(' {
+		return false
+	}
+	end := strings.IndexByte(v, ')')
+	if end < 2 {
+		return false
+	}
+	name := v[1:end]
+	return isIdentifierLike(name) && class(name[0]) >= 2
+}
+
+// isAssignment reports a value that is itself a name=value pair whose
+// name is a dotted identifier ("spring.rsocket.server.port=0"), as when a
+// list of properties puts the next one where a value was expected. Base64
+// pads with "=" only at the end, and a random value seldom reads as a name
+// before its first "=".
+func isAssignment(v string) bool {
+	i := strings.IndexByte(v, '=')
+	if i <= 0 || i == len(v)-1 || strings.Trim(v[i:], "=") == "" {
+		return false
+	}
+	return isIdentifierLike(v[:i]) && class(v[0]) >= 2
 }
 
 // fileExtensions end values that name a file, not a secret:

@@ -104,6 +104,9 @@ func TestGenericValidators(t *testing.T) {
 		{"\\Acme\\Vault::get($name", false, false},
 		{"{{alnum 8}}_development.yml.enc", false, false},
 		{"{{alnum 12}}-ci-token.txt", false, false},
+		{"(TlsChannelCredentials)", false, false},
+		{"spring.rsocket.server.port=0", false, false},
+		{"{{b64 42}}==", true, true}, // padding is not an assignment
 		// Hashes and ids.
 		{"{{hex 40}}", true, false},                               // kept: see validGenericSecret
 		{"{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true, true}, // Django's alphabet
