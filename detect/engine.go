@@ -448,6 +448,9 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 			return out
 		}
 		end = start + queryValueEnd(text[start:end])
+		if start >= 2 && text[start-1] == '>' && text[start-2] != '=' && (end >= len(text) || text[end] != '<') {
+			return out // after a tag's ">" only an element's text counts: <apiKey>value</apiKey>
+		}
 	}
 	secret := string(text[start:end])
 	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {

@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url" or "concatenated"
+	Kind        string // "base64", "json", "url", "concatenated" or "element"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -92,7 +92,10 @@ const (
 //     `\u…`), as in code or JSON embedded in a JSON string;
 //   - URL-escaped runs (`%2B`, `%2F`), as in a connection string;
 //   - private keys (PEM, PuTTY) written as string literals on successive
-//     lines, joined by concatenation or line continuations.
+//     lines, joined by concatenation or line continuations;
+//   - XML elements whose value stands on a line of its own between the
+//     opening and the closing tag (`<apiToken>`, the value, `</apiToken>`),
+//     joined onto one line, when the element's name is secret-like.
 //
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
@@ -140,6 +143,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		// backslash or a percent sign.
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
+		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
@@ -573,4 +577,104 @@ func literalText(line []byte, in byte) ([]byte, byte) {
 	}
 	out = bytes.TrimRight(out, "\\ \t\r\n")
 	return bytes.TrimLeft(out, " \t"), in
+}
+
+// closeTag starts the closing tag element looks for.
+var closeTag = []byte("</")
+
+// secretTagWords are what an element's name must hold (in any case) for
+// element to join it: the names the key-like rules take, and no others, so
+// that a pom.xml's hundreds of <version> elements cost nothing.
+var secretTagWords = [][]byte{
+	[]byte("key"), []byte("token"), []byte("secret"), []byte("pass"), []byte("pwd"),
+	[]byte("credential"), []byte("auth"),
+}
+
+// element joins an XML element written over three lines, the opening tag,
+// the value alone, the closing tag, into "<name>value</name>" at the value's
+// place, so that the rules that read "<apiToken>value</apiToken>" on one
+// line read it too. line holds the closing tag; it and the opening tag must
+// be alone on their lines, and the value one word.
+func (d *decoder) element(lineNo int, line []byte) {
+	closing := bytes.TrimSpace(line)
+	if len(closing) < 4 || !bytes.HasPrefix(closing, closeTag) || closing[len(closing)-1] != '>' || lineNo < 3 {
+		return
+	}
+	name := closing[2 : len(closing)-1]
+	if !isTagName(name) || !secretTag(name) {
+		return
+	}
+	valueEnd := d.lineAt - 1 // the newline ending the value's line
+	valueStart := bytes.LastIndexByte(d.text[:valueEnd], '\n') + 1
+	if valueStart == 0 {
+		return
+	}
+	openStart := bytes.LastIndexByte(d.text[:valueStart-1], '\n') + 1
+	opening := bytes.TrimSpace(d.text[openStart : valueStart-1])
+	if len(opening) < len(name)+2 || opening[0] != '<' || opening[len(opening)-1] != '>' ||
+		!bytes.HasPrefix(opening[1:], name) {
+		return
+	}
+	if rest := opening[1+len(name) : len(opening)-1]; len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
+		return // <apiTokenList>, not <apiToken>
+	}
+	valueLine := bytes.TrimRight(d.text[valueStart:valueEnd], "\r")
+	lo := len(valueLine) - len(bytes.TrimLeft(valueLine, " \t"))
+	value := bytes.TrimRight(valueLine[lo:], " \t")
+	if len(value) == 0 || len(value) > maxValue || bytes.ContainsAny(value, "<> \t") {
+		return
+	}
+	joined := make([]byte, 0, 2*len(name)+len(value)+5)
+	joined = append(joined, '<')
+	joined = append(joined, name...)
+	joined = append(joined, '>')
+	prefix := len(joined)
+	joined = append(joined, value...)
+	joined = append(joined, closeTag...)
+	joined = append(joined, name...)
+	joined = append(joined, '>')
+	d.budget.Values--
+	d.budget.Bytes -= len(joined)
+	if d.budget.Bytes < 0 {
+		return
+	}
+	t := append(d.room(len(joined)), joined...)
+	col := utf8.RuneCount(valueLine[:lo]) + 1
+	d.out = append(d.out, Decoded{Kind: "element", Line: lineNo - 1, Col: col, EndCol: col + utf8.RuneCount(value),
+		Text: t, Lo: prefix, Hi: prefix + len(value), raw: value})
+}
+
+// isTagName reports whether b is an XML element name as config files
+// write them: letters, digits, "_", "-", "." and ":".
+func isTagName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// secretTag reports whether an element's name holds one of secretTagWords.
+func secretTag(name []byte) bool {
+	var b [64]byte
+	if len(name) > len(b) {
+		return false
+	}
+	lower := b[:len(name)]
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, w := range secretTagWords {
+		if bytes.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -35,6 +35,16 @@ func TestDecode(t *testing.T) {
 			[]string{"concatenated:-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----"}},
 		{"plain key block", "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----", false, nil},
 		{"public key in literals", "k = \"-----BEGIN PUBLIC KEY-----\\n\" +", false, nil},
+		{"element over three lines", "<cfg>\n  <apiToken>\n    tok3n-value-42\n  </apiToken>\n</cfg>", false,
+			[]string{"element:tok3n-value-42"}},
+		{"element with attributes, CRLF", "<password encrypted=\"no\">\r\n  s3cret-value\r\n</password>\r\n", false,
+			[]string{"element:s3cret-value"}},
+		{"element not secret-like", "<version>\n  1.2.3-SNAPSHOT-build\n</version>", false, nil},
+		{"element of another name", "<apiTokenList>\n  tok3n-value-42\n</apiToken>", false, nil},
+		{"element value of words", "<description>\n  the api key goes here\n</description>", false, nil},
+		{"element nested", "<apiKey>\n  <value>abc</value>\n</apiKey>", false, nil},
+		{"element on the first lines", "  tok3n-value-42\n</apiToken>", false, nil},
+		{"element in a generated file", "<apiToken>\n  tok3n-value-42\n</apiToken>", true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,6 +70,12 @@ func TestDecodedFindings(t *testing.T) {
 		{"PuTTY key in literals (Python)", "ppk.py",
 			"PPK = (\"PuTTY-User-Key-File-3: ssh-ed25519\\n\"\n  \"Encryption: none\\n\"\n  \"Comment: ci\\n\"\n  \"Public-Lines: 2\\n\"\n  \"AAAAC3NzaC1lZDI1NTE5AAAA{{b64 44}}\\n\"\n  \"{{b64 20}}\\n\"\n  \"Private-Lines: 1\\n\"\n  \"AAAAI{{b64 43}}\\n\"\n  \"Private-MAC: {{hex 64}}\\n\")\n",
 			"putty-private-key", "concatenated", 1, 9},
+		{"XML element over three lines (Maven settings)", "settings.xml",
+			"<server>\n  <id>deploy</id>\n  <password>\n    {{alnum 14}}#{{alnum 6}}\n  </password>\n</server>\n",
+			"generic-password", "element", 4, 5},
+		{"XML element over three lines, CRLF", "app.config",
+			"<appSettings>\r\n\t<apiToken>\r\n\t\t{{alnum 40}}\r\n\t</apiToken>\r\n</appSettings>\r\n",
+			"generic-api-key", "element", 3, 3},
 	}
 	// Each case is scanned afresh and by one decoding that a pool worker
 	// would keep from text to text: the cases run in turn through it.

@@ -51,21 +51,26 @@ func TestRuleShape(t *testing.T) {
 	re := regexp.MustCompile(r.Regex)
 	hex32 := strings.Repeat("0123456789abcdef", 2)
 	for line, want := range map[string]bool{
-		`api_key = "` + hex32 + `"`:       true,
-		`ACME_API_KEY=` + hex32:           true,
-		`apiKey: '` + hex32 + `'`:         true,
-		`ACME_TOKEN ?= ` + hex32:          true,
-		`api_key = "` + hex32 + `0"`:      false, // 33 characters
-		`api_key_id = "` + hex32 + `"`:    false,
-		`sort_key = "` + hex32 + `"`:      false,
-		`api_key = "` + hex32[:31] + `g"`: false,
-		`ACME_KEY=` + hex32:               true, // the provider qualifies the key
-		`acmeKey := "` + hex32 + `"`:      true,
-		`"acme": "` + hex32 + `",`:        true, // the provider as the name
-		`acme key: ` + hex32:              true,
-		`acme_id: ` + hex32:               false,
-		`acme_keys: ` + hex32:             false,
-		`cache_key = "` + hex32 + `"`:     false,
+		`api_key = "` + hex32 + `"`:                          true,
+		`ACME_API_KEY=` + hex32:                              true,
+		`apiKey: '` + hex32 + `'`:                            true,
+		`ACME_TOKEN ?= ` + hex32:                             true,
+		`api_key = "` + hex32 + `0"`:                         false, // 33 characters
+		`api_key_id = "` + hex32 + `"`:                       false,
+		`sort_key = "` + hex32 + `"`:                         false,
+		`api_key = "` + hex32[:31] + `g"`:                    false,
+		`ACME_KEY=` + hex32:                                  true, // the provider qualifies the key
+		`acmeKey := "` + hex32 + `"`:                         true,
+		`"acme": "` + hex32 + `",`:                           true, // the provider as the name
+		`acme key: ` + hex32:                                 true,
+		`acme_id: ` + hex32:                                  false,
+		`acme_keys: ` + hex32:                                false,
+		`cache_key = "` + hex32 + `"`:                        false,
+		`<acmeApiKey>` + hex32 + `</acmeApiKey>`:             true, // XML elements and attributes
+		`<string name="acme_api_key">` + hex32 + `</string>`: true,
+		`<add key="AcmeApiKey" value="` + hex32 + `"/>`:      true,
+		`ACME_TOKEN ::= ` + hex32:                            true, // make
+		`$acmeToken .= "` + hex32 + `";`:                     true, // PHP
 	} {
 		if got := re.MatchString(line); got != want {
 			t.Errorf("%q: match = %v, want %v", line, got, want)
