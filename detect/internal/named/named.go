@@ -186,7 +186,7 @@ func (e *Entry) Rule() (Rule, error) {
 		Description: e.Provider + " " + e.Kind,
 		Provider:    e.Provider,
 		Keywords:    e.Keywords,
-		Regex: `(?i:` + names + `)["'\]]{0,2}[ \t]*(?::{1,3}=|\?=|\.=|=>|=|:|,|>|[Vv]alue[ \t]*=)[ \t]*["'` + "`" + `]?(` + val + `)(?:` +
+		Regex: `(?i:` + names + `)["'\]]{0,2}(?:[ \t]*:?[ \t]*(?:str|[Ss]tring))?[ \t]*(?::{1,3}=|\?=|\.=|=>|=|:|,|>|[Vv]alue[ \t]*=)[ \t]*["'` + "`" + `]?(` + val + `)(?:` +
 			guard + `|(?m:$))`,
 		SecretGroup: 1,
 		Entropy:     entropy,

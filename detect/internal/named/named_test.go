@@ -71,6 +71,9 @@ func TestRuleShape(t *testing.T) {
 		`<add key="AcmeApiKey" value="` + hex32 + `"/>`:      true,
 		`ACME_TOKEN ::= ` + hex32:                            true, // make
 		`$acmeToken .= "` + hex32 + `";`:                     true, // PHP
+		`var acmeToken string = "` + hex32 + `"`:             true, // Go, Kotlin and Python declarations
+		`val acmeApiKey: String = "` + hex32 + `"`:           true,
+		`acme_api_key: str = "` + hex32 + `"`:                true,
 	} {
 		if got := re.MatchString(line); got != want {
 			t.Errorf("%q: match = %v, want %v", line, got, want)
