@@ -371,6 +371,9 @@ func validGenericPassword(v string) bool {
 	if len(v) < minGenericPassword || len(v) > maxGenericValue || !isLiteralValue(v) {
 		return false
 	}
+	if s := strings.ReplaceAll(v, "-", ""); s != v && isHex(s) {
+		return false // dashed hex (a UUID) is a token or an id, judged by the rules for those
+	}
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
 }
 
@@ -748,6 +751,9 @@ func entropyFloor(v string) float64 {
 func alphabetSize(v string) int {
 	if isHex(v) {
 		return 16
+	}
+	if s := strings.ReplaceAll(v, "-", ""); len(s) < len(v) && isHex(s) {
+		return 17 // hex in dash-separated groups (Mailgun's 32-8-8 keys)
 	}
 	var seen [256]bool
 	var classes [4]bool
