@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated" or "element"
+	Kind        string // "base64", "json", "url", "concatenated", "element" or "pair"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -29,6 +29,9 @@ type Decoded struct {
 // base64 value or an assembled key block has no finer place than its
 // span's start.
 func (d Decoded) Column(off int) int {
+	if d.Kind == "element" || d.Kind == "pair" {
+		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
+	}
 	if d.Kind != "url" && d.Kind != "json" {
 		return d.Col
 	}
@@ -95,7 +98,11 @@ const (
 //     lines, joined by concatenation or line continuations;
 //   - XML elements whose value stands on a line of its own between the
 //     opening and the closing tag (`<apiToken>`, the value, `</apiToken>`),
-//     joined onto one line, when the element's name is secret-like.
+//     joined onto one line, when the element's name is secret-like;
+//   - name and value pairs, as Kubernetes and ECS list environment
+//     variables (`- name: DD_API_KEY` over `value: …`, or
+//     `{"name": "DD_API_KEY", "value": "…"}`), read as `DD_API_KEY: …`
+//     when the name is secret-like.
 //
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
@@ -144,6 +151,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
+		d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
@@ -677,4 +685,121 @@ func secretTag(name []byte) bool {
 		}
 	}
 	return false
+}
+
+// valueWord is what pair looks for.
+var valueWord = []byte("value")
+
+// pair reads a name and value pair as an assignment: "- name: DD_API_KEY"
+// over "value: …" (Kubernetes env, Helm, GitHub Actions inputs), or both on
+// one line in JSON (ECS task definitions), becomes "DD_API_KEY: …" at the
+// value's place. The name must be secret-like (secretTag), so that the
+// thousands of name and value pairs of a manifest cost little.
+func (d *decoder) pair(lineNo int, line []byte) {
+	line = bytes.TrimRight(line, "\r")
+	for from := 0; d.left(); {
+		at := keyAt(line, from, valueWord)
+		if at < 0 {
+			return
+		}
+		d.pairAt(lineNo, line, from, at)
+		from = at
+	}
+}
+
+// pairAt is pair for the value starting at line[at:], whose name is on
+// line[from:at] or, for the line's first value, on the line above.
+func (d *decoder) pairAt(lineNo int, line []byte, from, at int) {
+	rest := line[at:]
+	name, ok := pairName(line[from:at])
+	if !ok && from == 0 && lineNo > 1 {
+		// The name on the line above, in the same list item or object.
+		end := d.lineAt - 1
+		start := bytes.LastIndexByte(d.text[:end], '\n') + 1
+		above := bytes.TrimRight(d.text[start:end], "\r")
+		name, ok = pairName(above)
+	}
+	if !ok || len(rest) == 0 || len(rest) > maxValue {
+		return
+	}
+	joined := make([]byte, 0, len(name)+2+len(rest))
+	joined = append(append(append(joined, name...), ':', ' '), rest...)
+	d.budget.Values--
+	d.budget.Bytes -= len(joined)
+	if d.budget.Bytes < 0 {
+		return
+	}
+	t := append(d.room(len(joined)), joined...)
+	col := utf8.RuneCount(line[:at]) + 1
+	d.out = append(d.out, Decoded{Kind: "pair", Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(rest),
+		Text: t, Lo: len(name) + 2, Hi: len(joined), raw: rest})
+}
+
+// keyAt returns where the value of the key word starts in line: after
+// `word:` or `"word":`, the key standing first on the line (after indent and
+// a list's "- "), or after "{" or "," in a JSON object; -1 when it does not.
+func keyAt(line []byte, from int, word []byte) int {
+	for i := from; i < len(line); {
+		j := bytes.Index(line[i:], word)
+		if j < 0 {
+			return -1
+		}
+		j += i
+		i = j + len(word)
+		before := bytes.TrimRight(line[:j], " \t")
+		quote := byte(0)
+		if len(before) > 0 && (before[len(before)-1] == '"' || before[len(before)-1] == '\'') {
+			quote = before[len(before)-1]
+			before = bytes.TrimRight(before[:len(before)-1], " \t")
+		}
+		lead := bytes.TrimLeft(before, " \t")
+		if !(len(lead) == 0 || bytes.Equal(lead, []byte("-")) || bytes.HasSuffix(lead, []byte("{")) || bytes.HasSuffix(lead, []byte(","))) {
+			continue
+		}
+		k := j + len(word)
+		if quote != 0 {
+			if k >= len(line) || line[k] != quote {
+				continue
+			}
+			k++
+		}
+		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+			k++
+		}
+		if k >= len(line) || line[k] != ':' {
+			continue
+		}
+		k++
+		for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+			k++
+		}
+		return k
+	}
+	return -1
+}
+
+var nameWord = []byte("name")
+
+// pairName returns the secret-like name a "name" key gives in text (a
+// line, or the part of one before its value key): `name: DD_API_KEY`,
+// `- name: "DD_API_KEY"`, `{"name": "DD_API_KEY",`.
+func pairName(text []byte) ([]byte, bool) {
+	at := keyAt(text, 0, nameWord)
+	if at < 0 {
+		return nil, false
+	}
+	v := text[at:]
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
+		end := bytes.IndexByte(v[1:], v[0])
+		if end < 0 {
+			return nil, false
+		}
+		v = v[1 : end+1]
+	} else if end := bytes.IndexAny(v, " \t,}"); end >= 0 {
+		v = v[:end]
+	}
+	if len(v) == 0 || len(v) > 64 || !isTagName(v) || !secretTag(v) {
+		return nil, false
+	}
+	return v, true
 }

@@ -45,6 +45,14 @@ func TestDecode(t *testing.T) {
 		{"element nested", "<apiKey>\n  <value>abc</value>\n</apiKey>", false, nil},
 		{"element on the first lines", "  tok3n-value-42\n</apiToken>", false, nil},
 		{"element in a generated file", "<apiToken>\n  tok3n-value-42\n</apiToken>", true, nil},
+		{"pair in a list", "env:\n  - name: DD_API_KEY\n    value: \"v4lue-42\"\n", false, []string{`pair:"v4lue-42"`}},
+		{"pair, CRLF", "- name: 'DB_PASSWORD'\r\n  value: p4ss\r\n", false, []string{"pair:p4ss"}},
+		{"pairs in JSON", `[{"name": "API_TOKEN", "value": "t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, false,
+			[]string{`pair:"t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, `pair:"s3c"}]`}},
+		{"pair not secret-like", "- name: LOG_LEVEL\n  value: debug\n", false, nil},
+		{"pair from a reference", "- name: API_TOKEN\n  valueFrom:\n    secretKeyRef: {}\n", false, nil},
+		{"value without a name", "  value: 42\n", false, nil},
+		{"value in code", "x = {name: API_TOKEN, value}", false, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -215,7 +215,7 @@ func CellPlace(f Finding) string {
 // ("base64", "json in base64", ...; see reader.Decode).
 func EncodingPhrase(enc string) string {
 	words := map[string]string{"base64": "base64", "json": "JSON-escaped", "url": "URL-escaped",
-		"concatenated": "split over string literals", "element": "on its own line inside an XML element"}
+		"concatenated": "split over string literals", "element": "on its own line inside an XML element", "pair": "as the value of a name and value pair"}
 	var out []string
 	for _, k := range strings.Split(enc, " in ") {
 		if w, ok := words[k]; ok {

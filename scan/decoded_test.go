@@ -76,6 +76,12 @@ func TestDecodedFindings(t *testing.T) {
 		{"XML element over three lines, CRLF", "app.config",
 			"<appSettings>\r\n\t<apiToken>\r\n\t\t{{alnum 40}}\r\n\t</apiToken>\r\n</appSettings>\r\n",
 			"generic-api-key", "element", 3, 3},
+		{"Kubernetes env list", "deploy.yaml",
+			"spec:\n  containers:\n    - env:\n        - name: DD_API_KEY\n          value: \"{{hex 32}}\"\n",
+			"datadog-api-key", "pair", 5, 19},
+		{"ECS task definition", "task.json",
+			`{"environment": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "SERVICE_TOKEN", "value": "{{alnum 40}}"}]}`,
+			"generic-api-key", "pair", 1, 94},
 	}
 	// Each case is scanned afresh and by one decoding that a pool worker
 	// would keep from text to text: the cases run in turn through it.
