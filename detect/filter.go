@@ -104,6 +104,13 @@ var documentedExamples = map[string]bool{
 	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
 	"2598f7d6adc1": true, // Flask docs: the SECRET_KEY shown in app.config.update and the deploy tutorial
 	"9cb335cb7b5f": true, // Flask docs: the FLASK_SECRET_KEY shown in the configuration chapter
+	"8664e8d63d0b": true, // Rails guides: db:encryption:init output, primary_key
+	"777cc47e9909": true, // Rails guides: db:encryption:init output, deterministic_key
+	"c2c97b1913d8": true, // Rails guides: db:encryption:init output, key_derivation_salt
+	"e90837d3b18a": true, // Rails guides: key rotation example, key_derivation_salt
+	"a6d45a313ecb": true, // Rails guides, command line: db:encryption:init primary_key
+	"bb182200f092": true, // Rails guides, command line: db:encryption:init deterministic_key
+	"8a747b65af12": true, // Rails guides, command line: db:encryption:init key_derivation_salt
 }
 
 // minSequence is the shortest ascending or descending run (e.g. "123456",
