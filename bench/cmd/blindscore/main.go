@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	kgVersionFlag := fs.String("keyguard-version", "", "keyguard's version for the report (default: what `keyguard version` prints)")
 	outFile := fs.String("out", "", "also write the Markdown to this file")
 	keep := fs.String("keep", "", "expand into this directory and keep it (it must not exist)")
+	check := fs.Bool("check", false, "only check that the corpus loads and expands (for its authors: no scanner runs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,6 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	x, err := corpus.ExpandSeeds(seeds, work)
 	if err != nil {
 		return fmt.Errorf("expand the corpus: %w", err)
+	}
+	if *check {
+		fmt.Fprintf(stdout, "blindscore: %s is well formed: %d labels in %d positive files, %d must-not-flag files\n",
+			*dir, len(corpus.Labels), len(corpus.Positives), len(corpus.Negatives))
+		return nil
 	}
 	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(work, filepath.FromSlash(rel))) }
 
