@@ -384,6 +384,17 @@ func validGenericPassword(v string) bool {
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
 }
 
+// validNetrcPassword accepts a .netrc password that looks typed or
+// generated: a password as validGenericPassword judges one, or a token
+// (random letters and digits, or a UUID such as Heroku's API keys), since
+// tools write API tokens there as the password.
+func validNetrcPassword(v string) bool {
+	if isUUID(v) {
+		return !isPlaceholder(v)
+	}
+	return validGenericPassword(v) || validGenericSecret(v)
+}
+
 // isLiteralValue rejects what generic rules see most: references and code
 // instead of a value (os.getenv(...), process.env.X, $VAR, %VAR%, ARNs),
 // names (my_token_name, CONSTANT_CASE), paths, URLs, numbers and versions,

@@ -31,6 +31,7 @@ var validators = map[string]validator{
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
+	"netrc-password":    validNetrcPassword,    // .netrc passwords, often tokens (filter.go)
 }
 
 func validatorNames() []string {
