@@ -180,6 +180,12 @@ func (e *Entry) Rule() (Rule, error) {
 	own := !strings.Contains(strings.ToLower(e.Kind), "secret")
 	if own {
 		names += "|" + ownNames(e.Keywords)
+		if e.Names == "" {
+			// A bare "key" (adzuna:, then id: and key: below it) is the
+			// provider's key once its name is in context; "sort_key" and
+			// "cache_key" still are not.
+			names += `|\bkey`
+		}
 	}
 	r := Rule{
 		ID:          e.ID,
@@ -222,6 +228,9 @@ func (e *Entry) Rule() (Rule, error) {
 		if own {
 			r.Match = append(r.Match, ownKey, fmt.Sprintf("api_keys:\n  %s: %s\n", kw, tmpl))
 		}
+		if own && e.Names == "" {
+			r.Match = append(r.Match, fmt.Sprintf("%s:\n  id: 1234\n  key: %s\n", kw, tmpl))
+		}
 	}
 	r.NoMatch = []string{
 		name + ": " + tmpl,                     // no provider named
@@ -232,6 +241,9 @@ func (e *Entry) Rule() (Rule, error) {
 	}
 	if wrong != "" {
 		r.NoMatch = append(r.NoMatch, kw+":\n  "+name+": "+wrong) // wrong length
+	}
+	if own && e.Names == "" {
+		r.NoMatch = append(r.NoMatch, fmt.Sprintf("%s:\n  sort_key: %s\n", kw, tmpl))
 	}
 	if !own && !ends.MatchString(kw+"_KEY") {
 		r.NoMatch = append(r.NoMatch, ownKey) // the public half of a key and secret pair

@@ -65,6 +65,8 @@ func TestRuleShape(t *testing.T) {
 		`acme key: ` + hex32:                                 true,
 		`acme_id: ` + hex32:                                  false,
 		`acme_keys: ` + hex32:                                false,
+		"acme:\n  id: 42\n  key: " + hex32:                   true, // a bare key under the provider
+		"acme:\n  sort_key: " + hex32:                        false,
 		`cache_key = "` + hex32 + `"`:                        false,
 		`<acmeApiKey>` + hex32 + `</acmeApiKey>`:             true, // XML elements and attributes
 		`<string name="acme_api_key">` + hex32 + `</string>`: true,
