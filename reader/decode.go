@@ -712,7 +712,7 @@ func (d *decoder) pair(lineNo int, line []byte) {
 func (d *decoder) pairAt(lineNo int, line []byte, from, at int) {
 	rest := line[at:]
 	name, ok := pairName(line[from:at])
-	if !ok && from == 0 && lineNo > 1 {
+	if !ok && from == 0 && lineNo > 1 && keyAt(line[:at], 0, nameWord) < 0 {
 		// The name on the line above, in the same list item or object.
 		end := d.lineAt - 1
 		start := bytes.LastIndexByte(d.text[:end], '\n') + 1

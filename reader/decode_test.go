@@ -53,6 +53,8 @@ func TestDecode(t *testing.T) {
 		{"pair from a reference", "- name: API_TOKEN\n  valueFrom:\n    secretKeyRef: {}\n", false, nil},
 		{"value without a name", "  value: 42\n", false, nil},
 		{"value in code", "x = {name: API_TOKEN, value}", false, nil},
+		{"pair named on its own line", "{\"name\": \"API_TOKEN\", \"value\": \"t0k\"},\n{\"name\": \"CLIENT_ID\", \"value\": \"c1d\"}", false,
+			[]string{`pair:"t0k"},`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
