@@ -104,6 +104,7 @@ var documentedExamples = map[string]bool{
 	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
 	"2598f7d6adc1": true, // Flask docs: the SECRET_KEY shown in app.config.update and the deploy tutorial
 	"9cb335cb7b5f": true, // Flask docs: the FLASK_SECRET_KEY shown in the configuration chapter
+	"570dad43de1a": true, // FastAPI docs: the SECRET_KEY of the OAuth2 with JWT tutorial
 	"8664e8d63d0b": true, // Rails guides: db:encryption:init output, primary_key
 	"777cc47e9909": true, // Rails guides: db:encryption:init output, deterministic_key
 	"c2c97b1913d8": true, // Rails guides: db:encryption:init output, key_derivation_salt
