@@ -2927,6 +2927,18 @@ var builtinRules = []RuleSpec{
 		family:      "saas",
 	},
 	{
+		ID:          "google-oauth-refresh-token",
+		Description: "Google OAuth refresh token",
+		Provider:    "Google",
+		Keywords:    []string{"1//0"},
+		Regex:       `(?:(?m:^)|[^A-Za-z0-9_/:.\n-])(1//0[A-Za-z0-9_-]{40,300})(?:[^A-Za-z0-9_/\n-]|(?m:$))`,
+		SecretGroup: 1,
+		Entropy:     4,
+		EnvVar:      "GOOGLE_REFRESH_TOKEN",
+		Revoke:      "https://myaccount.google.com/permissions",
+		family:      "saas",
+	},
+	{
 		ID:          "paypal-access-token",
 		Description: "PayPal OAuth access token",
 		Provider:    "PayPal",
