@@ -11312,6 +11312,18 @@ var builtinRules = []RuleSpec{
 		family:      "generic",
 	},
 	{
+		ID:          "generic-env-key",
+		Description: "Generic secret assigned to a variable named *_KEY",
+		Provider:    "Generic",
+		Keywords:    []string{"_key=", "_key =", "_key:", "_key :", "_key\"", "_key'"},
+		Regex:       "(?:(?m:^)|[^A-Za-z0-9_\\n])(?:[A-Z][A-Z0-9]*_)+KEY[\"']?[ \\t]*(?:=|:)[ \\t]*[\"'`]?([A-Za-z0-9+/_.~!@#$%^&*()|:?-][A-Za-z0-9+/=_.~!@#$%^&*()|:?-]{15,})(?:[\"'`;,)\\]}\\\\ \\t\\r<]|(?m:$))",
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "generic-secret",
+		Generic:     true,
+		family:      "generic",
+	},
+	{
 		ID:          "generic-terraform-variable-default",
 		Description: "Generic secret as the default of a key-like Terraform variable",
 		Provider:    "Generic",

@@ -468,19 +468,27 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	return append(out, candidate{rule: ri, start: start, end: end})
 }
 
-// notSecretNames are names ending in token whose values are not
-// credentials: CSRF tokens (Rails' authenticity_token, Django's
-// csrfmiddlewaretoken) live for a session and are printed in every form,
-// and pagination tokens (page_token, NextToken) are cursors. Lower case,
-// separators left out.
+// notSecretNames are names whose values are not credentials: CSRF tokens
+// (Rails' authenticity_token, Django's csrfmiddlewaretoken) live for a
+// session and are printed in every form, pagination tokens (page_token,
+// NextToken) are cursors, and some keys are public or not keys to anything.
+// Lower case, separators left out.
 var notSecretNames = []string{
 	"authenticitytoken", "csrftoken", "xsrftoken", "csrfmiddlewaretoken",
 	"pagetoken", "nexttoken", "continuationtoken",
+	// Keys that are public or not credentials at all, for the rules that
+	// take a bare *_KEY name.
+	"publickey", "publishablekey", "sitekey", "sortkey", "partitionkey", "cachekey",
+	"primarykey", "foreignkey", "idempotencykey", "translationkey", "hotkey", "shortcutkey",
+	"lookupkey", "hashkey", "rangekey", "objectkey", "bucketkey",
 }
 
 // notSecretName reports whether the name a generic match starts in (the
 // identifier around offset at) is one of notSecretNames.
 func notSecretName(text []byte, at int) bool {
+	if at < len(text) && !isNameByte(text[at]) {
+		at++ // a match that starts with the byte before the name
+	}
 	start, end := at, at
 	for start > 0 && isNameByte(text[start-1]) {
 		start--

@@ -328,6 +328,7 @@ var genericWords = []string{
 // and publishable keys, which are public by design.
 var deferredPrefixes = []string{
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
+	"phc_", "sb_publishable_", // PostHog project keys and Supabase publishable keys: public by design
 }
 
 // validGenericSecret accepts a value assigned to an api_key/secret/token
