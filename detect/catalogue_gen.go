@@ -2101,7 +2101,7 @@ var builtinRules = []RuleSpec{
 		Description: "Twilio account auth token",
 		Provider:    "Twilio",
 		Keywords:    []string{"twilio"},
-		Regex:       `(?:(?i:twilio)[\w.-]{0,30}['"]?[ \t]*(?::=|=>|[:=])[ \t]*['"]?|\bAC[0-9a-f]{32}['"]?[ \t]*[,:][ \t]*['"]?)([0-9a-f]{32})\b`,
+		Regex:       `(?:(?i:twilio)[\w.-]{0,30}['"]?[ \t]*(?::=|=>|[:=])[ \t]*['"]?|\bAC[0-9a-f]{32}['"]?[ \t]*[,:][ \t]*['"]?|(?i:twilio)[\w.')]{0,20}\([ \t]*[A-Za-z_][\w.]{0,40}[ \t]*,[ \t]*['"])([0-9a-f]{32})\b`,
 		SecretGroup: 1,
 		Entropy:     3.2,
 		EnvVar:      "TWILIO_AUTH_TOKEN",
