@@ -641,15 +641,22 @@ func (d *decoder) element(lineNo int, line []byte) {
 	joined = append(joined, closeTag...)
 	joined = append(joined, name...)
 	joined = append(joined, '>')
+	d.takeJoined("element", lineNo-1, utf8.RuneCount(valueLine[:lo])+1, joined, prefix, value)
+}
+
+// takeJoined records a value read from a line joined with others (an
+// element's tags, a pair's name): joined is the line the rules read, the
+// value stands at joined[lo:] as raw, and col is raw's column on line lineNo.
+// It is within the budget, as take is.
+func (d *decoder) takeJoined(kind string, lineNo, col int, joined []byte, lo int, raw []byte) {
 	d.budget.Values--
 	d.budget.Bytes -= len(joined)
 	if d.budget.Bytes < 0 {
 		return
 	}
 	t := append(d.room(len(joined)), joined...)
-	col := utf8.RuneCount(valueLine[:lo]) + 1
-	d.out = append(d.out, Decoded{Kind: "element", Line: lineNo - 1, Col: col, EndCol: col + utf8.RuneCount(value),
-		Text: t, Lo: prefix, Hi: prefix + len(value), raw: value})
+	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(raw),
+		Text: t, Lo: lo, Hi: lo + len(raw), raw: raw})
 }
 
 // isTagName reports whether b is an XML element name as config files
@@ -724,15 +731,7 @@ func (d *decoder) pairAt(lineNo int, line []byte, from, at int) {
 	}
 	joined := make([]byte, 0, len(name)+2+len(rest))
 	joined = append(append(append(joined, name...), ':', ' '), rest...)
-	d.budget.Values--
-	d.budget.Bytes -= len(joined)
-	if d.budget.Bytes < 0 {
-		return
-	}
-	t := append(d.room(len(joined)), joined...)
-	col := utf8.RuneCount(line[:at]) + 1
-	d.out = append(d.out, Decoded{Kind: "pair", Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(rest),
-		Text: t, Lo: len(name) + 2, Hi: len(joined), raw: rest})
+	d.takeJoined("pair", lineNo, utf8.RuneCount(line[:at])+1, joined, len(name)+2, rest)
 }
 
 // keyAt returns where the value of the key word starts in line: after
