@@ -3366,6 +3366,7 @@ var builtinRules = []RuleSpec{
 		Regex:       `(?i:authorization)["']?[ \t]*[:=,][ \t]*["']?(?i:basic)[ \t]+[^\s:"'<>$]+:(?:(?i:pass(?:word|wd)?|secret|changeit|changeme|x{3,}|\*+)(?:[ \t"']|(?m:$))|([^\s"'<>${}]{6,}))`,
 		SecretGroup: 1,
 		Revoke:      "https://docs.github.com/en/code-security/secret-scanning/working-with-secret-scanning-and-push-protection/remediating-a-leaked-secret",
+		Validate:    "url-password",
 		family:      "structure",
 	},
 	{

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"encoding/base64"
 	"math"
 	"strings"
 )
@@ -424,6 +425,7 @@ func isLiteralValue(v string) bool {
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
+	case decodesToStandIn(v): // base64 of "example-app-secret"
 	case isFileName(v): // "app_development.yml.enc": a path to the secret, not the secret
 	case isCast(v): // (TlsChannelCredentials) provider.get(...): a Java or C cast
 	case isAssignment(v): // "spring.rsocket.server.port=0": the next property, not a value
@@ -487,6 +489,9 @@ func isCall(v string) bool {
 	// PHP's Arr::only( and $this->config(, C++'s std::move(: a scope or
 	// member operator between names, not a lone colon or dash.
 	callee := strings.NewReplacer("::", ".", "->", ".").Replace(v[:i])
+	if strings.Contains(callee, ".") {
+		callee = strings.TrimRight(callee, "!?") // Ruby's User.find_by!(
+	}
 	for j := 0; j < len(callee); j++ {
 		c := callee[j]
 		if !isAlnum(c) && c != '_' && c != '.' && c != '$' && c != '\\' {
@@ -726,6 +731,12 @@ var passwordHashPrefixes = []string{
 
 func isPasswordHash(v string) bool {
 	lower := strings.ToLower(v)
+	// An htpasswd or shadow line: "user:" and then the hash.
+	if i := strings.IndexByte(lower, ':'); i > 0 && i < len(lower)-1 && isIdentifierLike(lower[:i]) {
+		if rest := lower[i+1:]; strings.HasPrefix(rest, "$") || strings.HasPrefix(rest, "{") {
+			lower = rest
+		}
+	}
 	for _, p := range passwordHashPrefixes {
 		if strings.HasPrefix(lower, p) {
 			return true
@@ -733,6 +744,38 @@ func isPasswordHash(v string) bool {
 	}
 	return false
 }
+
+// decodesToStandIn reports a base64 value whose text is a self-describing
+// stand-in ("ZXhhbXBsZS1hcHAtc2VjcmV0" is "example-app-secret"), as
+// Kubernetes Secret examples and Helm chart READMEs hold. Only printable
+// text is judged: the base64 of random bytes, or of a real password,
+// decodes to something else.
+func decodesToStandIn(v string) bool {
+	if len(v) < 12 || len(v)%4 != 0 {
+		return false
+	}
+	b, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(b) < 6 {
+		return false
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\n' || c > 0x7e {
+			return false
+		}
+	}
+	lower := strings.ToLower(string(b))
+	for _, w := range standInWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// standInWords mark decoded text as a stand-in. Narrower than
+// genericWords: a real credential stored in base64 often reads "token=…",
+// "postgres://user:password@…" or "sk_test_…".
+var standInWords = []string{"example", "sample", "dummy", "placeholder", "changeme", "fake", "mock", "redacted"}
 
 // charClasses counts which of lower, upper and digit (and, with symbols,
 // any other byte) occur in v.

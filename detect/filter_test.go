@@ -105,6 +105,9 @@ func TestGenericValidators(t *testing.T) {
 		{"{{alnum 8}}_development.yml.enc", false, false},
 		{"{{alnum 12}}-ci-token.txt", false, false},
 		{"(TlsChannelCredentials)", false, false},
+		{"UserCredential.find_by!(user_id:", false, false},
+		{"ZXhhbXBsZS1hcHAtc2VjcmV0", false, false}, // base64 of "example-app-secret"
+		{"harbor_user:$2y$10${{b64 53}}", false, false},
 		{"{{hex 32}}-{{hex 8}}-{{hex 8}}", true, false}, // hex in groups: a Mailgun key
 		{"spring.rsocket.server.port=0", false, false},
 		{"{{b64 42}}==", true, true}, // padding is not an assignment
