@@ -473,14 +473,15 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 // session and are printed in every form, pagination tokens (page_token,
 // NextToken) are cursors, and some keys are public or not keys to anything.
 // Lower case, separators left out.
-var notSecretNames = []string{
-	"authenticitytoken", "csrftoken", "xsrftoken", "csrfmiddlewaretoken",
-	"pagetoken", "nexttoken", "continuationtoken",
+var notSecretNames = [][]byte{
+	[]byte("authenticitytoken"), []byte("csrftoken"), []byte("xsrftoken"), []byte("csrfmiddlewaretoken"),
+	[]byte("pagetoken"), []byte("nexttoken"), []byte("continuationtoken"),
 	// Keys that are public or not credentials at all, for the rules that
 	// take a bare *_KEY name.
-	"publickey", "publishablekey", "sitekey", "sortkey", "partitionkey", "cachekey",
-	"primarykey", "foreignkey", "idempotencykey", "translationkey", "hotkey", "shortcutkey",
-	"lookupkey", "hashkey", "rangekey", "objectkey", "bucketkey",
+	[]byte("publickey"), []byte("publishablekey"), []byte("sitekey"), []byte("sortkey"),
+	[]byte("partitionkey"), []byte("cachekey"), []byte("primarykey"), []byte("foreignkey"),
+	[]byte("idempotencykey"), []byte("translationkey"), []byte("hotkey"), []byte("shortcutkey"),
+	[]byte("lookupkey"), []byte("hashkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),
 }
 
 // notSecretName reports whether the name a generic match starts in (the
@@ -507,7 +508,7 @@ func notSecretName(text []byte, at int) bool {
 		}
 	}
 	for _, n := range notSecretNames {
-		if bytes.HasSuffix(name, []byte(n)) {
+		if bytes.HasSuffix(name, n) {
 			return true
 		}
 	}
