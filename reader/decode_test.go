@@ -88,6 +88,11 @@ func TestDecodeBudget(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte("KEY: aGVsbG8td29ybGQtdmFsdWU=\n\"a\\\"b\\u00e9\" p=%2F\n"))
 	f.Add([]byte("k = (\"-----BEGIN RSA PRIVATE KEY-----\\n\"\n \"QUFB\"\n)"))
+	// The joins read the lines around the one they are called for.
+	f.Add([]byte("<a>\n  <apiToken>\n    v4lue\n  </apiToken>\n</a>"))
+	f.Add([]byte("\n\n</apiKey>"))
+	f.Add([]byte("value:\n- name: K_KEY\r\nvalue: \"x\"\r\n"))
+	f.Add([]byte(`[{"name": "API_TOKEN", "value": "t0k"}, {"name": "X", "value": 1}]`))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		budget := DefaultBudget
 		for _, d := range Decode(text, false, &budget) {
