@@ -381,8 +381,8 @@ func validGenericPassword(v string) bool {
 	if len(v) < minGenericPassword || len(v) > maxGenericValue || !isLiteralValue(v) {
 		return false
 	}
-	if s := strings.ReplaceAll(v, "-", ""); s != v && isHex(s) {
-		return false // dashed hex (a UUID) is a token or an id, judged by the rules for those
+	if isDashedHex(v) {
+		return false // a UUID is a token or an id, judged by the rules for those
 	}
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
 }
@@ -745,27 +745,36 @@ func isPasswordHash(v string) bool {
 	return false
 }
 
+// isDashedHex reports hex written in groups joined by "-": a UUID,
+// Mailgun's 32-8-8 keys.
+func isDashedHex(v string) bool {
+	s := strings.ReplaceAll(v, "-", "")
+	return len(s) < len(v) && isHex(s)
+}
+
 // decodesToStandIn reports a base64 value whose text is a self-describing
 // stand-in ("ZXhhbXBsZS1hcHAtc2VjcmV0" is "example-app-secret"), as
 // Kubernetes Secret examples and Helm chart READMEs hold. Only printable
 // text is judged: the base64 of random bytes, or of a real password,
 // decodes to something else.
 func decodesToStandIn(v string) bool {
-	if len(v) < 12 || len(v)%4 != 0 {
+	var buf [maxGenericValue * 3 / 4]byte
+	if len(v) < 12 || len(v)%4 != 0 || len(v) > maxGenericValue {
 		return false
 	}
-	b, err := base64.StdEncoding.DecodeString(v)
-	if err != nil || len(b) < 6 {
+	n, err := base64.StdEncoding.Decode(buf[:], []byte(v))
+	if err != nil || n < 6 {
 		return false
 	}
+	b := buf[:n]
 	for _, c := range b {
 		if c < 0x20 && c != '\n' || c > 0x7e {
 			return false
 		}
 	}
-	lower := strings.ToLower(string(b))
+	lower := bytes.ToLower(b)
 	for _, w := range standInWords {
-		if strings.Contains(lower, w) {
+		if bytes.Contains(lower, []byte(w)) {
 			return true
 		}
 	}
@@ -815,7 +824,7 @@ func alphabetSize(v string) int {
 	if isHex(v) {
 		return 16
 	}
-	if s := strings.ReplaceAll(v, "-", ""); len(s) < len(v) && isHex(s) {
+	if isDashedHex(v) {
 		return 17 // hex in dash-separated groups (Mailgun's 32-8-8 keys)
 	}
 	var seen [256]bool

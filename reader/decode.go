@@ -632,29 +632,28 @@ func (d *decoder) element(lineNo int, line []byte) {
 	if len(value) == 0 || len(value) > maxValue || bytes.ContainsAny(value, "<> \t") {
 		return
 	}
-	joined := make([]byte, 0, 2*len(name)+len(value)+5)
-	joined = append(joined, '<')
-	joined = append(joined, name...)
-	joined = append(joined, '>')
-	prefix := len(joined)
-	joined = append(joined, value...)
-	joined = append(joined, closeTag...)
-	joined = append(joined, name...)
-	joined = append(joined, '>')
-	d.takeJoined("element", lineNo-1, utf8.RuneCount(valueLine[:lo])+1, joined, prefix, value)
+	d.takeJoined("element", lineNo-1, utf8.RuneCount(valueLine[:lo])+1, value, len(name)+2,
+		[]byte("<"), name, []byte(">"), value, closeTag, name, []byte(">"))
 }
 
 // takeJoined records a value read from a line joined with others (an
-// element's tags, a pair's name): joined is the line the rules read, the
-// value stands at joined[lo:] as raw, and col is raw's column on line lineNo.
-// It is within the budget, as take is.
-func (d *decoder) takeJoined(kind string, lineNo, col int, joined []byte, lo int, raw []byte) {
+// element's tags, a pair's name): the rules read the parts joined into one
+// line, raw (one of the parts) stands at offset lo of it, and col is raw's
+// column on line lineNo. It is within the budget, as take is.
+func (d *decoder) takeJoined(kind string, lineNo, col int, raw []byte, lo int, parts ...[]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	d.budget.Values--
-	d.budget.Bytes -= len(joined)
+	d.budget.Bytes -= n
 	if d.budget.Bytes < 0 {
 		return
 	}
-	t := append(d.room(len(joined)), joined...)
+	t := d.room(n)
+	for _, p := range parts {
+		t = append(t, p...)
+	}
 	d.out = append(d.out, Decoded{Kind: kind, Line: lineNo, Col: col, EndCol: col + utf8.RuneCount(raw),
 		Text: t, Lo: lo, Hi: lo + len(raw), raw: raw})
 }
@@ -718,20 +717,18 @@ func (d *decoder) pair(lineNo int, line []byte) {
 // line[from:at] or, for the line's first value, on the line above.
 func (d *decoder) pairAt(lineNo int, line []byte, from, at int) {
 	rest := line[at:]
-	name, ok := pairName(line[from:at])
-	if !ok && from == 0 && lineNo > 1 && keyAt(line[:at], 0, nameWord) < 0 {
-		// The name on the line above, in the same list item or object.
+	name, named := pairName(line[from:at])
+	if !named && from == 0 && lineNo > 1 {
+		// No name of its own: the name on the line above, in the same
+		// list item or object.
 		end := d.lineAt - 1
 		start := bytes.LastIndexByte(d.text[:end], '\n') + 1
-		above := bytes.TrimRight(d.text[start:end], "\r")
-		name, ok = pairName(above)
+		name, _ = pairName(bytes.TrimRight(d.text[start:end], "\r"))
 	}
-	if !ok || len(rest) == 0 || len(rest) > maxValue {
+	if name == nil || len(rest) == 0 || len(rest) > maxValue {
 		return
 	}
-	joined := make([]byte, 0, len(name)+2+len(rest))
-	joined = append(append(append(joined, name...), ':', ' '), rest...)
-	d.takeJoined("pair", lineNo, utf8.RuneCount(line[:at])+1, joined, len(name)+2, rest)
+	d.takeJoined("pair", lineNo, utf8.RuneCount(line[:at])+1, rest, len(name)+2, name, []byte(": "), rest)
 }
 
 // keyAt returns where the value of the key word starts in line: after
@@ -781,8 +778,10 @@ var nameWord = []byte("name")
 
 // pairName returns the secret-like name a "name" key gives in text (a
 // line, or the part of one before its value key): `name: DD_API_KEY`,
-// `- name: "DD_API_KEY"`, `{"name": "DD_API_KEY",`.
-func pairName(text []byte) ([]byte, bool) {
+// `- name: "DD_API_KEY"`, `{"name": "DD_API_KEY",`. named reports whether
+// text has a name key at all; name is nil when it has none or when the
+// name is not secret-like.
+func pairName(text []byte) (name []byte, named bool) {
 	at := keyAt(text, 0, nameWord)
 	if at < 0 {
 		return nil, false
@@ -791,14 +790,14 @@ func pairName(text []byte) ([]byte, bool) {
 	if len(v) > 0 && (v[0] == '"' || v[0] == '\'') {
 		end := bytes.IndexByte(v[1:], v[0])
 		if end < 0 {
-			return nil, false
+			return nil, true
 		}
 		v = v[1 : end+1]
 	} else if end := bytes.IndexAny(v, " \t,}"); end >= 0 {
 		v = v[:end]
 	}
 	if len(v) == 0 || len(v) > 64 || !isTagName(v) || !secretTag(v) {
-		return nil, false
+		return nil, true
 	}
 	return v, true
 }
