@@ -423,6 +423,8 @@ func isLiteralValue(v string) bool {
 	case strings.Contains(v, "://"): // a URL; credentials in URLs have their own rule
 	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
+	case strings.Contains(v, "/aws4_request"): // a SigV4 credential scope: key id, date, region, service
+	case isPublicKeyDER(v): // base64 of a SubjectPublicKeyInfo: a public key
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
 	case decodesToStandIn(v): // base64 of "example-app-secret"
@@ -477,10 +479,16 @@ func isRepetition(v string) bool {
 func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' }
 
 // isCall reports code: a value starting with a (dotted) name and "(", or
-// ending in "(" where a match stopped at the quote of an argument.
+// ending in "(" where a match stopped at the quote of an argument. A
+// leading operator is code too: the "::" of `Token::getCredentials()` read
+// as a name and a colon, the "+" or "." that joins a string literal to a
+// call ("Credential="+r.Form.Get(, 'KEY='.base64_encode().
 func isCall(v string) bool {
 	if strings.HasSuffix(v, "(") || strings.HasSuffix(v, "=>") {
 		return true
+	}
+	if t := strings.TrimLeft(v, ":.+"); len(t) < len(v) && t != "" {
+		v = t
 	}
 	i := strings.IndexByte(v, '(')
 	if i <= 0 {
@@ -502,12 +510,17 @@ func isCall(v string) bool {
 }
 
 // isCast reports a value that starts with a type in parentheses, as a cast
-// in Java, C or C# does: "(TlsChannelCredentials)".
+// in Java, C or C# does: "(TlsChannelCredentials)", or with a name after
+// an opening parenthesis that the value does not close, the start of a
+// grouped expression: "(Get-UserFlag" in PowerShell, "(header.getValue".
 func isCast(v string) bool {
 	if len(v) < 3 || v[0] != '(' {
 		return false
 	}
 	end := strings.IndexByte(v, ')')
+	if end < 0 {
+		end = len(v)
+	}
 	if end < 2 {
 		return false
 	}
@@ -556,7 +569,7 @@ func isFileName(v string) bool {
 // "k8s"); random strings have short humps, consonant clusters and digits
 // anywhere, so about 1 in 10^4 random 16-character values passes as a name.
 func isIdentifierLike(v string) bool {
-	v = strings.Trim(v, "$%@*&!:~./#")
+	v = strings.TrimRight(strings.Trim(v, "$%@*&!:~./#"), ",;")
 	if v == "" {
 		return true
 	}
@@ -778,7 +791,62 @@ func decodesToStandIn(v string) bool {
 			return true
 		}
 	}
-	return false
+	// Words alone that call themselves a password or secret
+	// ("cGFzc3dvcmQ=" is "password", "secure-password"): a base64-encoded
+	// URL or key=value pair has other bytes too.
+	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_") == nil &&
+		(bytes.Contains(lower, []byte("passw")) || bytes.Contains(lower, []byte("secret")))
+}
+
+// isPublicKeyDER reports base64 that starts a DER SubjectPublicKeyInfo, the
+// body of a "PUBLIC KEY" PEM block ("MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A..."
+// for RSA, "MFkwEwYHKoZIzj0CAQYI..." for P-256): a SEQUENCE whose first
+// element, the algorithm, is followed by a BIT STRING. A private key's
+// PKCS#8 or PKCS#1 body starts with an INTEGER (its version) instead, so it
+// is never taken for one. Webhook verifiers keep such public keys under
+// names like SECRET.
+func isPublicKeyDER(v string) bool {
+	if len(v) < 60 || v[0] != 'M' { // 60: Ed25519's, the shortest
+		return false
+	}
+	var buf [33]byte
+	n, err := base64.StdEncoding.Decode(buf[:], []byte(v[:44]))
+	if err != nil && n < 24 {
+		return false
+	}
+	b := buf[:n]
+	skipHeader := func(b []byte) ([]byte, int, bool) { // tag 0x30, then a DER length
+		if len(b) < 2 || b[0] != 0x30 {
+			return nil, 0, false
+		}
+		l, h := int(b[1]), 2
+		switch b[1] {
+		case 0x81:
+			if len(b) < 3 {
+				return nil, 0, false
+			}
+			l, h = int(b[2]), 3
+		case 0x82:
+			if len(b) < 4 {
+				return nil, 0, false
+			}
+			l, h = int(b[2])<<8|int(b[3]), 4
+		default:
+			if b[1] > 0x80 {
+				return nil, 0, false
+			}
+		}
+		return b[h:], l, true
+	}
+	rest, _, ok := skipHeader(b)
+	if !ok {
+		return false
+	}
+	inner, algLen, ok := skipHeader(rest)
+	if !ok || len(inner) <= algLen || len(inner) == 0 || inner[0] != 0x06 {
+		return false // the algorithm identifier starts with its OID
+	}
+	return inner[algLen] == 0x03
 }
 
 // standInWords mark decoded text as a stand-in. Narrower than

@@ -110,7 +110,17 @@ func TestGenericValidators(t *testing.T) {
 		{"harbor_user:$2y$10${{b64 53}}", false, false},
 		{"{{hex 32}}-{{hex 8}}-{{hex 8}}", true, false}, // hex in groups: a Mailgun key
 		{"spring.rsocket.server.port=0", false, false},
-		{"{{b64 42}}==", true, true}, // padding is not an assignment
+		{":configureLogger()`,", false, false},              // AddDebugLogProcessorPass::configureLogger()
+		{"+r.Form.Get(xhttp.AmzCredential),", false, false}, // "Credential="+r.Form.Get(...)
+		{".base64_encode($data).", false, false},            // 'SECRET='.base64_encode($data)
+		{"(Get-UserFlag", false, false},                     // PowerShell: $x.password = (Get-UserFlag ...)
+		{"(header.getValue", false, false},
+		{"{{ualnum 20}}/20160727/us-east-1/s3/aws4_request", false, false}, // a SigV4 credential scope
+		{"cGFzc3dvcmQ=", false, false},                                     // base64 of "password"
+		{"c2VjdXJlLXBhc3N3b3Jk", false, false},                             // base64 of "secure-password"
+		{"{{b64 12}}+{{alnum 20}}", true, true},                            // "+" inside base64 is not an operator
+		{"({{alnum 10}}#{{alnum 8}}", true, true},                          // a parenthesis before a random value
+		{"{{b64 42}}==", true, true},                                       // padding is not an assignment
 		// Hashes and ids.
 		{"{{hex 40}}", true, false},                               // kept: see validGenericSecret
 		{"{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true, true}, // Django's alphabet

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"encoding/base64"
+	"net/url"
 	"strings"
 )
 
@@ -59,36 +60,37 @@ func validBase64Key(secret string) bool {
 const minURLPassword = 6
 
 // urlStandInWords mark a password slot that asks to be filled in
-// ("REPLACE_WITH_PASSWORD", "change-me", "insert_password_here").
+// ("REPLACE_WITH_PASSWORD", "change-me", "insert_password_here") or a
+// password written to be seen ("password12345").
 var urlStandInWords = []string{
 	"replace", "changeme", "change_me", "change-me", "insert", "enter_", "enter-",
 	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
-	"password", "passwd", "secret",
+	"password", "passwd", "pass_word", "pass.word", "secret",
 }
 
+// maxWordPassword is the longest single lower-case word read as a stand-in
+// password ("mypass", "foobar", "letmein"); longer runs of lower-case
+// letters are kept, as a generator's lower-case alphabet writes them.
+const maxWordPassword = 8
+
 // validURLPassword checks the password of a connection URL or DSN: long
-// enough to be a real one, and not a stand-in. A value of letters and
-// separators only, written in CONSTANT_CASE or holding a fill-in word, is
-// a template slot, not a password.
+// enough to be a real one, and not a stand-in. The password is read
+// percent-decoded, as the client sends it. A stand-in is a fill-in word,
+// CONSTANT_CASE, a name made of words ("apiKey",
+// "authToken", "MagicWord": how tests and READMEs spell a credential's
+// slot), one short lower-case word ("mypass") or letters too few and
+// repeated for a random value ("aaaabbbbbbcccccc").
 func validURLPassword(v string) bool {
 	if len(v) < minURLPassword || strings.ContainsAny(v[:1], "<[") || strings.ContainsAny(v[len(v)-1:], ">]") {
 		return false // too short, or a bracketed slot ("<password>", "[PASSWORD]")
 	}
-	letters, upper := true, true
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; {
-		case 'a' <= c && c <= 'z':
-			upper = false
-		case 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.':
-		default:
-			letters = false
+	if strings.Contains(v, "%") {
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
 		}
-	}
-	if !letters {
-		return true
-	}
-	if upper {
-		return false
+		if len(v) < minURLPassword {
+			return false
+		}
 	}
 	lower := strings.ToLower(v)
 	for _, w := range urlStandInWords {
@@ -96,7 +98,38 @@ func validURLPassword(v string) bool {
 			return false
 		}
 	}
-	return true
+	letters, upper := true, true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'a' <= c && c <= 'z':
+			upper = false
+		case 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.', c == ':', c == '=':
+		default:
+			letters = false
+		}
+	}
+	switch {
+	case !letters:
+		return true
+	case upper:
+		return false // API_KEY:API_SECRET
+	case len(v) <= maxWordPassword && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" && !isHex(v):
+		return !pronounceable(v) // "deadbeef" is hex, as Sidekiq's license credentials are
+	}
+	name := strings.NewReplacer(":", "_", "=", "_").Replace(v)
+	return !(isIdentifierLike(name) && wordCount(name) >= 2) && shannonEntropy(v) >= entropyFloor(v)
+}
+
+// wordCount is the number of words in a name: parts split at separators,
+// and camel-case humps within each.
+func wordCount(name string) int {
+	var buf [16]string
+	n := 0
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune("._-/:@#", r) }) {
+		words, _ := camelWords(buf[:0], part)
+		n += len(words)
+	}
+	return n
 }
 
 // validAuthHeader checks the credential of an Authorization or API-key

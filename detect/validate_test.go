@@ -1,6 +1,12 @@
 package detect
 
 import (
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"testing"
 
@@ -178,10 +184,77 @@ func TestValidURLPassword(t *testing.T) {
 		{"password", false},
 		{"[PASSWORD]", false},
 		{"password>", false},
+		// Names of the slot, as tests and READMEs of DSN parsers write them.
+		{"apiKey", false},
+		{"authToken", false},
+		{"api_key", false},
+		{"UserId", false},
+		{"MagicWord", false},
+		{"API_KEY:API_SECRET:ACCESS_TOKEN", false},
+		{"bar=bar", false},
+		// Short words, fill-in words inside a longer value, low entropy.
+		{"mypass", false},
+		{"foobar", false},
+		{"password12345", false},
+		{"pass_word", false},
+		{"aaaabbbbbbccccccdddddeeee", false},
+		// Read percent-decoded: "pa%24s" is the 4-character "pa$s".
+		{"pa%24s", false},
+		{fakekey.Expand("{{alnum 8}}%21{{alnum 4}}"), true},
+		// Real shapes stay: hex (Sidekiq's "deadbeef"-like credentials),
+		// random letters, a password with symbols.
+		{"deadbeef", true},
+		{fakekey.Expand("{{hex 8}}"), true},
+		{fakekey.Expand("{{ualnum 4}}{{lower 12}}"), true},
+		{"P@ssw0rd$1", true},
 	}
 	for _, tt := range tests {
 		if got := validURLPassword(tt.password); got != tt.want {
 			t.Errorf("validURLPassword(%d chars) = %v, want %v", len(tt.password), got, tt.want)
+		}
+	}
+}
+
+// TestIsPublicKeyDER builds keys at test time: the base64 of a public key's
+// DER (what a "PUBLIC KEY" PEM block holds) is a public key; the same of a
+// private key is not.
+func TestIsPublicKeyDER(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edPub, edPriv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := func(b []byte, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.StdEncoding.EncodeToString(b)
+	}
+	tests := []struct {
+		name string
+		v    string
+		want bool
+	}{
+		{"RSA public", der(x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)), true},
+		{"EC public", der(x509.MarshalPKIXPublicKey(&ecKey.PublicKey)), true},
+		{"Ed25519 public", der(x509.MarshalPKIXPublicKey(edPub)), true},
+		{"RSA PKCS#8 private", der(x509.MarshalPKCS8PrivateKey(rsaKey)), false},
+		{"RSA PKCS#1 private", der(x509.MarshalPKCS1PrivateKey(rsaKey), nil), false},
+		{"EC private", der(x509.MarshalECPrivateKey(ecKey)), false},
+		{"Ed25519 PKCS#8 private", der(x509.MarshalPKCS8PrivateKey(edPriv)), false},
+		{"random base64", fakekey.Expand("M{{b64 63}}"), false},
+	}
+	for _, tt := range tests {
+		if got := isPublicKeyDER(tt.v); got != tt.want {
+			t.Errorf("%s: isPublicKeyDER = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
