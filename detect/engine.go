@@ -452,6 +452,9 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 			return out // after a tag's ">" only an element's text counts: <apiKey>value</apiKey>
 		}
 	}
+	if inDataURI(text, start) {
+		return out
+	}
 	secret := string(text[start:end])
 	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
 		return out
@@ -482,6 +485,7 @@ var notSecretNames = [][]byte{
 	[]byte("partitionkey"), []byte("cachekey"), []byte("primarykey"), []byte("foreignkey"),
 	[]byte("idempotencykey"), []byte("translationkey"), []byte("hotkey"), []byte("shortcutkey"),
 	[]byte("lookupkey"), []byte("hashkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),
+	[]byte("anonkey"), // Supabase's anon key ships in every browser bundle
 }
 
 // notSecretName reports whether the name a generic match starts in (the
@@ -514,6 +518,22 @@ func notSecretName(text []byte, at int) bool {
 	}
 	return false
 }
+
+// inDataURI reports whether offset start lies in the payload of a base64
+// data URI ("data:font/woff2;base64,d09GMgAB..."): a font or image inlined
+// in CSS or SVG, where any prefix ("EAA", "AKIA") turns up by chance at a
+// "+" or "/" that a regex reads as a word boundary. The reader decodes
+// base64 that holds text; the raw payload is no place for a key.
+func inDataURI(text []byte, start int) bool {
+	i := start
+	for i > 0 && isBase64Byte(text[i-1]) {
+		i--
+	}
+	return bytes.HasSuffix(text[:i], []byte(";base64,"))
+}
+
+// isBase64Byte reports a byte of the standard base64 alphabet.
+func isBase64Byte(c byte) bool { return isAlnum(c) || c == '+' || c == '/' }
 
 func isNameByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }
 

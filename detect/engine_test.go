@@ -483,3 +483,24 @@ func TestFullPrefilterAfterLargeInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDataURIPayload checks that a key prefix inside the base64 payload of
+// a data URI (a font inlined in an SVG) is not a finding, while the same
+// token on its own line is.
+func TestDataURIPayload(t *testing.T) {
+	e := newTestEngine(t)
+	token := fakekey.Expand("EAAB{{alnum 180}}")
+	blob := fakekey.Expand("{{b64 400}}")
+	tests := []struct {
+		name, line string
+		want       int
+	}{
+		{"in a data URI", `src: url("data:font/woff2;base64,` + blob + "/" + token + blob + `")`, 0},
+		{"assigned", "FACEBOOK_ACCESS_TOKEN=" + token, 1},
+	}
+	for _, tt := range tests {
+		if got := len(e.ScanFile("a.svg", []byte(tt.line+"\n"))); got != tt.want {
+			t.Errorf("%s: %d findings, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -69,6 +69,7 @@ var placeholderForms = func() []string {
 // %-format interpolation, angle-bracket stand-ins, ellipses and masks.
 var placeholderMarks = []string{
 	"xxxx", "XXXX", "<%", "%>", "${", "{{", "...", "***", "$(", "%(", "#{", "{%",
+	"000000000000", // a masked middle: "GOCSPX-2k8gsR0000000000000000VNahJj"
 }
 
 // keyboardRuns are hand-typed filler ("qwerty123456"); matched in any case.
@@ -575,7 +576,7 @@ func isIdentifierLike(v string) bool {
 	}
 	digitRuns, singles, short, letters, letterWords := 0, 0, 0, 0, 0
 	var buf [16]string // the words of one part, most often few
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("._-/:@#", r) }) {
+	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("._-/:@#?", r) }) {
 		words, ok := camelWords(buf[:0], part)
 		if !ok {
 			return false
@@ -740,6 +741,7 @@ func isHexDigit(c byte) bool {
 var passwordHashPrefixes = []string{
 	"$1$", "$2a$", "$2b$", "$2x$", "$2y$", "$5$", "$6$", "$7$", "$y$", "$gy$", "$argon2", "$scrypt$", "$pbkdf2",
 	"pbkdf2_sha", "pbkdf2:sha", "bcrypt$", "bcrypt_sha256$", "argon2$", "scrypt:", "sha1$", "md5$", "{ssha}",
+	"$p$", "$h$", // phpass, WordPress's and phpBB's portable hashes
 }
 
 func isPasswordHash(v string) bool {

@@ -47,6 +47,7 @@ func TestIsPlaceholder(t *testing.T) {
 		{"salt with brackets apart", "{{alnum 10}}<{{alnum 5}}]!{{alnum 10}}>{{alnum 8}}", false},
 		{"salt with a lone bracket", "{{alnum 20}}>{{alnum 12}}", false},
 		{"Django development key", "django-insecure-{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true},
+		{"masked middle", "GOCSPX-{{alnum 6}}0000000000000000{{alnum 6}}", true},
 		// A stand-in word in a long value is chance, not typing (maxTyped);
 		// marks that random keys never hold count at any length.
 		{"typed stand-in word", "{{lit your}}-api-key-{{alnum 20}}", true},
@@ -115,6 +116,8 @@ func TestGenericValidators(t *testing.T) {
 		{".base64_encode($data).", false, false},            // 'SECRET='.base64_encode($data)
 		{"(Get-UserFlag", false, false},                     // PowerShell: $x.password = (Get-UserFlag ...)
 		{"(header.getValue", false, false},
+		{"(formState?.opensslKey", false, false},                           // optional chaining
+		{"$P${{b64 31}}", false, false},                                    // a phpass hash (WordPress)
 		{"{{ualnum 20}}/20160727/us-east-1/s3/aws4_request", false, false}, // a SigV4 credential scope
 		{"cGFzc3dvcmQ=", false, false},                                     // base64 of "password"
 		{"c2VjdXJlLXBhc3N3b3Jk", false, false},                             // base64 of "secure-password"
@@ -698,9 +701,14 @@ func TestNotSecretName(t *testing.T) {
 		{`access_token = x`, false},
 		{`TOKEN = x`, false},
 		{`page_token_secret = x`, false},
+		{`NEXT_PUBLIC_SUPABASE_ANON_KEY=x`, true},
+		{`SUPABASE_SERVICE_ROLE_KEY=x`, false},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
+		if at < 0 {
+			at = strings.Index(strings.ToLower(tt.line), "key")
+		}
 		if got := notSecretName([]byte(tt.line), at); got != tt.want {
 			t.Errorf("notSecretName(%q) = %v, want %v", tt.line, got, tt.want)
 		}

@@ -98,6 +98,9 @@ func validURLPassword(v string) bool {
 			return false
 		}
 	}
+	if leetWord(lower) == "password" {
+		return false // "p4ssw0rd", "pa$$word"; "P@ssw0rd$1" has more to it
+	}
 	letters, upper := true, true
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
@@ -118,6 +121,12 @@ func validURLPassword(v string) bool {
 	}
 	name := strings.NewReplacer(":", "_", "=", "_").Replace(v)
 	return !(isIdentifierLike(name) && wordCount(name) >= 2) && shannonEntropy(v) >= entropyFloor(v)
+}
+
+// leetWord reads the digits and symbols people write for letters as those
+// letters: "p4$$w0rd" is "password".
+func leetWord(lower string) string {
+	return strings.NewReplacer("4", "a", "@", "a", "3", "e", "0", "o", "$", "s", "5", "s", "1", "i").Replace(lower)
 }
 
 // wordCount is the number of words in a name: parts split at separators,

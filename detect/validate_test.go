@@ -207,6 +207,8 @@ func TestValidURLPassword(t *testing.T) {
 		{fakekey.Expand("{{hex 8}}"), true},
 		{fakekey.Expand("{{ualnum 4}}{{lower 12}}"), true},
 		{"P@ssw0rd$1", true},
+		{"p4ssw0rd", false},
+		{"pa%24%24word", false},
 	}
 	for _, tt := range tests {
 		if got := validURLPassword(tt.password); got != tt.want {
