@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element" or "pair"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair" or "continued"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -29,7 +29,7 @@ type Decoded struct {
 // base64 value or an assembled key block has no finer place than its
 // span's start.
 func (d Decoded) Column(off int) int {
-	if d.Kind == "element" || d.Kind == "pair" {
+	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "continued" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -102,7 +102,10 @@ const (
 //   - name and value pairs, as Kubernetes and ECS list environment
 //     variables (`- name: DD_API_KEY` over `value: …`, or
 //     `{"name": "DD_API_KEY", "value": "…"}`), read as `DD_API_KEY: …`
-//     when the name is secret-like.
+//     when the name is secret-like;
+//   - a curl command continued over lines with "\": each later line that
+//     gives a header or a user (`-H "X-Api-Key: …"`, `-u user:…`) is read
+//     after the command's name, as `curl -H "X-Api-Key: …"`.
 //
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
@@ -152,6 +155,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
+		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
@@ -800,4 +804,67 @@ func pairName(text []byte) (name []byte, named bool) {
 		return nil, true
 	}
 	return v, true
+}
+
+// curlWord is what continued looks for.
+var curlWord = []byte("curl")
+
+// maxContinued bounds how many continuation lines of one command are read.
+const maxContinued = 40
+
+// curlFlags are the options whose continuation lines continued joins: the
+// ones the curl rules read credentials from.
+var curlFlags = [][]byte{[]byte("-H"), []byte("--header"), []byte("-u"), []byte("--user")}
+
+// continued joins the lines of a curl command continued with a trailing
+// backslash: each later line that starts with a header or user option is
+// read as "curl " and that line, so that the rules for curl's credentials,
+// which keep to one line, read `-u user:…` under `curl https://… \`.
+func (d *decoder) continued(lineNo int, line []byte) {
+	i := bytes.Index(line, curlWord)
+	if i < 0 || i > 0 && isWordByte(line[i-1]) || i+len(curlWord) < len(line) && isWordByte(line[i+len(curlWord)]) {
+		return // "libcurl", "curly"
+	}
+	end := d.lineEnd(d.lineAt)
+	for n := 1; n <= maxContinued && continues(line) && end < len(d.text) && d.left(); n++ {
+		start := end + 1
+		end = d.lineEnd(start)
+		line = bytes.TrimRight(d.text[start:end], "\r")
+		if len(line) > maxLine {
+			return
+		}
+		lo := len(line) - len(bytes.TrimLeft(line, " \t"))
+		raw := bytes.TrimRight(line[lo:], " \t\\")
+		if startsWithFlag(raw) && len(raw) <= maxValue {
+			d.takeJoined("continued", lineNo+n, utf8.RuneCount(line[:lo])+1, raw, len(curlWord)+1,
+				curlWord, []byte(" "), raw)
+		}
+	}
+}
+
+// continues reports whether a shell line ends in a backslash that
+// continues the command on the next line.
+func continues(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	return len(line) > 0 && line[len(line)-1] == '\\'
+}
+
+// startsWithFlag reports whether b starts with one of curlFlags and then a
+// space, "=" or a quote (`-H "…"`, `--user=…`, `-u'…'`).
+func startsWithFlag(b []byte) bool {
+	for _, f := range curlFlags {
+		if !bytes.HasPrefix(b, f) || len(b) == len(f) {
+			continue
+		}
+		switch b[len(f)] {
+		case ' ', '\t', '=', '"', '\'':
+			return true
+		}
+	}
+	return false
+}
+
+// isWordByte reports a byte of a word: a letter, a digit or "_".
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }

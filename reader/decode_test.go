@@ -53,6 +53,13 @@ func TestDecode(t *testing.T) {
 		{"pair from a reference", "- name: API_TOKEN\n  valueFrom:\n    secretKeyRef: {}\n", false, nil},
 		{"value without a name", "  value: 42\n", false, nil},
 		{"value in code", "x = {name: API_TOKEN, value}", false, nil},
+		{"curl continued", "curl https://api.acme.dev \\\n  -H 'Accept: text/plain' \\\n  -d x=1 \\\n  -u ci:s3cr3t-v4lue\n", false,
+			[]string{"continued:-H 'Accept: text/plain'", "continued:-u ci:s3cr3t-v4lue"}},
+		{"curl continued, CRLF", "$ curl -X POST https://api.acme.dev \\\r\n    --header \"X-Api-Key: k3y\"\r\n", false,
+			[]string{`continued:--header "X-Api-Key: k3y"`}},
+		{"curl not continued", "curl https://api.acme.dev\n-u ci:s3cr3t-v4lue\n", false, nil},
+		{"continuation ends", "curl https://api.acme.dev \\\n  -d x=1\n  -u ci:s3cr3t-v4lue\n", false, nil},
+		{"libcurl", "libcurl_init \\\n  -u ci:s3cr3t-v4lue\n", false, nil},
 		{"pair named on its own line", "{\"name\": \"API_TOKEN\", \"value\": \"t0k\"},\n{\"name\": \"CLIENT_ID\", \"value\": \"c1d\"}", false,
 			[]string{`pair:"t0k"},`}},
 	}
@@ -93,6 +100,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("\n\n</apiKey>"))
 	f.Add([]byte("value:\n- name: K_KEY\r\nvalue: \"x\"\r\n"))
 	f.Add([]byte(`[{"name": "API_TOKEN", "value": "t0k"}, {"name": "X", "value": 1}]`))
+	f.Add([]byte("curl x \\\r\n -u a:b \\\n\\\n-H 'k: v'"))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		budget := DefaultBudget
 		for _, d := range Decode(text, false, &budget) {

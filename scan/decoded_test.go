@@ -82,6 +82,12 @@ func TestDecodedFindings(t *testing.T) {
 		{"ECS task definition", "task.json",
 			`{"environment": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "SERVICE_TOKEN", "value": "{{alnum 40}}"}]}`,
 			"generic-api-key", "pair", 1, 94},
+		{"curl continued over lines (README)", "README.md",
+			"```sh\ncurl -X POST https://api.acme.dev/v1/token \\\n  -H 'Content-Type: application/json' \\\n  -u deploy:{{alnum 20}}\n```\n",
+			"curl-basic-auth", "continued", 4, 13},
+		{"curl header continued, CRLF", "call.sh",
+			"curl https://api.acme.dev \\\r\n\t--header \"X-Api-Key: {{alnum 32}}\"\r\n",
+			"curl-auth-header", "continued", 2, 23},
 	}
 	// Each case is scanned afresh and by one decoding that a pool worker
 	// would keep from text to text: the cases run in turn through it.
