@@ -127,6 +127,9 @@ func (dc *decoding) scanDecoded(engine *detect.Engine, name string, text []byte,
 		if e := offsetIn(joined, lines, h.Line, h.EndColumn) - starts[i]; e <= d.Hi {
 			end = d.Column(e - d.Lo)
 		}
+		if end <= col {
+			end = d.EndCol // base64 or a key block: the whole encoded span is the place
+		}
 		h.Line, h.Column, h.EndColumn, h.encoding = d.Line, col, max(end, col+1), enc
 		hits = append(hits, h)
 	}

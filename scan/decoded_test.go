@@ -148,3 +148,29 @@ func TestDecodingAddsNoNoise(t *testing.T) {
 		t.Fatal("no negative files scanned")
 	}
 }
+
+// TestDecodedSpan checks where a decoded finding ends: a base64 value has
+// no finer place than its encoded span, so the finding covers all of it
+// (a report or a scorer that reads the columns sees the whole stored
+// value), while an escape maps the secret's own end.
+func TestDecodedSpan(t *testing.T) {
+	e := testEngine(t)
+	b64 := fakekey.Expand("{{enc base64}}sk-proj-{{alnum 74}}{{lit T3Blbk}}FJ{{alnum 74}}{{enc end}}")
+	tests := []struct {
+		name, path, text string
+		col, end         int // 1-based, end just after
+	}{
+		{"base64 in a k8s secret", "secret.yaml", "  OPENAI_API_KEY: " + b64 + "\n", 19, 19 + len(b64)},
+		{"curl continued", "call.sh", "curl https://api.acme.dev \\\n  -u ci:" + fakekey.Expand("{{alnum 20}}") + "\n", 9, 29},
+	}
+	for _, tt := range tests {
+		hits := scanText(e, tt.path, []byte(tt.text))
+		if len(hits) != 1 {
+			t.Errorf("%s: %d findings, want 1", tt.name, len(hits))
+			continue
+		}
+		if h := hits[0]; h.Column != tt.col || h.EndColumn != tt.end {
+			t.Errorf("%s: %s at columns %d-%d, want %d-%d", tt.name, h.Rule.ID, h.Column, h.EndColumn, tt.col, tt.end)
+		}
+	}
+}
