@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair" or "continued"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist" or "continued"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -29,7 +29,7 @@ type Decoded struct {
 // base64 value or an assembled key block has no finer place than its
 // span's start.
 func (d Decoded) Column(off int) int {
-	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "continued" {
+	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "continued" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -102,7 +102,11 @@ const (
 //   - name and value pairs, as Kubernetes and ECS list environment
 //     variables (`- name: DD_API_KEY` over `value: …`, or
 //     `{"name": "DD_API_KEY", "value": "…"}`), read as `DD_API_KEY: …`
-//     when the name is secret-like;
+//     when the name is secret-like (Postman's `{"key": "password",
+//     "value": "…"}` too);
+//   - property list entries (Info.plist, GoogleService-Info.plist):
+//     `<key>TomTomApiKey</key>` over or before `<string>…</string>`, read
+//     as `TomTomApiKey: …` when the key is secret-like;
 //   - a curl command continued over lines with "\": each later line that
 //     gives a header or a user (`-H "X-Api-Key: …"`, `-u user:…`) is read
 //     after the command's name, as `curl -H "X-Api-Key: …"`.
@@ -155,6 +159,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
+		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
@@ -778,7 +783,7 @@ func keyAt(line []byte, from int, word []byte) int {
 	return -1
 }
 
-var nameWord = []byte("name")
+var nameWord, keyWord = []byte("name"), []byte("key")
 
 // pairName returns the secret-like name a "name" key gives in text (a
 // line, or the part of one before its value key): `name: DD_API_KEY`,
@@ -787,6 +792,9 @@ var nameWord = []byte("name")
 // name is not secret-like.
 func pairName(text []byte) (name []byte, named bool) {
 	at := keyAt(text, 0, nameWord)
+	if at < 0 {
+		at = keyAt(text, 0, keyWord) // Postman's variables, headers and auth
+	}
 	if at < 0 {
 		return nil, false
 	}
@@ -867,4 +875,43 @@ func startsWithFlag(b []byte) bool {
 // isWordByte reports a byte of a word: a letter, a digit or "_".
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// stringTag is what plist looks for; keyOpen and keyClose frame a key.
+var stringTag, keyOpen, keyClose = []byte("<string>"), []byte("<key>"), []byte("</key>")
+
+// plist reads a property list entry, `<key>NAME</key>` and then
+// `<string>VALUE</string>` on the same line or the next, as "NAME: VALUE"
+// at the value's place, when NAME is secret-like: Info.plist and
+// GoogleService-Info.plist keep keys so.
+func (d *decoder) plist(lineNo int, line []byte) {
+	line = bytes.TrimRight(line, "\r")
+	at := bytes.Index(line, stringTag)
+	end := bytes.Index(line, []byte("</string>"))
+	if at < 0 || end < at {
+		return
+	}
+	value := line[at+len(stringTag) : end]
+	if len(value) == 0 || len(value) > maxValue || bytes.IndexByte(value, '<') >= 0 {
+		return
+	}
+	before := bytes.TrimSpace(line[:at])
+	if len(before) == 0 && lineNo > 1 { // the key on the line above
+		prevEnd := d.lineAt - 1
+		before = bytes.TrimSpace(d.text[bytes.LastIndexByte(d.text[:prevEnd], '\n')+1 : prevEnd])
+	}
+	if !bytes.HasSuffix(before, keyClose) {
+		return
+	}
+	before = before[:len(before)-len(keyClose)]
+	open := bytes.LastIndex(before, keyOpen)
+	if open < 0 {
+		return
+	}
+	name := before[open+len(keyOpen):]
+	if !isTagName(name) || !secretTag(name) {
+		return
+	}
+	col := utf8.RuneCount(line[:at+len(stringTag)]) + 1
+	d.takeJoined("plist", lineNo, col, value, len(name)+2, name, []byte(": "), value)
 }

@@ -60,6 +60,14 @@ func TestDecode(t *testing.T) {
 		{"curl not continued", "curl https://api.acme.dev\n-u ci:s3cr3t-v4lue\n", false, nil},
 		{"continuation ends", "curl https://api.acme.dev \\\n  -d x=1\n  -u ci:s3cr3t-v4lue\n", false, nil},
 		{"libcurl", "libcurl_init \\\n  -u ci:s3cr3t-v4lue\n", false, nil},
+		{"plist over two lines", "<dict>\n\t<key>TomTomApiKey</key>\n\t<string>k3y-v4lue-42</string>\n</dict>", false,
+			[]string{"plist:k3y-v4lue-42"}},
+		{"plist on one line, CRLF", "<key>API_KEY</key><string>k3y-v4lue-42</string>\r\n", false, []string{"plist:k3y-v4lue-42"}},
+		{"plist key not secret-like", "<key>CFBundleName</key>\n<string>Tidepool</string>", false, nil},
+		{"plist string without a key", "<array>\n<string>k3y-v4lue-42</string>\n</array>", false, nil},
+		{"plist empty string", "<key>API_KEY</key>\n<string></string>", false, nil},
+		{"postman key and value", `{ "key": "password", "value": "p4ss-v4lue", "type": "string" }`, false,
+			[]string{`pair:"p4ss-v4lue", "type": "string" }`}},
 		{"pair named on its own line", "{\"name\": \"API_TOKEN\", \"value\": \"t0k\"},\n{\"name\": \"CLIENT_ID\", \"value\": \"c1d\"}", false,
 			[]string{`pair:"t0k"},`}},
 	}
@@ -101,6 +109,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("value:\n- name: K_KEY\r\nvalue: \"x\"\r\n"))
 	f.Add([]byte(`[{"name": "API_TOKEN", "value": "t0k"}, {"name": "X", "value": 1}]`))
 	f.Add([]byte("curl x \\\r\n -u a:b \\\n\\\n-H 'k: v'"))
+	f.Add([]byte("<key>apiKey</key>\n<string>v</string><key>x</key><string></string>\n<string>y</string>"))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		budget := DefaultBudget
 		for _, d := range Decode(text, false, &budget) {
