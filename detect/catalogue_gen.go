@@ -1988,6 +1988,18 @@ var builtinRules = []RuleSpec{
 		family:      "messaging",
 	},
 	{
+		ID:          "stripe-test-key",
+		Description: "Stripe test-mode secret or restricted key",
+		Provider:    "Stripe",
+		Keywords:    []string{"sk_test_", "rk_test_"},
+		Regex:       `\b((?:sk|rk)_test_[A-Za-z0-9]{20,})\b`,
+		SecretGroup: 1,
+		Entropy:     3,
+		EnvVar:      "STRIPE_SECRET_KEY",
+		Revoke:      "https://dashboard.stripe.com/test/apikeys",
+		family:      "messaging",
+	},
+	{
 		ID:          "stripe-webhook-secret",
 		Description: "Stripe webhook signing secret",
 		Provider:    "Stripe",

@@ -108,7 +108,7 @@ func TestScanFilters(t *testing.T) {
 		{"AWS documented secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY{{lit EXAMPLEKEY}}", nil},
 		{"low entropy key id", "aws_access_key_id = AKIA{{lit ABABABABABABABAB}}", nil},
 		{"random key id", "aws_access_key_id = AKIA{{upper 16}}", []string{"aws-access-key-id"}},
-		{"test-mode Stripe key", "STRIPE_SECRET_KEY=sk_test_{{alnum 24}}", nil},
+		{"test-mode Stripe key", "STRIPE_SECRET_KEY=sk_test_{{alnum 24}}", []string{"stripe-test-key"}},
 		{"live Stripe key", "STRIPE_SECRET_KEY=sk_live_{{alnum 24}}", []string{"stripe-live-key"}},
 		{"lone key header in docs", "Paste the -----{{lit BEGIN}} OPENSSH PRIVATE KEY----- block here.", nil},
 		{"key header with elided body", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----{{lit END}} RSA PRIVATE KEY-----", nil},

@@ -348,7 +348,6 @@ var mustNotFlag = []struct{ file, line string }{
 	{"tests/test_client.py", `password = "Passw0rd!Passw0rd!"`},
 	{"tests/test_client.py", `DB_PASSWORD = "P@ssw0rd123456"`},
 	{"tests/test_client.py", `password = "Hunter2Hunter2Hunter2"`},
-	{"tests/test_client.py", `stripe.api_key = "sk_test_{{alnum 24}}"`},
 	{"tests/test_client.py", `AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY{{lit EXAMPLEKEY}}"`},
 	{"tests/test_client.py", `GITHUB_TOKEN = "ghp_{{alnum 36}}"`},
 	{"tests/test_client.py", `request_token = "{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}"`},
