@@ -82,14 +82,6 @@ var digestPrefixes = []string{
 	"sha1-", "sha256-", "sha384-", "sha512-", "h1:", "sha1:", "sha256:", "sha384:", "sha512:", "md5:",
 }
 
-// developmentKeyPrefixes mark keys a framework generated for development
-// and refuses in production: Django's startproject writes
-// "django-insecure-" keys into every new settings.py, and `manage.py check
-// --deploy` reports them (security.W009). Such a key is expected in a
-// committed settings file and grants nothing where Django's checks are
-// heeded, so it is not a finding.
-var developmentKeyPrefixes = []string{"django-insecure-"}
-
 // documentedExamples are the Fingerprints of values published in provider
 // documentation or known by heart (Stripe's documented test keys, jwt.io's
 // sample token, the MD5 and SHA-256 of the empty string). They are stored as
@@ -148,11 +140,6 @@ func isPlaceholder(secret string) bool {
 		}
 	}
 	for _, p := range digestPrefixes {
-		if strings.HasPrefix(lower, p) {
-			return true
-		}
-	}
-	for _, p := range developmentKeyPrefixes {
 		if strings.HasPrefix(lower, p) {
 			return true
 		}
