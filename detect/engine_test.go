@@ -504,3 +504,30 @@ func TestDataURIPayload(t *testing.T) {
 		}
 	}
 }
+
+// TestRailsMasterKeyFile checks the rule that reads a file by its name:
+// 32 hex digits alone are Rails's master key in config/master.key and in
+// config/credentials/<env>.key, and nothing in a file of another name.
+func TestRailsMasterKeyFile(t *testing.T) {
+	e := newTestEngine(t)
+	key := fakekey.Expand("{{hex 32}}")
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"config/master.key", key + "\n", true},
+		{"config/master.key", key, true},
+		{"config/credentials/production.key", key + "\r\n", true},
+		{"config/settings.txt", key + "\n", false},
+		{"config/master.key", "# " + key + "\n", false},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range e.ScanFile(tt.name, []byte(tt.text)) {
+			found = found || f.Rule.ID == "rails-master-key-file"
+		}
+		if found != tt.want {
+			t.Errorf("%s %q: found %v, want %v", tt.name, tt.text, found, tt.want)
+		}
+	}
+}
