@@ -578,24 +578,52 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 	if i > 0 && hits[i-1] >= ls {
 		return true
 	}
-	limit := indent(text[ls:]) // a line encloses when indented less than this
-	for ; n > 0 && limit > 0 && ls > 0 && i > 0; n-- {
+	own := indent(text[ls:])
+	limit := own // a line encloses when indented less than this
+	siblings := maxSiblings
+	for ; n > 0 && ls > 0 && i > 0 && (limit > 0 || siblings > 0); n-- {
 		end := ls - 1 // the "\n" ending the line above
 		ls = lineStart(text, end)
 		line := text[ls:end]
 		ind := indent(line)
-		if ind == len(bytes.TrimRight(line, "\r")) || ind >= limit {
-			continue // blank, or not enclosing
-		}
-		limit = ind
 		for i > 0 && hits[i-1] >= end {
 			i--
 		}
+		switch {
+		case ind == len(bytes.TrimRight(line, "\r")):
+			continue // blank
+		case ind == own && limit == own && siblings > 0:
+			// A sibling in the secret's own block, above any line that
+			// encloses it, when the provider is in its value: "host:
+			// smtp.postmarkapp.com" or "provider: heroku" over "password:".
+			// A sibling with the provider in its name ("DATADOG_API_KEY:")
+			// is another key, not a description of the block.
+			siblings--
+			if i > 0 && hits[i-1] >= ls && inValue(line, hits[i-1]-ls) {
+				return true
+			}
+			continue
+		case ind >= limit:
+			siblings = 0
+			continue // not enclosing
+		}
+		limit, siblings = ind, 0
 		if i > 0 && hits[i-1] >= ls {
 			return true
 		}
 	}
 	return false
+}
+
+// maxSiblings is how many lines of the secret's own block, above it, a
+// context rule reads for the provider's name (see inContext).
+const maxSiblings = 4
+
+// inValue reports whether offset at of line lies after the line's first
+// ":" or "=": in the value of a "name: value" line, not in its name.
+func inValue(line []byte, at int) bool {
+	i := bytes.IndexAny(line, ":=")
+	return i >= 0 && at > i
 }
 
 // indent returns how many spaces and tabs line begins with.

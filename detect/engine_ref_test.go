@@ -118,9 +118,12 @@ func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
 
 // refInContext is inContext by its definition: some keyword offset lies on
 // the secret's line before it, or on a line at most n above whose indent is
-// less than that of every non-blank line after it up to the secret's.
+// less than that of every non-blank line after it up to the secret's, or in
+// the value of a sibling: one of the maxSiblings non-blank lines just
+// above, all indented as the secret's line is.
 func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
 	ln := lines.of(secret)
+	own := refIndent(lines.line(ln))
 	for _, o := range offs {
 		k := lines.of(o)
 		if k == ln && o < secret {
@@ -137,6 +140,22 @@ func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
 			}
 		}
 		if ok {
+			return true
+		}
+		if ind != own || !inValue(lines.line(k), o-lines.start(k)) {
+			continue
+		}
+		sib, between := true, 0
+		for j := k + 1; j < ln && sib; j++ {
+			switch d := refIndent(lines.line(j)); {
+			case d < 0:
+			case d == own:
+				between++
+			default:
+				sib = false
+			}
+		}
+		if sib && between < maxSiblings {
 			return true
 		}
 	}

@@ -531,3 +531,32 @@ func TestRailsMasterKeyFile(t *testing.T) {
 		}
 	}
 }
+
+// TestSiblingContext checks the context a line of the secret's own block
+// gives: the provider in a sibling's value ("host: smtp.postmarkapp.com")
+// describes the block; in a sibling's name it is another key; a nested
+// line between, or more than maxSiblings lines, ends the block.
+func TestSiblingContext(t *testing.T) {
+	e := newTestEngine(t)
+	token := fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}")
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"provider in a sibling's value", "smtp:\n  host: smtp.postmarkapp.com\n  user: me\n  password: " + token + "\n", true},
+		{"top-level .env lines", "SMTP_HOST=smtp.postmarkapp.com\nSMTP_PASSWORD=" + token + "\n", true},
+		{"provider in a sibling's name", "smtp:\n  postmark_enabled: true\n  password: " + token + "\n", false},
+		{"nested line between", "smtp:\n  host: smtp.postmarkapp.com\n  tls:\n    verify: true\n  password: " + token + "\n", false},
+		{"too far up the block", "smtp:\n  host: smtp.postmarkapp.com\n  a: 1\n  b: 2\n  c: 3\n  d: 4\n  password: " + token + "\n", false},
+		{"a sibling below", "smtp:\n  password: " + token + "\n  host: smtp.postmarkapp.com\n", false},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range e.ScanFile("config.yml", []byte(tt.text)) {
+			found = found || f.Rule.Provider == "Postmark"
+		}
+		if found != tt.want {
+			t.Errorf("%s: found %v, want %v", tt.name, found, tt.want)
+		}
+	}
+}

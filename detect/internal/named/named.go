@@ -218,6 +218,8 @@ func (e *Entry) Rule() (Rule, error) {
 	r.Match = []string{
 		kw + ":\n  " + name + ": " + tmpl + "\n",
 		fmt.Sprintf("provider \"%s\" {\n  region = \"eu-west-1\"\n  %s = \"%s\"\n}\n", kw, name, tmpl),
+		// A sibling that names the provider in its value describes the block.
+		fmt.Sprintf("service:\n  provider: %s\n  region: eu-west-1\n  %s: %s\n", kw, name, tmpl),
 	}
 	ownKey := fmt.Sprintf("%s_KEY=\"%s\"", strings.ToUpper(strings.ReplaceAll(kw, " ", "_")), tmpl)
 	if !e.Enclosed {
