@@ -563,7 +563,7 @@ func isIdentifierLike(v string) bool {
 	}
 	digitRuns, singles, short, letters, letterWords := 0, 0, 0, 0, 0
 	var buf [16]string // the words of one part, most often few
-	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("._-/:@#?", r) }) {
+	for _, part := range strings.FieldsFunc(v, isPartSeparator) {
 		words, ok := camelWords(buf[:0], part)
 		if !ok {
 			return false
@@ -598,6 +598,10 @@ func isIdentifierLike(v string) bool {
 	}
 	return digitRuns <= 2 && singles <= 1 && short <= max(1, letterWords/4) && letters >= 3*letterWords
 }
+
+// isPartSeparator reports a byte that separates the parts of a name:
+// "app.api_key", "vault:kv/prod#key", "formState?.opensslKey".
+func isPartSeparator(r rune) bool { return strings.ContainsRune("._-/:@#?", r) }
 
 // digitsEndWord reports whether the digit run words[i] sits where names put
 // digits: at the end ("v2"), before a capital ("oauth2Token"), or inside a
@@ -832,7 +836,7 @@ func isPublicKeyDER(v string) bool {
 		return false
 	}
 	inner, algLen, ok := skipHeader(rest)
-	if !ok || len(inner) <= algLen || len(inner) == 0 || inner[0] != 0x06 {
+	if !ok || len(inner) <= algLen || inner[0] != 0x06 {
 		return false // the algorithm identifier starts with its OID
 	}
 	return inner[algLen] == 0x03

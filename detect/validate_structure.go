@@ -98,7 +98,7 @@ func validURLPassword(v string) bool {
 			return false
 		}
 	}
-	if leetWord(lower) == "password" {
+	if leetReader.Replace(lower) == "password" {
 		return false // "p4ssw0rd", "pa$$word"; "P@ssw0rd$1" has more to it
 	}
 	letters, upper := true, true
@@ -119,22 +119,23 @@ func validURLPassword(v string) bool {
 	case len(v) <= maxWordPassword && strings.Trim(v, "abcdefghijklmnopqrstuvwxyz") == "" && !isHex(v):
 		return !pronounceable(v) // "deadbeef" is hex, as Sidekiq's license credentials are
 	}
-	name := strings.NewReplacer(":", "_", "=", "_").Replace(v)
+	name := pairSeparators.Replace(v)
 	return !(isIdentifierLike(name) && wordCount(name) >= 2) && shannonEntropy(v) >= entropyFloor(v)
 }
 
-// leetWord reads the digits and symbols people write for letters as those
-// letters: "p4$$w0rd" is "password".
-func leetWord(lower string) string {
-	return strings.NewReplacer("4", "a", "@", "a", "3", "e", "0", "o", "$", "s", "5", "s", "1", "i").Replace(lower)
-}
+// leetReader reads the digits and symbols people write for letters as
+// those letters: "p4$$w0rd" is "password". Never changed after init.
+var leetReader = strings.NewReplacer("4", "a", "@", "a", "3", "e", "0", "o", "$", "s", "5", "s", "1", "i")
+
+// pairSeparators turn "API_KEY:API_SECRET" or "bar=bar" into one name.
+var pairSeparators = strings.NewReplacer(":", "_", "=", "_")
 
 // wordCount is the number of words in a name: parts split at separators,
 // and camel-case humps within each.
 func wordCount(name string) int {
 	var buf [16]string
 	n := 0
-	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return strings.ContainsRune("._-/:@#", r) }) {
+	for _, part := range strings.FieldsFunc(name, isPartSeparator) {
 		words, _ := camelWords(buf[:0], part)
 		n += len(words)
 	}
