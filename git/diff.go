@@ -38,7 +38,8 @@ func (c *Change) Symlink() bool { return c.DstMode == "120000" }
 // commit), which carries no file content.
 func (c *Change) Submodule() bool { return c.DstMode == "160000" }
 
-// Fragment is a run of consecutive added lines of one change.
+// Fragment is a run of consecutive added lines of one change, with the
+// unchanged lines around it (Lead, Trail) when the diff has context.
 type Fragment struct {
 	Change    *Change
 	StartLine int    // 1-based line number of the first line in the staged file
@@ -51,7 +52,23 @@ type Fragment struct {
 	// previous piece of the same long line, so that a secret cut by the
 	// split is still seen whole; 0 otherwise.
 	Overlap int
+	// Lead and Trail are how many bytes at the start and at the end of
+	// Text are unchanged lines around the added ones (a staged diff's
+	// context, see StagedContext): there for the rules that read a line
+	// with the lines around it (a YAML parent, an XML element's tags, a
+	// name/value pair's name), and not themselves added. StartLine is the
+	// line of Text's first byte, Lead included.
+	Lead, Trail int
 }
+
+// StagedContext is how many unchanged lines around each run of added lines
+// a staged diff carries (git's -U): enough for a name/value pair's name, an
+// XML element's tags, a property list's key and most YAML parents.
+const StagedContext = 3
+
+// maxContextLine bounds an unchanged line kept as context: a longer one (a
+// minified bundle) ends the context instead.
+const maxContextLine = 4 << 10
 
 // maxFragment bounds the memory held for one run of added lines: longer runs
 // are handed over in pieces, split at line boundaries, and a single longer
@@ -102,7 +119,7 @@ func (r *Repo) StagedDiffOf(ctx context.Context, paths []string, h DiffHandler) 
 		base = r.EmptyTree()
 	}
 	args := []string{"diff-index", "--cached", "--raw", "-p", "-z", "-M", "--diff-filter=d",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U0",
+		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U" + strconv.Itoa(StagedContext),
 		"--src-prefix=a/", "--dst-prefix=b/", base, "--"}
 	for _, p := range paths {
 		args = append(args, ":(top,literal)"+p)
@@ -608,10 +625,12 @@ func (p *patchParser) section(c *Change) error {
 	}
 }
 
-// hunk reads one -U0 hunk: exactly the number of removed and added lines its
-// header announces, so content can never be mistaken for structure. Lines
-// are read in pieces and added lines copied straight into the fragment, so
-// memory stays bounded even for a gigabyte-long line.
+// hunk reads one hunk: exactly the number of removed, added and unchanged
+// lines its header announces, so content can never be mistaken for
+// structure. Lines are read in pieces and added lines copied straight into
+// the fragment, so memory stays bounded even for a gigabyte-long line.
+// Unchanged lines (a diff with -U context) go around the added ones as
+// the fragment's Lead and Trail.
 func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 	oldCount, newStart, newCount, err := parseHunkHeader(header)
 	if err != nil {
@@ -629,6 +648,7 @@ func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 		switch piece[0] {
 		case '-':
 			oldCount--
+			f.lastInBuf = false
 			if err := p.skipLine(full); err != nil {
 				return err
 			}
@@ -640,7 +660,7 @@ func (p *patchParser) hunk(c *Change, header []byte, scan bool) error {
 		case ' ':
 			oldCount--
 			newCount--
-			if err := p.skipLine(full); err != nil {
+			if err := f.context(piece[1:], full); err != nil {
 				return err
 			}
 		case '\\':
@@ -716,11 +736,113 @@ type fragmenter struct {
 	over   int // overlap bytes at buf's start
 	lineNo int // line being added
 	inLine int // offset in buf where the line being added starts
+
+	lead, trail int      // context bytes at buf's start and end (Fragment.Lead, Trail)
+	added       bool     // buf holds an added line
+	lastInBuf   bool     // the last line read ends buf ("\ No newline" applies to it)
+	recent      [][]byte // the unchanged lines just before lineNo, at most StagedContext
+	ring        [StagedContext][]byte
 }
+
+// context takes one unchanged line: after added lines it is their trailing
+// context, up to StagedContext lines; it is also kept as leading context
+// for added lines that may follow.
+func (f *fragmenter) context(first []byte, full bool) error {
+	f.lastInBuf = false
+	if !full || len(first) > maxContextLine || !f.scan {
+		if err := f.p.skipLine(full); err != nil {
+			return err
+		}
+		if err := f.flush(); err != nil {
+			return err
+		}
+		f.recent = f.recent[:0] // too long to carry: no context across it
+		f.lineNo++
+		f.start = f.lineNo
+		return nil
+	}
+	if f.added {
+		if countLines(f.buf[len(f.buf)-f.trail:]) < StagedContext && len(f.buf)+len(first) <= maxFragment {
+			f.buf = append(f.buf, first...)
+			f.trail += len(first)
+			f.lastInBuf = true
+			f.lineNo++
+			return nil
+		}
+		if err := f.flush(); err != nil {
+			return err
+		}
+	}
+	f.push(first)
+	f.lineNo++
+	f.start = f.lineNo
+	return nil
+}
+
+// push keeps a copy of line (the reader's buffer) as the latest of the
+// recent lines, dropping the oldest beyond StagedContext.
+func (f *fragmenter) push(line []byte) {
+	if len(f.recent) == StagedContext {
+		oldest := f.ring[0]
+		copy(f.ring[:], f.ring[1:])
+		f.ring[StagedContext-1] = oldest
+		f.recent = f.ring[:StagedContext-1]
+	}
+	i := len(f.recent)
+	f.ring[i] = append(f.ring[i][:0], line...)
+	f.recent = f.ring[:i+1]
+}
+
+// Added returns the added lines of f, without its context.
+func (f Fragment) Added() []byte { return f.Text[f.Lead : len(f.Text)-f.Trail] }
+
+// AddedLine returns the line of f's first added byte.
+func (f Fragment) AddedLine() int { return f.StartLine + countLines(f.Text[:f.Lead]) }
+
+// keepRecent makes the last lines of text (whole lines, each ending in a
+// newline) the recent lines: what the buffer being handed over ends with
+// leads the next fragment.
+func (f *fragmenter) keepRecent(text []byte) {
+	f.recent = f.recent[:0]
+	var lines [StagedContext][]byte
+	n := 0
+	for end := len(text); end > 0 && n < StagedContext && text[end-1] == '\n'; n++ {
+		start := bytes.LastIndexByte(text[:end-1], '\n') + 1
+		if end-start > maxContextLine {
+			break
+		}
+		lines[n] = text[start:end]
+		end = start
+	}
+	for i := n - 1; i >= 0; i-- {
+		f.push(lines[i])
+	}
+}
+
+// countLines counts the lines of b, which ends with a newline.
+func countLines(b []byte) int { return bytes.Count(b, []byte{'\n'}) }
 
 // addLine adds one added line, given as its first piece and, if that was
 // not the whole line, the pieces still to be read.
 func (f *fragmenter) addLine(first []byte, full bool) error {
+	if f.trail > 0 {
+		// The added lines resume after unchanged ones: what is gathered
+		// goes, and its trailing context leads the next fragment.
+		if err := f.flush(); err != nil {
+			return err
+		}
+	}
+	if !f.added && f.scan && len(f.buf) == 0 && len(f.recent) > 0 {
+		for _, l := range f.recent {
+			if err := f.append(l); err != nil {
+				return err
+			}
+			f.lead += len(l)
+		}
+		f.start = f.lineNo - len(f.recent)
+	}
+	f.recent = f.recent[:0] // the buffer holds the latest lines now
+	f.added, f.lastInBuf = true, true
 	f.inLine = len(f.buf)
 	data := first
 	f.c.AddedLines++
@@ -784,14 +906,19 @@ func (f *fragmenter) grow(n int) {
 // being added if there are any, else a piece of that (long) line, keeping
 // its last lineOverlap bytes to start the next piece.
 func (f *fragmenter) split() error {
-	if f.inLine > 0 {
+	if f.inLine > f.lead {
 		rest := append([]byte(nil), f.buf[f.inLine:]...)
 		f.buf = f.buf[:f.inLine]
 		if err := f.flush(); err != nil {
 			return err
 		}
-		f.buf, f.start, f.col, f.over, f.inLine = rest, f.lineNo, 1, 0, 0
+		f.buf, f.start, f.col, f.over, f.inLine, f.added = rest, f.lineNo, 1, 0, 0, true
 		return nil
+	}
+	if f.lead > 0 {
+		// One line longer than a fragment: its pieces go without context.
+		f.buf = f.buf[f.lead:]
+		f.start, f.inLine, f.lead = f.lineNo, 0, 0
 	}
 	// Never split a character: the piece ends before an incomplete last
 	// one, and the next starts on a character boundary.
@@ -813,15 +940,18 @@ func (f *fragmenter) split() error {
 	if err := f.flush(); err != nil {
 		return err
 	}
-	f.buf, f.start, f.col, f.over = rest, f.lineNo, col, end-keep
+	f.buf, f.start, f.col, f.over, f.added = rest, f.lineNo, col, end-keep, true
 	return nil
 }
 
 // trimNewline drops the newline of the last added line ("\ No newline at
 // end of file").
 func (f *fragmenter) trimNewline() {
-	if n := len(f.buf); n > 0 && f.buf[n-1] == '\n' {
+	if n := len(f.buf); f.lastInBuf && n > 0 && f.buf[n-1] == '\n' {
 		f.buf = f.buf[:n-1]
+		if f.trail > 0 {
+			f.trail--
+		}
 	}
 }
 
@@ -832,8 +962,14 @@ func (f *fragmenter) flush() error {
 		f.buf = f.buf[:0]
 		return nil
 	}
-	err := f.p.h.Fragment(Fragment{Change: f.c, StartLine: f.start, Text: f.buf, StartColumn: f.col, Overlap: f.over})
-	f.buf, f.start, f.col, f.over, f.inLine = nil, f.lineNo, 1, 0, 0
+	if !f.added {
+		f.buf, f.start, f.lead, f.trail = f.buf[:0], f.lineNo, 0, 0
+		return nil // context alone
+	}
+	f.keepRecent(f.buf) // before the receiver may reuse the buffer
+	err := f.p.h.Fragment(Fragment{Change: f.c, StartLine: f.start, Text: f.buf, StartColumn: f.col, Overlap: f.over,
+		Lead: f.lead, Trail: f.trail})
+	f.buf, f.start, f.col, f.over, f.inLine, f.lead, f.trail, f.added = nil, f.lineNo, 1, 0, 0, 0, 0, false
 	return err
 }
 

@@ -106,13 +106,18 @@ func TestStagedDiffRealGit(t *testing.T) {
 			t.Errorf("%q: no fragments", tt.path)
 			continue
 		}
-		if frags[0].StartLine != tt.start || string(frags[0].Text) != tt.text {
-			t.Errorf("%q: fragment at %d %q, want at %d %q", tt.path, frags[0].StartLine, frags[0].Text, tt.start, tt.text)
+		if frags[0].AddedLine() != tt.start || string(frags[0].Added()) != tt.text {
+			t.Errorf("%q: fragment at %d %q, want at %d %q", tt.path, frags[0].AddedLine(), frags[0].Added(), tt.start, tt.text)
 		}
 	}
-	// edit.txt: line 2 changed and line 4 added (with no final newline).
-	if f := got.fragments["edit.txt"]; len(f) != 2 || f[1].StartLine != 4 || string(f[1].Text) != "four" {
+	// edit.txt: line 2 changed and line 4 added (with no final newline),
+	// each with the unchanged lines around it as context.
+	f := got.fragments["edit.txt"]
+	if len(f) != 2 || f[1].AddedLine() != 4 || string(f[1].Added()) != "four" {
 		t.Errorf("edit.txt fragments: %+v", f)
+	}
+	if len(f) == 2 && (f[0].StartLine != 1 || string(f[0].Text) != "one\nTWO\nthree\n" || string(f[1].Text) != "one\nTWO\nthree\nfour") {
+		t.Errorf("edit.txt context: %d %q and %d %q", f[0].StartLine, f[0].Text, f[1].StartLine, f[1].Text)
 	}
 }
 
@@ -180,7 +185,7 @@ func TestStagedDiffReadsGitIndexFile(t *testing.T) {
 	}
 	t.Setenv("GIT_INDEX_FILE", ".git/other-index") // relative, as git may pass it
 	got := collect(t, open(t, g.Dir))
-	if f := got.fragments["a.txt"]; len(f) != 1 || string(f[0].Text) != "from-other-index\n" {
+	if f := got.fragments["a.txt"]; len(f) != 1 || string(f[0].Added()) != "from-other-index\n" {
 		t.Fatalf("GIT_INDEX_FILE not honoured: %+v", got.fragments)
 	}
 }

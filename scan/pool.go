@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"bytes"
+	"math"
 	"runtime"
 	"sync"
 	"unicode/utf8"
@@ -22,6 +24,10 @@ type Job struct {
 	// git.Fragment); zero values mean a whole-line fragment.
 	StartColumn int
 	Overlap     int
+	// Lead and Trail are how many bytes at the start and end of Text are
+	// unchanged lines around the added ones (see git.Fragment): read for
+	// context, never reported from.
+	Lead, Trail int
 	// Piece, when set, is the notebook text that Text is lines of, from
 	// its line StartLine on; positions map back to the file through it.
 	Piece *reader.Piece
@@ -159,8 +165,12 @@ func (p *Pool) work() {
 func scanJob(policy *Policy, engine *detect.Engine, dc *decoding, j Job) []report.Finding {
 	var out []report.Finding
 	overlapRunes := utf8.RuneCount(j.Text[:min(j.Overlap, len(j.Text))])
+	first, last := addedRange(j)
 	for _, h := range dc.scanText(engine, j.Path, j.Text) {
 		f := h.Finding
+		if f.Line < first || f.Line > last {
+			continue // on a line of context: not added, not reported
+		}
 		if f.Line == 1 && j.Piece == nil {
 			if f.EndColumn-1 <= overlapRunes {
 				continue // wholly in the overlap: the previous piece reported it
@@ -176,6 +186,20 @@ func scanJob(policy *Policy, engine *detect.Engine, dc *decoding, j Job) []repor
 		out = append(out, place(j, f, h.encoding))
 	}
 	return out
+}
+
+// addedRange returns the first and last line of j's text that were added,
+// 1-based: all of them unless the job carries context (Lead, Trail).
+func addedRange(j Job) (first, last int) {
+	if j.Lead == 0 && j.Trail == 0 {
+		return 1, math.MaxInt
+	}
+	first = 1 + bytes.Count(j.Text[:j.Lead], []byte{'\n'})
+	last = first + bytes.Count(j.Text[j.Lead:len(j.Text)-j.Trail], []byte{'\n'})
+	if end := len(j.Text) - j.Trail; end > j.Lead && j.Text[end-1] == '\n' {
+		last-- // the added lines end with a newline: the last is the one before
+	}
+	return first, last
 }
 
 // place turns a finding in a job's text into one in the file.

@@ -491,3 +491,62 @@ func TestStagedNotebooks(t *testing.T) {
 		})
 	}
 }
+
+// TestStagedContext: a commit that changes only the value line of a key
+// whose name, tags or provider stand on unchanged lines above or below is
+// read with those lines (the staged diff's context), and reports only the
+// changed line. Before the context, each of these was a bare value line.
+func TestStagedContext(t *testing.T) {
+	uuid := func() string { return fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}") }
+	tests := []struct {
+		name, path string
+		before     func() string // the committed file; %s is where the value goes
+		value      func() string
+		rule       string
+	}{
+		{"name/value pair", "deploy.yaml",
+			func() string {
+				return "env:\n  - name: LOG_LEVEL\n    value: info\n  - name: SERVICE_TOKEN\n    value: \"%s\"\n"
+			},
+			func() string { return fakekey.Expand("{{alnum 40}}") }, "generic-api-key"},
+		{"XML element over three lines", "settings.xml",
+			func() string {
+				return "<settings>\n  <server>\n    <password>\n      %s\n    </password>\n  </server>\n</settings>\n"
+			},
+			func() string { return fakekey.Expand("{{alnum 14}}#{{alnum 6}}") }, "generic-password"},
+		{"provider in a parent line", "config.yml",
+			func() string { return "deploy:\n  heroku:\n    app: shop\n    api_key: %s\n" },
+			uuid, "heroku-api-key-nested"},
+		{"continued curl command", "call.sh",
+			func() string {
+				return "curl https://api.acme.dev/v1 \\\n  -H 'Accept: text/plain' \\\n  -u deploy:%s\n"
+			},
+			func() string { return fakekey.Expand("{{alnum 20}}") }, "curl-basic-auth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gittest.New(t)
+			g.Write(tt.path, fmt.Sprintf(tt.before(), "old-value-kept-out"))
+			g.Git("add", ".")
+			g.Git("commit", "-q", "-m", "base")
+			text := fmt.Sprintf(tt.before(), tt.value())
+			g.Write(tt.path, text)
+			g.Git("add", ".")
+			res, err := Staged(context.Background(), policy(t, g.Dir), openRepo(t, g.Dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			valueLine := 1 + strings.Count(tt.before()[:strings.Index(tt.before(), "%s")], "\n")
+			if len(res.Findings) != 1 || res.Findings[0].Secret.Rule.ID != tt.rule || res.Findings[0].Line != valueLine {
+				var got []string
+				for _, f := range res.Findings {
+					got = append(got, fmt.Sprintf("%s at %d", f.Secret.Rule.ID, f.Line))
+				}
+				t.Fatalf("findings %v, want %s at %d", got, tt.rule, valueLine)
+			}
+			if res.Lines != 1 {
+				t.Errorf("%d lines counted as added, want 1", res.Lines)
+			}
+		})
+	}
+}

@@ -282,7 +282,7 @@ func staged(ctx context.Context, p *Policy, repo *git.Repo, midScan func(), dire
 // count adds a fragment's lines and bytes to res; open says whether the
 // last fragment counted ended inside a line, whose end is not counted twice.
 func (res *StagedResult) count(f git.Fragment, open *bool) {
-	text := f.Text[f.Overlap:]
+	text := f.Added()[f.Overlap:]
 	if *open && f.StartColumn <= 1 {
 		res.Lines++ // that line ended without a newline
 	}
@@ -335,7 +335,7 @@ func releasing(jobs []Job, release func()) []Job {
 // fragmentJob is the job that scans a fragment of the diff.
 func fragmentJob(f git.Fragment) Job {
 	return Job{Path: f.Change.Path, StartLine: f.StartLine, Text: f.Text,
-		StartColumn: f.StartColumn, Overlap: f.Overlap}
+		StartColumn: f.StartColumn, Overlap: f.Overlap, Lead: f.Lead, Trail: f.Trail}
 }
 
 // fragmentsText joins a new file's fragments into its text: the one
