@@ -119,7 +119,7 @@ func (r *Repo) StagedDiffOf(ctx context.Context, paths []string, h DiffHandler) 
 		base = r.EmptyTree()
 	}
 	args := []string{"diff-index", "--cached", "--raw", "-p", "-z", "-M", "--diff-filter=d",
-		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U" + strconv.Itoa(StagedContext),
+		"--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-U" + strconv.Itoa(StagedContext), "--inter-hunk-context=0",
 		"--src-prefix=a/", "--dst-prefix=b/", base, "--"}
 	for _, p := range paths {
 		args = append(args, ":(top,literal)"+p)
