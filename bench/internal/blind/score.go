@@ -37,6 +37,7 @@ type keyguardJSON struct {
 	File        string `json:"file"`
 	Line        int    `json:"line"`
 	Column      int    `json:"column"`
+	EndColumn   int    `json:"end_column"`
 	Redacted    string `json:"redacted"` // "sk-p…(164 chars)": gives the length
 	Fingerprint string `json:"fingerprint"`
 }
@@ -77,6 +78,11 @@ func ParseKeyguard(report []byte, x *Expanded, read func(rel string) ([]byte, er
 		end, value := f.Line, ""
 		if text, err := read(file); err == nil {
 			value, end = ReadBack(text, f.Line, f.Column, f.Redacted, f.Fingerprint)
+			if value == "" && f.EndColumn > f.Column {
+				// Found decoded (base64, escapes): the finding's span is the
+				// value as stored, which is what the label holds.
+				value = readSpan(text, f.Line, f.Column, f.EndColumn)
+			}
 		}
 		fp := f.Fingerprint
 		out = append(out, Finding{Rule: f.Rule, Path: file, StartLine: f.Line, EndLine: end,
@@ -106,6 +112,27 @@ func ParseGitleaks(report []byte, x *Expanded) ([]Finding, error) {
 
 // redactedLen matches the length that ends keyguard's redacted form.
 var redactedLen = regexp.MustCompile(`\((\d+) chars\)$`)
+
+// readSpan returns the runes of line (1-based) from column up to endColumn.
+func readSpan(text []byte, line, column, endColumn int) string {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return ""
+		}
+		off += i + 1
+	}
+	lineEnd := len(text)
+	if i := bytes.IndexByte(text[off:], '\n'); i >= 0 {
+		lineEnd = off + i
+	}
+	runes := []rune(string(text[off:lineEnd]))
+	if column < 1 || endColumn-1 > len(runes) || column >= endColumn {
+		return ""
+	}
+	return string(runes[column-1 : endColumn-1])
+}
 
 // ReadBack recovers a keyguard finding's value from the scanned file: the
 // JSON gives its start (line, rune column) and, in the redacted form, its

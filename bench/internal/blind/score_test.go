@@ -124,3 +124,21 @@ func TestParseGitleaks(t *testing.T) {
 		t.Fatalf("parsed %+v", fs)
 	}
 }
+
+func TestReadSpan(t *testing.T) {
+	text := []byte("a: 1\n  KEY: ÄGVsbG8=\n")
+	tests := []struct {
+		line, col, end int
+		want           string
+	}{
+		{2, 8, 16, "ÄGVsbG8="},
+		{2, 8, 40, ""}, // past the line's end
+		{3, 1, 2, ""},  // no such line
+		{2, 9, 9, ""},  // empty span
+	}
+	for _, tt := range tests {
+		if got := readSpan(text, tt.line, tt.col, tt.end); got != tt.want {
+			t.Errorf("readSpan(%d, %d, %d) = %q, want %q", tt.line, tt.col, tt.end, got, tt.want)
+		}
+	}
+}
