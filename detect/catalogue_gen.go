@@ -1907,7 +1907,7 @@ var builtinRules = []RuleSpec{
 		Description: "Sidekiq Pro or Enterprise license credentials (gem server)",
 		Provider:    "Contributed Systems (Sidekiq)",
 		Keywords:    []string{"contribsys"},
-		Regex:       `(?i:(?:gems|enterprise)\.contribsys\.com|BUNDLE_(?:GEMS|ENTERPRISE)__CONTRIBSYS__COM)["']?[ \t]*[:= ][ \t]*["']?([A-Za-z0-9]{6,40}:[A-Za-z0-9]{6,40})(?:[^A-Za-z0-9_@\n-]|(?m:$))`,
+		Regex:       "(?i:(?:gems|enterprise)\\.contribsys\\.com|BUNDLE_(?:GEMS|ENTERPRISE)__CONTRIBSYS__COM(?:_?(?:token|key|secret|credentials?))?)[\"'\\]]{0,2}(?:[ \\t]*:?[ \\t]*(?:str|[Ss]tring))?[ \\t]*(?::{1,3}=|\\?=|\\.=|=>|[:=,>]|[ \\t])[ \\t]*[\"'`]?([A-Za-z0-9]{6,40}:[A-Za-z0-9]{6,40})(?:[^A-Za-z0-9_@\\n-]|(?m:$))",
 		SecretGroup: 1,
 		Entropy:     2.5,
 		EnvVar:      "BUNDLE_GEMS__CONTRIBSYS__COM",
