@@ -3495,7 +3495,7 @@ var builtinRules = []RuleSpec{
 		SecretGroup: 1,
 		EnvVar:      "API_KEY",
 		Revoke:      "https://curl.se/docs/manpage.html#-u",
-		Validate:    "generic-secret",
+		Validate:    "netrc-password",
 		family:      "structure",
 	},
 	{
