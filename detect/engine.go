@@ -485,7 +485,9 @@ var notSecretNames = [][]byte{
 	[]byte("partitionkey"), []byte("cachekey"), []byte("primarykey"), []byte("foreignkey"),
 	[]byte("idempotencykey"), []byte("translationkey"), []byte("hotkey"), []byte("shortcutkey"),
 	[]byte("lookupkey"), []byte("hashkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),
-	[]byte("anonkey"), // Supabase's anon key ships in every browser bundle
+	[]byte("anonkey"),                           // Supabase's anon key ships in every browser bundle
+	[]byte("publictoken"),                       // Mapbox's pk. tokens and the like
+	[]byte("pusherkey"), []byte("pusherappkey"), // Pusher's key is the public half of key and secret
 }
 
 // notSecretName reports whether the name a generic match starts in (the
@@ -516,7 +518,26 @@ func notSecretName(text []byte, at int) bool {
 			return true
 		}
 	}
-	return false
+	// The name, or its wider token: "checksum/secret" (a Helm annotation
+	// holding a digest of the Secret) or ":secret:" inside an AWS ARN
+	// ("arn:aws:secretsmanager:...:secret:prod/api") names no value.
+	wide := start
+	for wide > 0 && wide > start-128 && !isSpaceOrQuote(text[wide-1]) {
+		wide--
+	}
+	var tb [128]byte
+	token := lowerInto(tb[:0], text[wide:start])
+	for _, t := range [][]byte{name, token} {
+		if bytes.Contains(t, []byte("checksum")) || bytes.Contains(t, []byte("digest")) {
+			return true // a digest of something, not a key: password_digest, checksum/secret
+		}
+	}
+	return bytes.Contains(token, []byte("arn:"))
+}
+
+// isSpaceOrQuote reports the bytes that end a token backwards.
+func isSpaceOrQuote(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == '`'
 }
 
 // inDataURI reports whether offset start lies in the payload of a base64

@@ -318,6 +318,7 @@ var genericWords = []string{
 var deferredPrefixes = []string{
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
 	"phc_", "sb_publishable_", // PostHog project keys and Supabase publishable keys: public by design
+	"pk.eyj", // Mapbox public tokens
 }
 
 // validGenericSecret accepts a value assigned to an api_key/secret/token
@@ -412,6 +413,7 @@ func isLiteralValue(v string) bool {
 	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
 	case strings.Contains(v, "/aws4_request"): // a SigV4 credential scope: key id, date, region, service
+	case len(v) == 35 && strings.HasPrefix(v, "pub") && isHex(v[3:]): // a Datadog client token: public, in every browser SDK
 	case isPublicKeyDER(v): // base64 of a SubjectPublicKeyInfo: a public key
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
