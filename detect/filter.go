@@ -421,6 +421,7 @@ func isLiteralValue(v string) bool {
 	case isFileName(v): // "app_development.yml.enc": a path to the secret, not the secret
 	case isCast(v): // (TlsChannelCredentials) provider.get(...): a Java or C cast
 	case isAssignment(v): // "spring.rsocket.server.port=0": the next property, not a value
+	case isVersioned(v): // "jjwt-jackson-0.11.2": an artifact and its version
 	case isIdentifierLike(v): // names, dotted paths, env reads, file paths
 	default:
 		return true
@@ -529,6 +530,25 @@ func isAssignment(v string) bool {
 		return false
 	}
 	return isIdentifierLike(v[:i]) && class(v[0]) >= 2
+}
+
+// isVersioned reports a package name and its version, as Maven and npm
+// coordinates write them ("jjwt-jackson-0.11.2", "spring-core-6.1.3"): a
+// lower-case name of several parts, a dash and dotted numbers. A random
+// key ends in a dotted version seldom, and is seldom lower case alone.
+func isVersioned(v string) bool {
+	i := strings.LastIndexByte(v, '-')
+	if i <= 0 || i == len(v)-1 {
+		return false
+	}
+	version := v[i+1:]
+	if strings.Count(version, ".") == 0 || strings.Trim(version, "0123456789.") != "" ||
+		strings.Contains(version, "..") || version[0] == '.' || version[len(version)-1] == '.' {
+		return false
+	}
+	name := v[:i]
+	return class(name[0]) == 2 && strings.ContainsAny(name, "-.") &&
+		strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789-.") == ""
 }
 
 // fileExtensions end values that name a file, not a secret:

@@ -117,6 +117,8 @@ func TestGenericValidators(t *testing.T) {
 		{"(Get-UserFlag", false, false},                     // PowerShell: $x.password = (Get-UserFlag ...)
 		{"(header.getValue", false, false},
 		{"(formState?.opensslKey", false, false},                           // optional chaining
+		{"jjwt-jackson-0.11.2", false, false},                              // io.jsonwebtoken:jjwt-jackson-0.11.2, a Maven artifact
+		{"{{alnum 20}}-1.2", true, true},                                   // a random first part is no artifact name
 		{"$P${{b64 31}}", false, false},                                    // a phpass hash (WordPress)
 		{"{{ualnum 20}}/20160727/us-east-1/s3/aws4_request", false, false}, // a SigV4 credential scope
 		{"cGFzc3dvcmQ=", false, false},                                     // base64 of "password"
