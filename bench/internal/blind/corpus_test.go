@@ -14,14 +14,17 @@ import (
 
 // corpora are the blind corpora in this repository, each with the floors
 // TestRecall holds it to: a guard against regressions, set a few points
-// under what main measured. blind2 was written after the rules of
-// 2026-12-07 and is held out: no rule is written from its misses.
+// under what main measured. Rules have been written from the misses of
+// blind and, since the second session of 2026-12-07, of blind2; blind3 was
+// written after that session's rules and is held out: no rule is written
+// from its misses.
 var corpora = []struct {
 	name   string
 	floors blindFloors
 }{
-	{"blind", blindFloors{all: 92, common: 93, flagged: 6}},
-	{"blind2", blindFloors{all: 88, common: 91, flagged: 3}},
+	{"blind", blindFloors{all: 95, common: 96, flagged: 3}},
+	{"blind2", blindFloors{all: 91, common: 94, flagged: 3}},
+	{"blind3", blindFloors{all: 83, common: 88, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
