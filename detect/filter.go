@@ -422,6 +422,7 @@ func isLiteralValue(v string) bool {
 	case isCast(v): // (TlsChannelCredentials) provider.get(...): a Java or C cast
 	case isAssignment(v): // "spring.rsocket.server.port=0": the next property, not a value
 	case isVersioned(v): // "jjwt-jackson-0.11.2": an artifact and its version
+	case isMemberPath(v): // "conf.dbmsPass", "globalServerCtxt.RootUser,": a field read
 	case isIdentifierLike(v): // names, dotted paths, env reads, file paths
 	default:
 		return true
@@ -530,6 +531,24 @@ func isAssignment(v string) bool {
 		return false
 	}
 	return isIdentifierLike(v[:i]) && class(v[0]) >= 2
+}
+
+// isMemberPath reports a dotted path of names made of letters alone, as
+// code reads a field ("conf.dbmsPass", "this.apiKey", "settings.SECRET"):
+// the abbreviations of real code ("dbms", "Ctxt") fail isIdentifierLike's
+// test of pronounceable words, but a password of letters and dots alone,
+// starting with a lower-case name, is rare.
+func isMemberPath(v string) bool {
+	v = strings.TrimRight(v, ",;)")
+	if !strings.Contains(v, ".") || !(class(v[0]) == 2 || v[0] == '_') {
+		return false
+	}
+	for _, part := range strings.Split(v, ".") {
+		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // isVersioned reports a package name and its version, as Maven and npm

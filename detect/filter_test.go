@@ -116,8 +116,11 @@ func TestGenericValidators(t *testing.T) {
 		{".base64_encode($data).", false, false},            // 'SECRET='.base64_encode($data)
 		{"(Get-UserFlag", false, false},                     // PowerShell: $x.password = (Get-UserFlag ...)
 		{"(header.getValue", false, false},
-		{"(formState?.opensslKey", false, false},                           // optional chaining
-		{"jjwt-jackson-0.11.2", false, false},                              // io.jsonwebtoken:jjwt-jackson-0.11.2, a Maven artifact
+		{"(formState?.opensslKey", false, false}, // optional chaining
+		{"jjwt-jackson-0.11.2", false, false},    // io.jsonwebtoken:jjwt-jackson-0.11.2, a Maven artifact
+		{"conf.dbmsPass", false, false},          // password = conf.dbmsPass or ""
+		{"globalServerCtxt.RootUser,", false, false},
+		{"{{alnum 9}}1.{{alnum 8}}", true, true},                           // a dot inside a random value
 		{"{{alnum 20}}-1.2", true, true},                                   // a random first part is no artifact name
 		{"$P${{b64 31}}", false, false},                                    // a phpass hash (WordPress)
 		{"{{ualnum 20}}/20160727/us-east-1/s3/aws4_request", false, false}, // a SigV4 credential scope
