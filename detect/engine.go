@@ -479,6 +479,7 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 var notSecretNames = [][]byte{
 	[]byte("authenticitytoken"), []byte("csrftoken"), []byte("xsrftoken"), []byte("csrfmiddlewaretoken"),
 	[]byte("pagetoken"), []byte("nexttoken"), []byte("continuationtoken"),
+	[]byte("requesttoken"), // a request's id (OAuth 1's lives for one authorization)
 	// Keys that are public or not credentials at all, for the rules that
 	// take a bare *_KEY name.
 	[]byte("publickey"), []byte("publishablekey"), []byte("sitekey"), []byte("sortkey"),

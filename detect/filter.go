@@ -324,20 +324,21 @@ var deferredPrefixes = []string{
 // validGenericSecret accepts a value assigned to an api_key/secret/token
 // name only if it is a plausible random literal.
 //
-// Hex is a decision: generic rules drop UUIDs (client, tenant and request
-// ids) but keep hex of every length, 32, 40 and 64 included, since that is
-// how many secrets are minted (openssl rand -hex, Datadog, Twilio, Algolia
-// keys, legacy 40-hex GitHub tokens) and a digest is seldom assigned to a
-// name like api_key, secret or token: the name is what tells them apart, and
-// digests under their own names (sha256:, integrity, go.sum h1:) are
-// placeholders for every rule. An MD5 stored as a password never passes the
-// password rule, which needs three character classes.
+// Hex is a decision: generic rules keep hex of every length, 32, 40 and 64
+// included, and UUIDs, since that is how many secrets are minted (openssl
+// rand -hex, Datadog, Twilio, Algolia keys, legacy 40-hex GitHub tokens;
+// Heroku, Postmark, Snyk and Keycloak client secrets are UUIDs), and a
+// digest or an id is seldom assigned to a name like api_key, secret or
+// token: the name is what tells them apart (client_id, tenant_id and
+// request ids are not key-like names), and digests under their own names
+// (sha256:, integrity, go.sum h1:) are placeholders for every rule. An MD5
+// stored as a password never passes the password rule, which needs three
+// character classes.
 func validGenericSecret(v string) bool {
 	if len(v) < minGenericSecret || len(v) > maxGenericValue || !isLiteralValue(v) {
 		return false
 	}
 	switch {
-	case isUUID(v): // ids (client, tenant, request); UUID-shaped keys have provider rules
 	case charClasses(v, false) < 2: // one-case words ("abcdefghijklmnopq" or "LONGCONSTANT")
 	default:
 		return shannonEntropy(v) >= entropyFloor(v)

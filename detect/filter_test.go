@@ -130,9 +130,9 @@ func TestGenericValidators(t *testing.T) {
 		{"({{alnum 10}}#{{alnum 8}}", true, true},                          // a parenthesis before a random value
 		{"{{b64 42}}==", true, true},                                       // padding is not an assignment
 		// Hashes and ids.
-		{"{{hex 40}}", true, false},                               // kept: see validGenericSecret
-		{"{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true, true}, // Django's alphabet
-		{"{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}", false, false},
+		{"{{hex 40}}", true, false},                                         // kept: see validGenericSecret
+		{"{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", true, true},           // Django's alphabet
+		{"{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}", true, false}, // Heroku, Postmark, Keycloak: a UUID under a key's name
 		{"$2b$12${{b64 53}}", false, false},
 		{"pbkdf2_sha256$600000${{alnum 22}}${{b64 43}}", false, false},
 		// References and code.
