@@ -723,30 +723,22 @@ func TestNotSecretName(t *testing.T) {
 // is no secret: a checksum annotation, a name inside an AWS ARN.
 func TestNotSecretNameTokens(t *testing.T) {
 	tests := []struct {
-		line string
-		want bool
+		line, match string // match: where the generic rule's match starts
+		want        bool
 	}{
-		{`    checksum/secret: ff95c6e6`, true},
-		{`password_digest: "$2a$12$x"`, true},
-		{`secret_arn: "arn:aws:secretsmanager:eu-west-1:1:secret:prod/api"`, true},
-		{`MAPBOX_PUBLIC_TOKEN = "pk.x"`, true},
-		{`PUSHER_APP_KEY = "bcdf"`, true},
-		{`aws_secret_access_key = "x"`, false},
-		{`webhook:\n  secret: x`, false},
+		{`    checksum/secret: ff95c6e6`, "secret:", true},
+		{`password_digest: "$2a$12$x"`, "password", true},
+		{`secret_arn: "arn:aws:secretsmanager:eu-west-1:1:secret:prod/api"`, ":secret:", true},
+		{`MAPBOX_PUBLIC_TOKEN = "pk.x"`, "TOKEN", true},
+		{`PUSHER_APP_KEY = "bcdf"`, "KEY", true},
+		{`aws_secret_access_key = "x"`, "aws_secret", false},
+		{"webhook:\n  secret: x", "secret:", false},
+		{"  checksum: 1\n  secret: x", "secret:", false}, // a checksum on another line says nothing
 	}
 	for _, tt := range tests {
-		lower := strings.ToLower(tt.line)
-		at := strings.LastIndex(lower, "secret")
-		for _, w := range []string{"token", "key"} {
-			if i := strings.LastIndex(lower, w); at < 0 && i >= 0 {
-				at = i
-			}
-		}
-		if strings.Contains(lower, ":secret:") {
-			at = strings.Index(lower, ":secret:") + 1
-		}
-		if strings.HasPrefix(lower, "password_digest") {
-			at = 0
+		at := strings.Index(tt.line, tt.match)
+		if at < 0 {
+			t.Fatalf("%q holds no %q", tt.line, tt.match)
 		}
 		if got := notSecretName([]byte(tt.line), at); got != tt.want {
 			t.Errorf("notSecretName(%q) = %v, want %v", tt.line, got, tt.want)

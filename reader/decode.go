@@ -877,8 +877,12 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-// stringTag is what plist looks for; keyOpen and keyClose frame a key.
-var stringTag, keyOpen, keyClose = []byte("<string>"), []byte("<key>"), []byte("</key>")
+// stringTag and stringClose frame the value plist looks for; keyOpen and
+// keyClose frame its key.
+var (
+	stringTag, stringClose = []byte("<string>"), []byte("</string>")
+	keyOpen, keyClose      = []byte("<key>"), []byte("</key>")
+)
 
 // plist reads a property list entry, `<key>NAME</key>` and then
 // `<string>VALUE</string>` on the same line or the next, as "NAME: VALUE"
@@ -887,7 +891,7 @@ var stringTag, keyOpen, keyClose = []byte("<string>"), []byte("<key>"), []byte("
 func (d *decoder) plist(lineNo int, line []byte) {
 	line = bytes.TrimRight(line, "\r")
 	at := bytes.Index(line, stringTag)
-	end := bytes.Index(line, []byte("</string>"))
+	end := bytes.Index(line, stringClose)
 	if at < 0 || end < at {
 		return
 	}

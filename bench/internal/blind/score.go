@@ -113,15 +113,25 @@ func ParseGitleaks(report []byte, x *Expanded) ([]Finding, error) {
 // redactedLen matches the length that ends keyguard's redacted form.
 var redactedLen = regexp.MustCompile(`\((\d+) chars\)$`)
 
-// readSpan returns the runes of line (1-based) from column up to endColumn.
-func readSpan(text []byte, line, column, endColumn int) string {
+// lineOffset returns the offset in text where line (1-based) starts, and
+// false when text has fewer lines.
+func lineOffset(text []byte, line int) (int, bool) {
 	off := 0
 	for l := 1; l < line; l++ {
 		i := bytes.IndexByte(text[off:], '\n')
 		if i < 0 {
-			return ""
+			return 0, false
 		}
 		off += i + 1
+	}
+	return off, true
+}
+
+// readSpan returns the runes of line (1-based) from column up to endColumn.
+func readSpan(text []byte, line, column, endColumn int) string {
+	off, ok := lineOffset(text, line)
+	if !ok {
+		return ""
 	}
 	lineEnd := len(text)
 	if i := bytes.IndexByte(text[off:], '\n'); i >= 0 {
@@ -148,13 +158,9 @@ func ReadBack(text []byte, line, column int, redacted, fingerprint string) (valu
 	if err != nil {
 		return "", line
 	}
-	off := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return "", line
-		}
-		off += i + 1
+	off, ok := lineOffset(text, line)
+	if !ok {
+		return "", line
 	}
 	for c := 1; c < column && off < len(text); c++ {
 		_, size := utf8.DecodeRune(text[off:])
