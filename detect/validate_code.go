@@ -7,26 +7,15 @@ import (
 
 // Structural checks for the code-hosting and messaging families.
 
-// validDiscordBotToken checks the first of a Discord bot token's three
-// dot-separated segments: it is the bot's user id, a snowflake of 17 to 20
-// decimal digits, in unpadded base64. A random string of the token's shape
-// decodes to digits alone with odds far below one in a billion, so only the
-// real structure is reported.
+// validDiscordBotToken checks the head of a Discord bot token's first
+// dot-separated segment, the bot's user id (a snowflake of decimal digits)
+// in base64: base64 of a digit begins with M, N or O and then D, T, j or z.
+// The rest of the segment is not decoded: hand-made and redacted examples
+// keep that head and randomise the rest, and with the rule's keywords and
+// its three segment lengths nothing else has the shape. A random string
+// of the shape passes one time in 340.
 func validDiscordBotToken(secret string) bool {
-	id, _, ok := strings.Cut(secret, ".")
-	if !ok {
-		return false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(id, "="))
-	if err != nil || len(raw) < 17 || len(raw) > 20 || raw[0] == '0' {
-		return false
-	}
-	for _, c := range raw {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	return len(secret) >= 2 && strings.IndexByte("MNO", secret[0]) >= 0 && strings.IndexByte("DTjz", secret[1]) >= 0
 }
 
 // validNPMAuthToken accepts what an .npmrc _authToken (or a .yarnrc.yml

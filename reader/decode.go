@@ -604,7 +604,7 @@ var closeTag = []byte("</")
 // that a pom.xml's hundreds of <version> elements cost nothing.
 var secretTagWords = [][]byte{
 	[]byte("key"), []byte("token"), []byte("secret"), []byte("pass"), []byte("pwd"),
-	[]byte("credential"), []byte("auth"),
+	[]byte("credential"), []byte("auth"), []byte("certificate"),
 }
 
 // element joins an XML element written over three lines, the opening tag,
