@@ -489,6 +489,10 @@ var notSecretNames = [][]byte{
 	[]byte("anonkey"),                           // Supabase's anon key ships in every browser bundle
 	[]byte("publictoken"),                       // Mapbox's pk. tokens and the like
 	[]byte("pusherkey"), []byte("pusherappkey"), // Pusher's key is the public half of key and secret
+	// Names code gives to keys that address data, not credentials.
+	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
+	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
+	[]byte("eventkey"), []byte("statekey"), []byte("itemkey"), []byte("rowkey"),
 }
 
 // notSecretName reports whether the name a generic match starts in (the

@@ -319,6 +319,7 @@ var deferredPrefixes = []string{
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
 	"phc_", "sb_publishable_", // PostHog project keys and Supabase publishable keys: public by design
 	"pk.eyj", // Mapbox public tokens
+	"appl_", "goog_", "amzn_", "strp_", // RevenueCat's public app-specific SDK keys (its secret keys are sk_)
 }
 
 // validGenericSecret accepts a value assigned to an api_key/secret/token
@@ -336,6 +337,13 @@ var deferredPrefixes = []string{
 // character classes.
 func validGenericSecret(v string) bool {
 	if len(v) < minGenericSecret || len(v) > maxGenericValue || !isLiteralValue(v) {
+		return false
+	}
+	if strings.IndexByte(v, '?') >= 0 {
+		// No key alphabet (hex, base32, base58, base62, base64 and its URL
+		// form) holds "?": a value with one is a query string, a template
+		// ("???") or a key with a character knocked out. Passwords, which
+		// may hold any character, are judged by validGenericPassword.
 		return false
 	}
 	switch {
