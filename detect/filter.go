@@ -318,7 +318,7 @@ var genericWords = []string{
 var deferredPrefixes = []string{
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
 	"phc_", "sb_publishable_", // PostHog project keys and Supabase publishable keys: public by design
-	"pk.eyj", // Mapbox public tokens
+	"pk.eyj",                           // Mapbox public tokens
 	"appl_", "goog_", "amzn_", "strp_", // RevenueCat's public app-specific SDK keys (its secret keys are sk_)
 }
 
