@@ -3488,6 +3488,7 @@ var builtinRules = []RuleSpec{
 		Regex:       `"auth"[ \t]*:[ \t]*"[^":\s\\]+:(?:(?i:pass(?:word|wd)?|secret|changeit|changeme|x{3,}|\*+)"|([^"\s\\$<>{}]{6,})")`,
 		SecretGroup: 1,
 		Revoke:      "https://docs.docker.com/security/for-developers/access-tokens/",
+		Validate:    "url-password",
 		family:      "structure",
 	},
 	{

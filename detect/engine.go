@@ -444,7 +444,7 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	// dropped, but holds at most maxSecret bytes.
 	end = min(end, start+maxSecret)
 	if r.generic {
-		if notSecretName(text, m[0]+base) {
+		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) {
 			return out
 		}
 		end = start + queryValueEnd(text[start:end])
@@ -469,6 +469,23 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 		return out
 	}
 	return append(out, candidate{rule: ri, start: start, end: end})
+}
+
+// looseListName reports a generic match of the `"name", "value"` form (a
+// comma between the name and the value) whose name is not a whole quoted
+// string: in ("users,creds", "db3a...") the "name" is the tail of another
+// value, and the list is data, not a setting.
+func looseListName(text []byte, at, value int) bool {
+	if at < len(text) && !isNameByte(text[at]) {
+		at++ // a match that starts with the byte before the name
+	}
+	if value > len(text) || at >= value || bytes.IndexByte(text[at:value], ',') < 0 {
+		return false
+	}
+	for at > 0 && isNameByte(text[at-1]) {
+		at--
+	}
+	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }
 
 // notSecretNames are names whose values are not credentials: CSRF tokens

@@ -75,6 +75,39 @@ var placeholderMarks = []string{
 // keyboardRuns are hand-typed filler ("qwerty123456"); matched in any case.
 var keyboardRuns = []string{"qwerty", "asdfgh", "zxcvbn"}
 
+// keyboardRows are the runs a hand on a keyboard types: its rows and the
+// alphabet and digits in order (isKeyboardMash).
+var keyboardRows = []string{"qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890", "abcdefghijklmnopqrstuvwxyz"}
+
+// isKeyboardMash reports whether a lower-case value is typed from runs of
+// three or more neighbouring keys, all but two characters of it
+// ("asdfqwer1234asdf", "qwer1234"): a stand-in, where a random value of
+// eight or more characters is nearly never covered so.
+func isKeyboardMash(lower string) bool {
+	if len(lower) < 8 {
+		return false
+	}
+	loose := 0
+	for i := 0; i < len(lower); {
+		n := 0
+		for _, row := range keyboardRows {
+			for k := len(lower) - i; k >= 3 && k > n; k-- {
+				if strings.Contains(row, lower[i:i+k]) {
+					n = k
+					break
+				}
+			}
+		}
+		if n == 0 {
+			loose++
+			i++
+			continue
+		}
+		i += n
+	}
+	return loose <= 2
+}
+
 // digestPrefixes introduce content hashes, never credentials: Subresource
 // Integrity in package-lock.json and yarn.lock ("sha512-..."), go.sum and
 // go.work.sum ("h1:...="), and OCI image or checksum digests ("sha256:...").

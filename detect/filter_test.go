@@ -719,6 +719,34 @@ func TestNotSecretName(t *testing.T) {
 	}
 }
 
+// TestLooseListName: in the "name", "value" form the name must be a whole
+// quoted string, not the tail of another value.
+func TestLooseListName(t *testing.T) {
+	value := fakekey.Expand("{{hex 32}}")
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{`for target in ("3.45.1", "users,creds", "` + value + `", ""):`, true},
+		{`config.set("api_key", "` + value + `")`, false},
+		{`define('AUTH_KEY', '` + value + `');`, false},
+		{`['secret', '` + value + `']`, false},
+		{`api_key = "` + value + `"`, false}, // no comma: not this form
+	}
+	for _, tt := range tests {
+		lower := strings.ToLower(tt.line)
+		at := strings.LastIndex(lower[:strings.Index(tt.line, value)], "creds")
+		for _, n := range []string{"api_key", "auth_key", "secret"} {
+			if i := strings.Index(lower, n); i >= 0 && at < 0 {
+				at = i
+			}
+		}
+		if got := looseListName([]byte(tt.line), at, strings.Index(tt.line, value)); got != tt.want {
+			t.Errorf("looseListName(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
 // TestNotSecretNameTokens checks the names whose wider token says the value
 // is no secret: a checksum annotation, a name inside an AWS ARN.
 func TestNotSecretNameTokens(t *testing.T) {

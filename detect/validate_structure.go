@@ -66,6 +66,7 @@ var urlStandInWords = []string{
 	"replace", "changeme", "change_me", "change-me", "insert", "enter_", "enter-",
 	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
 	"password", "passwd", "pass_word", "pass.word", "secret",
+	"test", "pass", "sesame", // "testpass123", "customPass", RFC 7617's "open sesame"
 }
 
 // maxWordPassword is the longest single lower-case word read as a stand-in
@@ -101,6 +102,9 @@ func validURLPassword(v string) bool {
 	if leetReader.Replace(lower) == "password" {
 		return false // "p4ssw0rd", "pa$$word"; "P@ssw0rd$1" has more to it
 	}
+	if isWordList(v) || isKeyboardMash(lower) {
+		return false // "pass pass", "bar%bar", "one+two?"; "asdfqwer1234asdf"
+	}
 	letters, upper := true, true
 	for i := 0; i < len(v); i++ {
 		switch c := v[i]; {
@@ -121,6 +125,24 @@ func validURLPassword(v string) bool {
 	}
 	name := pairSeparators.Replace(v)
 	return !(isIdentifierLike(name) && wordCount(name) >= 2) && shannonEntropy(v) >= entropyFloor(v)
+}
+
+// isWordList reports a value made of two or more short lower-case words
+// and the punctuation between them ("pass pass", "bar%bar", "one+two?"):
+// what a test or a doc writes in a password's place. A generated password
+// has capitals or digits; a single word is judged by the length rule of
+// validURLPassword.
+func isWordList(v string) bool {
+	words := 0
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if len(w) > maxWordPassword || !pronounceable(w) {
+			return false
+		}
+		words++
+	}
+	return words >= 2 && !strings.ContainsFunc(v, func(r rune) bool {
+		return 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	})
 }
 
 // leetReader reads the digits and symbols people write for letters as

@@ -209,6 +209,19 @@ func TestValidURLPassword(t *testing.T) {
 		{"P@ssw0rd$1", true},
 		{"p4ssw0rd", false},
 		{"pa%24%24word", false},
+		// Short words joined, keyboard runs, fixture words: what tests of
+		// URL parsers and RFC examples write.
+		{"pass%20pass", false},
+		{"bar%25bar", false},
+		{"one+two%3F", false},
+		{"asdfqwer1234asdf", false},
+		{"qwer1234", false},
+		{"testpass123", false},
+		{"customPass", false},
+		{"opensesame", false},
+		{"correct+Horse7", true},
+		{fakekey.Expand("{{lower 6}}-{{lower 6}}-{{digit 4}}"), true},
+		{fakekey.Expand("asdf{{alnum 12}}"), true},
 	}
 	for _, tt := range tests {
 		if got := validURLPassword(tt.password); got != tt.want {
@@ -257,6 +270,47 @@ func TestIsPublicKeyDER(t *testing.T) {
 	for _, tt := range tests {
 		if got := isPublicKeyDER(tt.v); got != tt.want {
 			t.Errorf("%s: isPublicKeyDER = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestIsKeyboardMash(t *testing.T) {
+	tests := []struct {
+		v    string
+		want bool
+	}{
+		{"asdfqwer1234asdf", true},
+		{"qwer1234", true},
+		{"zxcvbnm123", true},
+		{"abcdefgh", true},
+		{"asdf", false}, // too short to judge
+		{"x9asdfk2qwerz7", false},
+		{fakekey.Expand("{{lalnum 16}}"), false},
+		{fakekey.Expand("{{lower 12}}"), false},
+	}
+	for _, tt := range tests {
+		if got := isKeyboardMash(tt.v); got != tt.want {
+			t.Errorf("isKeyboardMash(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
+
+func TestIsWordList(t *testing.T) {
+	tests := []struct {
+		v    string
+		want bool
+	}{
+		{"pass pass", true},
+		{"bar%bar", true},
+		{"one+two?", true},
+		{"password", false}, // one word: the length rule judges it
+		{"one+Two", false},
+		{"one+two2", false},
+		{"bcdfghjkl+two", false}, // not a word
+	}
+	for _, tt := range tests {
+		if got := isWordList(tt.v); got != tt.want {
+			t.Errorf("isWordList(%q) = %v, want %v", tt.v, got, tt.want)
 		}
 	}
 }
