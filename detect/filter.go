@@ -387,6 +387,33 @@ func validGenericSecret(v string) bool {
 	return false
 }
 
+// validCodeKey accepts a value assigned to a lower-case or camel-case
+// *_key name (generic-code-key) if it passes validGenericSecret and is not
+// what such names hold in code besides keys: a UUID (an id), a format
+// string ("%Y-%m-%d"), or a name of letters only that reads as words
+// ("accountByUserIdPrefix", "SSL_CLIENT_S_DN_Email"); a random key of 16
+// or more letters and digits holds a digit but for odds near one in 20.
+func validCodeKey(v string) bool {
+	if !validGenericSecret(v) || isDashedHex(v) || strings.IndexByte(v, '%') >= 0 {
+		return false
+	}
+	if strings.ContainsAny(v, "0123456789") {
+		return true
+	}
+	for _, part := range strings.FieldsFunc(v, isPartSeparator) {
+		words, ok := camelWords(nil, part)
+		if !ok {
+			return true
+		}
+		for _, w := range words {
+			if !pronounceable(w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // validNamedSecret accepts a value that a named-provider rule found (the
 // provider's name nearby, a key-like name, the documented length) if it is
 // a plausible random literal: two character classes, the entropy a random

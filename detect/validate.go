@@ -29,6 +29,7 @@ var validators = map[string]validator{
 	"url-password":      validURLPassword,      // passwords in connection URLs (validate_structure.go)
 	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
+	"code-key":          validCodeKey,          // *_key and *Key names in code (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
 	"netrc-password":    validNetrcPassword,    // .netrc passwords, often tokens (filter.go)
