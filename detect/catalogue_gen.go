@@ -2691,7 +2691,7 @@ var builtinRules = []RuleSpec{
 		Description: "Okta API token",
 		Provider:    "Okta",
 		Keywords:    []string{"okta", "ssws", "api_token", "api-token", "apitoken"},
-		Regex:       `(?i:okta|ssws|api[_-]?token)[^\n]{0,60}?\b(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
+		Regex:       `(?:\b(?i:okta)|Okta|OKTA|(?i:ssws|api[_-]?token))[^\n]{0,60}?\b(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
 		SecretGroup: 1,
 		Entropy:     3.5,
 		EnvVar:      "OKTA_API_TOKEN",

@@ -512,6 +512,16 @@ var notSecretNames = [][]byte{
 	[]byte("eventkey"), []byte("statekey"), []byte("itemkey"), []byte("rowkey"),
 }
 
+// fixtureNameWords, inside a name, say its value is a test's stand-in and
+// not a key anyone uses: invalidToken, wrong_secret, fake_api_key,
+// nonMatchingToken, expiredToken. ("test" is not one: TEST_API_KEY often
+// holds a provider's real test-mode key.)
+var fixtureNameWords = [][]byte{
+	[]byte("invalid"), []byte("wrong"), []byte("nonmatching"), []byte("notmatching"),
+	[]byte("mismatch"), []byte("fake"), []byte("dummy"), []byte("mock"), []byte("bogus"),
+	[]byte("malformed"), []byte("expired"), []byte("revoked"),
+}
+
 // notSecretName reports whether the name a generic match starts in (the
 // identifier around offset at) is one of notSecretNames.
 func notSecretName(text []byte, at int) bool {
@@ -538,6 +548,11 @@ func notSecretName(text []byte, at int) bool {
 	for _, n := range notSecretNames {
 		if bytes.HasSuffix(name, n) {
 			return true
+		}
+	}
+	for _, w := range fixtureNameWords {
+		if bytes.Contains(name, w) {
+			return true // invalidToken, fake_api_key, nonMatchingToken: a test's stand-in
 		}
 	}
 	// The name, or its wider token: "checksum/secret" (a Helm annotation

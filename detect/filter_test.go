@@ -707,6 +707,11 @@ func TestNotSecretName(t *testing.T) {
 		{`page_token_secret = x`, false},
 		{`NEXT_PUBLIC_SUPABASE_ANON_KEY=x`, true},
 		{`SUPABASE_SERVICE_ROLE_KEY=x`, false},
+		{`invalidToken = x`, true},
+		{`nonMatchingToken := x`, true},
+		{`FAKE_API_KEY=x`, true},
+		{`expired_token: x`, true},
+		{`TEST_API_KEY=x`, false},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")

@@ -50,7 +50,26 @@ func validBase64Credential(secret string) bool {
 
 // validSlackToken rejects a Slack-prefixed value whose random part (after
 // its last dash) reads as words, such as the "...-YourAccessTokenHere"
-// stand-ins of docs and templates; real tails are random characters.
+// stand-ins of docs and templates (real tails are random characters), and
+// one whose numeric ids (the workspace, user and token ids between the
+// dashes) are one number typed again, as in "xoxp-1234-1234-1234-...".
 func validSlackToken(secret string) bool {
-	return !isIdentifierLike(secret[strings.LastIndexByte(secret, '-')+1:])
+	if isIdentifierLike(secret[strings.LastIndexByte(secret, '-')+1:]) {
+		return false
+	}
+	var ids []string
+	for _, part := range strings.Split(secret, "-")[1:] {
+		if part != "" && strings.Trim(part, "0123456789") == "" {
+			ids = append(ids, part)
+		}
+	}
+	if len(ids) < 2 {
+		return true
+	}
+	for _, id := range ids[1:] {
+		if id != ids[0] {
+			return true
+		}
+	}
+	return false
 }
