@@ -71,18 +71,18 @@ func validBase62CRC32(secret string) bool {
 }
 
 // validJWT checks that a JSON Web Token's header decodes to a JSON object
-// naming an algorithm, and its payload to a JSON object; a string that
-// merely looks like three base64 segments is not a token.
+// with at least one member, and its payload to a JSON object; a string
+// that merely looks like three base64 segments is not a token. RFC 7515
+// makes "alg" required, but a header that names only its key (kid, jwk,
+// x5u) or its type still signs the token for whoever holds the key, and
+// libraries that fill "alg" in from the key issue such headers.
 func validJWT(secret string) bool {
 	parts := strings.Split(secret, ".")
 	if len(parts) != 3 && len(parts) != 5 { // JWS, or JWE
 		return false
 	}
 	var header map[string]any
-	if !decodeJSONSegment(parts[0], &header) {
-		return false
-	}
-	if _, ok := header["alg"].(string); !ok {
+	if !decodeJSONSegment(parts[0], &header) || len(header) == 0 {
 		return false
 	}
 	if len(parts) == 5 { // a JWE's payload is encrypted
