@@ -346,7 +346,7 @@ var genericWords = []string{
 }
 
 // deferredPrefixes start values that a provider rule judges better than a
-// generic one: checksummed tokens (a wrong checksum means not a real token)
+// generic one: checksummed tokens (their rule judges a wrong checksum)
 // and publishable keys, which are public by design.
 var deferredPrefixes = []string{
 	"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "npm_", "pk_live_", "pk_test_", "rk_test_",
