@@ -510,6 +510,8 @@ var notSecretNames = [][]byte{
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
 	[]byte("eventkey"), []byte("statekey"), []byte("itemkey"), []byte("rowkey"),
+	[]byte("websocketkey"), // Sec-WebSocket-Key: a handshake nonce
+	[]byte("sealedkey"), []byte("wrappedkey"), []byte("encryptedkey"), // ciphertext of a key, useless without the key that seals it
 }
 
 // fixtureNameWords, inside a name, say its value is a test's stand-in and
@@ -534,6 +536,11 @@ func notSecretName(text []byte, at int) bool {
 	}
 	for end < len(text) && isNameByte(text[end]) {
 		end++
+	}
+	// A name written as words ("cache key:", "API Key ="): read it whole.
+	for end+1 < len(text) && text[end] == ' ' && isLetter(rune(text[end+1])) {
+		for end++; end < len(text) && isNameByte(text[end]); end++ {
+		}
 	}
 	var b [64]byte
 	name := b[:0]

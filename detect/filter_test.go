@@ -712,6 +712,7 @@ func TestNotSecretName(t *testing.T) {
 		{`FAKE_API_KEY=x`, true},
 		{`expired_token: x`, true},
 		{`TEST_API_KEY=x`, false},
+		{`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": x`, true},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
@@ -720,6 +721,22 @@ func TestNotSecretName(t *testing.T) {
 		}
 		if got := notSecretName([]byte(tt.line), at); got != tt.want {
 			t.Errorf("notSecretName(%q) = %v, want %v", tt.line, got, tt.want)
+		}
+	}
+}
+
+// TestNotSecretNameWords: a name written as words ("cache key:") is read
+// whole from where a match starts.
+func TestNotSecretNameWords(t *testing.T) {
+	for line, want := range map[string]bool{
+		`cache key: x`:   true,
+		`Cache Key = x`:  true,
+		`API Key: x`:     false,
+		`acme key: x`:    false,
+		`primary key: x`: true,
+	} {
+		if got := notSecretName([]byte(line), 0); got != want {
+			t.Errorf("notSecretName(%q) = %v, want %v", line, got, want)
 		}
 	}
 }
