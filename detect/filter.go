@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"math"
+	"regexp"
 	"strings"
 )
 
@@ -64,12 +65,75 @@ var placeholderForms = func() []string {
 	return forms
 }()
 
-// placeholderMarks are fragments no real key contains but templates,
-// elisions and masked values do: shell, Jinja, ERB/Ruby and Python
-// %-format interpolation, angle-bracket stand-ins, ellipses and masks.
+// placeholderMarks are fragments no real key contains but elisions and
+// masked values do: ellipses and masks. Templates are hasTemplate's.
 var placeholderMarks = []string{
-	"xxxx", "XXXX", "<%", "%>", "${", "{{", "...", "***", "$(", "%(", "#{", "{%",
+	"xxxx", "XXXX", "...", "***",
 	"000000000000", // a masked middle: "GOCSPX-2k8gsR0000000000000000VNahJj"
+}
+
+// templateOpeners open an interpolation (shell, Jinja and Go templates,
+// ERB, Ruby, Python %-format) that hasTemplate looks for whole, each with
+// what must close it and whether what stands between must read as a name
+// or a command rather than random characters.
+var templateOpeners = []struct {
+	open, close string
+	nameOnly    bool
+}{
+	{"${", "}", true}, {"$(", ")", true}, {"#{", "}", false},
+	{"{{", "}}", false}, {"{%", "%}", false}, {"<%", "%>", false},
+}
+
+// pyFormat is Python's %-format slot, "%(name)s".
+var pyFormat = regexp.MustCompile(`%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]`)
+
+// hasTemplate reports an interpolation in a value: an opener, then its
+// closer ("${DB_PASSWORD}", "$(cat /run/secrets/db)", "{{ .Values.key }}",
+// "<%= ENV['KEY'] %>", "%(password)s"), or an opener and a name up to the
+// value's end, where a space cut the template. Its opener alone is not enough:
+// keys drawn from punctuation-rich alphabets hold "$(", "%(" or "<%" by
+// chance (a Django key one time in 25, a WordPress salt one in 14), and a
+// random key seldom closes what it opened with a name between.
+func hasTemplate(s string) bool {
+	for _, t := range templateOpeners {
+		for from := 0; ; {
+			i := strings.Index(s[from:], t.open)
+			if i < 0 {
+				break
+			}
+			start := from + i + len(t.open)
+			j := strings.Index(s[start:], t.close)
+			if j < 0 {
+				// Cut short where the value ends ("{{ .Values.key" at a
+				// space): a name up to the end is the template too.
+				if isTemplateName(strings.TrimSpace(s[start:])) {
+					return true
+				}
+				break
+			}
+			if inner := s[start : start+j]; !t.nameOnly || isTemplateName(inner) {
+				return true
+			}
+			from = start
+		}
+	}
+	return strings.Contains(s, "%(") && pyFormat.MatchString(s)
+}
+
+// isTemplateName reports what a shell interpolation holds: a variable
+// name with an optional default ("DB_PASSWORD", "KEY:-dev") or a command
+// ("cat /run/secrets/db"), not random punctuation.
+func isTemplateName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && !strings.ContainsRune("_.:-/ '\"=", rune(c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // keyboardRuns are hand-typed filler ("qwerty123456"); matched in any case.
@@ -162,6 +226,9 @@ func isPlaceholder(secret string) bool {
 		if (typed || !isAlnumString(m)) && strings.Contains(secret, m) {
 			return true
 		}
+	}
+	if hasTemplate(secret) {
+		return true
 	}
 	if hasAngleStandIn(secret) {
 		return true

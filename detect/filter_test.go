@@ -795,3 +795,30 @@ func TestNotSecretNameTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestHasTemplate: an interpolation is an opener and its closer (or a name
+// up to the value's end); a punctuation-rich random key that merely holds
+// an opener is no template.
+func TestHasTemplate(t *testing.T) {
+	tests := []struct {
+		v    string
+		want bool
+	}{
+		{"${DB_PASSWORD}", true},
+		{"${KEY:-dev}", true},
+		{"$(cat /run/secrets/db)", true},
+		{"{{ .Values.apiKey }}", true},
+		{"{{alnum", true}, // cut at a space
+		{"<%= ENV['KEY'] %>", true},
+		{"%(password)s", true},
+		{"#{ENV['TOKEN']}", true},
+		{"a1$(b2@c3)d4", false}, // as in a Django key: "$(" by chance
+		{"k<%z>q%.w{P!-", false}, // as in a WordPress salt
+		{"ab%(cd!ef", false},
+	}
+	for _, tt := range tests {
+		if got := hasTemplate(tt.v); got != tt.want {
+			t.Errorf("hasTemplate(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
