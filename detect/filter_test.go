@@ -812,7 +812,7 @@ func TestHasTemplate(t *testing.T) {
 		{"<%= ENV['KEY'] %>", true},
 		{"%(password)s", true},
 		{"#{ENV['TOKEN']}", true},
-		{"a1$(b2@c3)d4", false}, // as in a Django key: "$(" by chance
+		{"a1$(b2@c3)d4", false},  // as in a Django key: "$(" by chance
 		{"k<%z>q%.w{P!-", false}, // as in a WordPress salt
 		{"ab%(cd!ef", false},
 	}
