@@ -510,6 +510,7 @@ var notSecretNames = [][]byte{
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
 	[]byte("eventkey"), []byte("statekey"), []byte("itemkey"), []byte("rowkey"),
+	[]byte("labelkey"), []byte("annotationkey"), []byte("fieldkey"),
 	[]byte("websocketkey"),                                            // Sec-WebSocket-Key: a handshake nonce
 	[]byte("sealedkey"), []byte("wrappedkey"), []byte("encryptedkey"), // ciphertext of a key, useless without the key that seals it
 }

@@ -2,7 +2,9 @@ package detect
 
 import (
 	"bytes"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/json"
 	"math"
 	"regexp"
 	"strings"
@@ -198,6 +200,12 @@ var documentedExamples = map[string]bool{
 	"570dad43de1a": true, // FastAPI docs: the SECRET_KEY of the OAuth2 with JWT tutorial
 	"8664e8d63d0b": true, // Rails guides: db:encryption:init output, primary_key
 	"777cc47e9909": true, // Rails guides: db:encryption:init output, deterministic_key
+	"0011cc25eb43": true, // Azurite, the Azure Storage emulator: its well-known account key
+	"39aa7f953648": true, // the same key in base64, as Kubernetes manifests for Azurite hold it
+	"6c96130f130a": true, // RFC 6749 and RFC 7662: the example access token
+	"00cf4c781dc3": true, // RFC 6749: the example refresh token
+	"ca7459e2b267": true, // RFC 6749: the example client credentials (s6BhdRkqt3) in Basic
+	"c97b628dec75": true, // RFC 7662: the example bearer token of the introspection request
 	"c2c97b1913d8": true, // Rails guides: db:encryption:init output, key_derivation_salt
 	"e90837d3b18a": true, // Rails guides: key rotation example, key_derivation_salt
 	"a6d45a313ecb": true, // Rails guides, command line: db:encryption:init primary_key
@@ -244,8 +252,36 @@ func isPlaceholder(secret string) bool {
 			return true
 		}
 	}
-	return isOneCharRun(secret) || (typed && hasSequence(secret, minSequence)) ||
-		isPeriodic(secret) || documentedExamples[Fingerprint(secret)]
+	return isOneCharRun(secret) || (typed && (hasSequence(secret, minSequence) || isDoubledSequence(secret))) ||
+		isPeriodic(secret) || documentedExamples[Fingerprint(secret)] || isHelloBase32(secret)
+}
+
+// isDoubledSequence reports a run typed with every character twice, in
+// order: "00112233445566778899aabbccddeeff", the stand-in key of many
+// device configurations and test vectors.
+func isDoubledSequence(s string) bool {
+	if len(s) < 2*minSequence || len(s)%2 != 0 {
+		return false
+	}
+	half := make([]byte, 0, len(s)/2)
+	for i := 0; i < len(s); i += 2 {
+		if s[i] != s[i+1] {
+			return false
+		}
+		half = append(half, s[i])
+	}
+	return hasSequence(string(half), minSequence)
+}
+
+// isHelloBase32 reports a base32 value that decodes to "Hello": the TOTP
+// secret of Google Authenticator's documentation ("Hello!" and 0xDEADBEEF)
+// and its variants, which every TOTP test and tutorial copies.
+func isHelloBase32(s string) bool {
+	if len(s) < 16 || len(s) > 64 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=") != "" {
+		return false
+	}
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(s, "=")[:len(strings.TrimRight(s, "="))/8*8])
+	return err == nil && len(raw) >= 5 && strings.EqualFold(string(raw[:5]), "hello")
 }
 
 // maxTyped bounds the secrets searched for stand-ins made of letters and
@@ -461,7 +497,7 @@ func validGenericSecret(v string) bool {
 // ("accountByUserIdPrefix", "SSL_CLIENT_S_DN_Email"); a random key of 16
 // or more letters and digits holds a digit but for odds near one in 20.
 func validCodeKey(v string) bool {
-	if !validGenericSecret(v) || isDashedHex(v) || strings.IndexByte(v, '%') >= 0 {
+	if !validGenericSecret(v) || isDashedHex(v) || strings.IndexByte(v, '%') >= 0 || isDNSName(v) {
 		return false
 	}
 	if strings.ContainsAny(v, "0123456789") {
@@ -479,6 +515,40 @@ func validCodeKey(v string) bool {
 		}
 	}
 	return false
+}
+
+// isNumeronym reports a short name part with a digit or two inside
+// letters ("i18n", "k8s", "oauth2", "v1"), as field names have; a key's
+// random segment holds more digits or is longer.
+func isNumeronym(part string) bool {
+	digits := 0
+	for i := 0; i < len(part); i++ {
+		switch class(part[i]) {
+		case 1:
+			digits++
+		case 2, 3:
+		default:
+			return false
+		}
+	}
+	return len(part) <= 8 && class(part[0]) != 1 && digits <= 2
+}
+
+// isDNSName reports a lower-case dotted name, optionally with a path after
+// a slash: Kubernetes label and annotation keys ("io.x-k8s.kind.cluster",
+// "cluster.x-k8s.io/paused"), Java properties ("hibernate.cache.region").
+// No key alphabet is lower-case letters, digits, dots and dashes alone.
+func isDNSName(v string) bool {
+	host, path, _ := strings.Cut(v, "/")
+	if !strings.Contains(host, ".") {
+		return false
+	}
+	for _, part := range strings.Split(host, ".") {
+		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return strings.Trim(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == ""
 }
 
 // validNamedSecret accepts a value that a named-provider rule found (the
@@ -508,6 +578,10 @@ func validGenericPassword(v string) bool {
 	}
 	if isDashedHex(v) {
 		return false // a UUID is a token or an id, judged by the rules for those
+	}
+	if read := leetReader.Replace(strings.ToLower(v)); strings.Contains(read, "pass") ||
+		strings.Contains(read, "secur") || strings.Contains(read, "xxx") {
+		return false // "P@ssw0rd123!", "vErY-s3cur3-p@ss!", "pass1xxxABCD": a password that says what it is
 	}
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
 }
@@ -545,6 +619,10 @@ func isLiteralValue(v string) bool {
 	switch {
 	case isPasswordHash(v): // a stored hash is not the secret
 	case strings.HasPrefix(v, "eyJ") && strings.Contains(v, ".") && !validJWT(v): // JWT-shaped docs text
+	case strings.HasPrefix(v, "eyJ") && !strings.Contains(v, ".") && isJSONSegment(v): // a JWT's header alone
+	case strings.HasSuffix(v, "("): // a call being opened: "direct).visitMethod("
+	case strings.HasPrefix(v, "^"): // a regular expression: "^(abc123|xyz)$"
+	case isScopedID(v): // "hydra.openid.id-token:private:<uuid>": a key's id, not the key
 	case strings.Contains(v, "://"): // a URL; credentials in URLs have their own rule
 	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
@@ -564,6 +642,25 @@ func isLiteralValue(v string) bool {
 		return true
 	}
 	return false
+}
+
+// isJSONSegment reports a value that decodes (base64url) to a JSON object:
+// without a dot after it, a JWT's header and no token.
+func isJSONSegment(v string) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "="))
+	if err != nil {
+		return false
+	}
+	var m map[string]any
+	return json.Unmarshal(raw, &m) == nil
+}
+
+// isScopedID reports a dotted name, a colon and a UUID ("hydra.openid.
+// id-token:private:<uuid>"): how key stores name a key, not the key.
+func isScopedID(v string) bool {
+	i := strings.LastIndexByte(v, ':')
+	return i > 0 && isDashedHex(v[i+1:]) && len(v)-i-1 == 36 &&
+		isIdentifierLike(strings.ReplaceAll(v[:i], ":", "."))
 }
 
 // minSubsequence is the run that isInterleavedWalk looks for among the
@@ -680,7 +777,7 @@ func isMemberPath(v string) bool {
 		return false
 	}
 	for _, part := range strings.Split(v, ".") {
-		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
+		if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" && !isNumeronym(part) {
 			return false
 		}
 	}
@@ -925,7 +1022,20 @@ func isPasswordHash(v string) bool {
 			return true
 		}
 	}
-	return false
+	return isModularCrypt(lower)
+}
+
+// isModularCrypt reports the modular crypt format every password-hashing
+// library writes, "$id$param$salt$hash" with an id of letters, digits and
+// dashes ("$p-sha256$310000$salt$hash", "$sha512$..."): at least three
+// fields after the id.
+func isModularCrypt(v string) bool {
+	if len(v) < 8 || v[0] != '$' {
+		return false
+	}
+	fields := strings.Split(v[1:], "$")
+	return len(fields) >= 4 && fields[0] != "" &&
+		strings.Trim(fields[0], "abcdefghijklmnopqrstuvwxyz0123456789-_") == ""
 }
 
 // isDashedHex reports hex written in groups joined by "-": a UUID,
@@ -962,9 +1072,12 @@ func decodesToStandIn(v string) bool {
 		}
 	}
 	// Words alone that call themselves a password or secret
-	// ("cGFzc3dvcmQ=" is "password", "secure-password"): a base64-encoded
-	// URL or key=value pair has other bytes too.
-	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_") == nil &&
+	// ("cGFzc3dvcmQ=" is "password", "secure-password", "john:password"):
+	// a base64-encoded URL or key=value pair has other bytes too.
+	if user, pass, ok := bytes.Cut(b, []byte(":")); ok && len(user) > 0 && bytes.EqualFold(user, pass) {
+		return true // "Wagtail:Wagtail": the user name typed again as its password
+	}
+	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_:") == nil &&
 		(bytes.Contains(lower, []byte("passw")) || bytes.Contains(lower, []byte("secret")))
 }
 

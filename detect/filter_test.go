@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"encoding/base32"
+	"encoding/base64"
 	"fmt"
 	"math"
 	"strings"
@@ -819,6 +821,47 @@ func TestHasTemplate(t *testing.T) {
 	for _, tt := range tests {
 		if got := hasTemplate(tt.v); got != tt.want {
 			t.Errorf("hasTemplate(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
+
+// TestValueShapesNotKeys covers the shapes real code assigns to key and
+// password names that are not keys (found on projects keyguard was never
+// tuned on): each value is built here, never a real key.
+func TestValueShapesNotKeys(t *testing.T) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	jsonSeg := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	tests := []struct {
+		name string
+		got  bool
+		want bool
+	}{
+		{"doubled sequence", isDoubledSequence("00112233445566778899aabbccddeeff"), true},
+		{"doubled random", isDoubledSequence(fakekey.Expand("{{hex 32}}")), false},
+		{"hello in base32", isHelloBase32(base32.StdEncoding.EncodeToString([]byte("Hello!\xde\xad\xbe\xef"))), true},
+		{"random base32", isHelloBase32(fakekey.Expand("{{b32 16}}")), false},
+		{"JWT header alone", isJSONSegment(jsonSeg), true},
+		{"random base64url", isJSONSegment(fakekey.Expand("{{b64url 36}}")), false},
+		{"scoped key id", isScopedID("hydra.openid.id-token:private:" + fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}")), true},
+		{"uuid alone", isScopedID(fakekey.Expand("{{hex 8}}-{{hex 4}}-{{hex 4}}-{{hex 4}}-{{hex 12}}")), false},
+		{"label key", isDNSName("io.x-k8s.kind.cluster"), true},
+		{"annotation key", isDNSName("cluster.x-k8s.io/paused"), true},
+		{"mixed-case key", isDNSName(fakekey.Expand("{{alnum 20}}.{{alnum 20}}")), false},
+		{"numeronym", isNumeronym("i18n"), true},
+		{"token segment", isNumeronym("dt0c01"), false},
+		{"modular crypt", isModularCrypt("$p-sha256$310000$c2FsdA$aGFzaA"), true},
+		{"dollar value", isModularCrypt(fakekey.Expand("${{alnum 20}}")), false},
+		{"leet password", validGenericPassword("P@ssw0rd123!"), false},
+		{"secure said", validGenericPassword("vErY-s3cur3-p@ss!"), false},
+		{"typed password", validGenericPassword(fakekey.Expand("{{alnum 12}}#{{digit 3}}")), true},
+		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
+		{"user and password", decodesToStandIn(b64("john:password")), true},
+		{"regex", validGenericSecret("^(abc123|xyz789)$"), false},
+		{"call opened", validGenericSecret("direct).visitMethod("), false},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
 		}
 	}
 }

@@ -726,7 +726,14 @@ func (d *decoder) pair(lineNo int, line []byte) {
 // line[from:at] or, for the line's first value, on the line above.
 func (d *decoder) pairAt(lineNo int, line []byte, from, at int) {
 	rest := line[at:]
-	name, named := pairName(line[from:at])
+	seg := line[from:at]
+	if open := bytes.LastIndexByte(seg, '{'); open >= 0 {
+		// The name of this value's own object: in [{"name":"password",...},
+		// {"name":"csrf_token",...,"value":"..."}] the value is the CSRF
+		// token's, not the password's.
+		seg = seg[open:]
+	}
+	name, named := pairName(seg)
 	if !named && from == 0 && lineNo > 1 {
 		// No name of its own: the name on the line above, in the same
 		// list item or object.

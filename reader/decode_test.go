@@ -50,6 +50,10 @@ func TestDecode(t *testing.T) {
 		{"pairs in JSON", `[{"name": "API_TOKEN", "value": "t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, false,
 			[]string{`pair:"t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, `pair:"s3c"}]`}},
 		{"pair not secret-like", "- name: LOG_LEVEL\n  value: debug\n", false, nil},
+		// The value is joined under csrf_token, its own object's name (which
+		// the detector's not-secret names then drop), not under password.
+		{"pair names its own object", `[{"name":"password","type":"password"},{"name":"csrf_token","type":"hidden","value":"t0k"}]`, false,
+			[]string{`pair:"t0k"}]`}},
 		{"pair from a reference", "- name: API_TOKEN\n  valueFrom:\n    secretKeyRef: {}\n", false, nil},
 		{"value without a name", "  value: 42\n", false, nil},
 		{"value in code", "x = {name: API_TOKEN, value}", false, nil},
