@@ -2540,6 +2540,7 @@ var builtinRules = []RuleSpec{
 		Entropy:     3.5,
 		EnvVar:      "VERCEL_TOKEN",
 		Revoke:      "https://vercel.com/account/settings/tokens",
+		Validate:    "named-secret",
 		family:      "saas",
 	},
 	{

@@ -500,21 +500,30 @@ func validCodeKey(v string) bool {
 	if !validGenericSecret(v) || isDashedHex(v) || strings.IndexByte(v, '%') >= 0 || isDNSName(v) {
 		return false
 	}
+	return !isWordName(v)
+}
+
+// isWordName reports a value of letters only whose camel-case and
+// separated words all read as words: "accountByUserIdPrefix",
+// "SSL_CLIENT_S_DN_Email", "GetMachineHealthChecksForCluster". A random
+// key of 16 or more letters and digits holds a digit but for odds near one
+// in 20 (one in 300 at 32 characters), and rarely reads as words besides.
+func isWordName(v string) bool {
 	if strings.ContainsAny(v, "0123456789") {
-		return true
+		return false
 	}
 	for _, part := range strings.FieldsFunc(v, isPartSeparator) {
 		words, ok := camelWords(nil, part)
 		if !ok {
-			return true
+			return false
 		}
 		for _, w := range words {
 			if !pronounceable(w) {
-				return true
+				return false
 			}
 		}
 	}
-	return false
+	return true
 }
 
 // isNumeronym reports a short name part with a digit or two inside
@@ -557,7 +566,10 @@ func isDNSName(v string) bool {
 // value of its length and alphabet shows, and no fixture word or hand-typed
 // run. Unlike validGenericSecret it does not reject values that read as
 // names, since the context already says what the value is, and about one
-// random mixed-case key in a thousand reads as a name.
+// random mixed-case key in a thousand reads as a name. A value of 20 or
+// more letters, three quarters of them in words that read as English, is
+// a name all the same
+// ("GetMachineHealthChecksForCluster" after "machineHealthChecks :=").
 func validNamedSecret(v string) bool {
 	lower := strings.ToLower(v)
 	for _, w := range genericWords {
@@ -566,7 +578,42 @@ func validNamedSecret(v string) bool {
 		}
 	}
 	return charClasses(v, false) >= 2 && !isInterleavedWalk(v) && !isRepetition(v) &&
-		shannonEntropy(v) >= entropyFloor(v)
+		shannonEntropy(v) >= entropyFloor(v) && !(len(v) >= 20 && 4*longWords(v) >= 3*len(v) && isWordName(v))
+}
+
+// longWords counts the letters of v that stand in camel-case words of four
+// or more letters that read as English does ("Machine", "Checks",
+// "Cluster": a vowel, and no more than three consonants in a row). Names are mostly such words; a random mixed-case value is
+// cut by its capitals into short pieces that seldom read so.
+func longWords(v string) int {
+	n := 0
+	for _, part := range strings.FieldsFunc(v, isPartSeparator) {
+		words, _ := camelWords(nil, part)
+		for _, w := range words {
+			if wordLike(w) {
+				n += len(w)
+			}
+		}
+	}
+	return n
+}
+
+// wordLike reports a word of four or more letters, capitalised at most at
+// its start, that reads as English does (longWords).
+func wordLike(w string) bool {
+	if len(w) < 4 || hasUpper(w[1:]) {
+		return false
+	}
+	vowels, run := 0, 0
+	for i := 0; i < len(w); i++ {
+		if strings.IndexByte("aeiouyAEIOUY", w[i]) >= 0 {
+			vowels++
+			run = 0
+		} else if run++; run > 3 {
+			return false
+		}
+	}
+	return vowels > 0
 }
 
 // validGenericPassword accepts a value assigned to a password name only if

@@ -858,6 +858,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"user and password", decodesToStandIn(b64("john:password")), true},
 		{"regex", validGenericSecret("^(abc123|xyz789)$"), false},
 		{"call opened", validGenericSecret("direct).visitMethod("), false},
+		{"a name after a provider's name", validNamedSecret("GetMachineHealthChecksForCluster"), false},
+		{"random after a provider's name", validNamedSecret(fakekey.Expand("{{alnum 32}}")), true},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
