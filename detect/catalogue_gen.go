@@ -3409,6 +3409,7 @@ var builtinRules = []RuleSpec{
 		Regex:       `(?:-----BEGIN (?:[A-Z0-9]+ ){0,2}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----)[ \t]*(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)(?:[ \t]*[A-Za-z][A-Za-z0-9-]*:[^\r\n\\]*(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)){0,8}(?:[ \t]*(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n))?[ \t]*[A-Za-z0-9+/]{40,}={0,2}(?:[ \t]*(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]*[A-Za-z0-9+/=]+)*(?:[ \t]*(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]*-{4,5} ?END [A-Z0-9 ]+-{4,5})?`,
 		Entropy:     4,
 		Revoke:      "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/reviewing-your-ssh-keys",
+		Validate:    "key-block",
 		family:      "structure",
 	},
 	{

@@ -120,7 +120,7 @@ func TestScanFilters(t *testing.T) {
 		{"detect-secrets pragma", "token = '" + ghpTmpl + "'  # pragma: allowlist secret", nil},
 		{"allow on another line", "# keyguard:allow\nGITHUB_TOKEN=" + ghpTmpl, []string{"github-token"}},
 		{"allow on key header line", "-----{{lit BEGIN}} RSA PRIVATE KEY----- keyguard:allow\nMIIE{{b64 60}}\n{{b64 64}}", nil},
-		{"allow on key body line", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIE{{b64 60}} keyguard:allow\n{{b64 64}}", []string{"private-key"}},
+		{"allow on a later line of the key", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIE{{b64 60}}\n{{b64 64}}\n-----{{lit END}} RSA PRIVATE KEY----- keyguard:allow", []string{"private-key"}},
 		{"misspelt allow", "GITHUB_TOKEN=" + ghpTmpl + " # keyguard:alow", []string{"github-token"}},
 
 		// Shapes: lengths are exact where the provider documents them.

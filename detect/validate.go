@@ -17,6 +17,7 @@ type validator func(secret string) bool
 // map is built once and never changed.
 var validators = map[string]validator{
 	"base62-crc32":      validChecksummedToken, // GitHub and npm tokens
+	"key-block":         validKeyBlock,         // private key blocks (validate_structure.go)
 	"jwt":               validJWT,              // JSON Web Tokens
 	"jwt-credential":    validJWTCredential,    // JWTs that grant access (validate_structure.go)
 	"azure-key":         validAzureKey,         // Azure storage and shared access keys (validate_cloud.go)

@@ -170,3 +170,15 @@ func wordCount(name string) int {
 func validAuthHeader(v string) bool {
 	return isUUID(v) || validGenericSecret(v)
 }
+
+// validKeyBlock accepts a private key block that reaches its END line, or
+// that shows at least three lines of body: a block of one or two body lines
+// and no END is the head of a key shown cut short ("MIIEvQIBADAN...", then
+// "..." where the rest would be), which no program can load.
+func validKeyBlock(secret string) bool {
+	if strings.Contains(secret, "END ") {
+		return true
+	}
+	lines := strings.Count(secret, "\n") + strings.Count(secret, "\\n") + strings.Count(secret, "\r") - strings.Count(secret, "\r\n")
+	return lines >= 3
+}
