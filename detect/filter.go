@@ -206,6 +206,10 @@ var documentedExamples = map[string]bool{
 	"00cf4c781dc3": true, // RFC 6749: the example refresh token
 	"ca7459e2b267": true, // RFC 6749: the example client credentials (s6BhdRkqt3) in Basic
 	"c97b628dec75": true, // RFC 7662: the example bearer token of the introspection request
+	"1bbb9293c38a": true, // MinIO docs: the access key of the public play.min.io server
+	"df452eef23e8": true, // MinIO docs: the secret key of the public play.min.io server
+	"c4e91d73cd54": true, // MinIO docs: the MINIO_KMS_SECRET_KEY of every KMS example ("my-minio-key:...")
+	"5026e25d2f10": true, // MinIO docs and scripts: the "minio-default-key:..." KMS example
 	"c2c97b1913d8": true, // Rails guides: db:encryption:init output, key_derivation_salt
 	"e90837d3b18a": true, // Rails guides: key rotation example, key_derivation_salt
 	"a6d45a313ecb": true, // Rails guides, command line: db:encryption:init primary_key
@@ -629,6 +633,9 @@ func validGenericPassword(v string) bool {
 	if read := leetReader.Replace(strings.ToLower(v)); strings.Contains(read, "pass") ||
 		strings.Contains(read, "secur") || strings.Contains(read, "xxx") {
 		return false // "P@ssw0rd123!", "vErY-s3cur3-p@ss!", "pass1xxxABCD": a password that says what it is
+	}
+	if core := strings.TrimRight(v, "!?.#*$@"); isWordName(core) && 4*longWords(core) >= 3*len(core) {
+		return false // "iWishIWereCoolEnoughForRoot!": a sentence typed as a stand-in
 	}
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
 }

@@ -854,6 +854,7 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"leet password", validGenericPassword("P@ssw0rd123!"), false},
 		{"secure said", validGenericPassword("vErY-s3cur3-p@ss!"), false},
 		{"typed password", validGenericPassword(fakekey.Expand("{{alnum 12}}#{{digit 3}}")), true},
+		{"a sentence as a password", validGenericPassword("iWishIWereCoolEnoughForRoot!"), false},
 		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
 		{"user and password", decodesToStandIn(b64("john:password")), true},
 		{"regex", validGenericSecret("^(abc123|xyz789)$"), false},

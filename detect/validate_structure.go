@@ -67,6 +67,7 @@ var urlStandInWords = []string{
 	"todo", "fixme", "tbd", "here", "goes", "fill", "set_me", "setme", "your",
 	"password", "passwd", "pass_word", "pass.word", "secret",
 	"test", "pass", "sesame", // "testpass123", "customPass", RFC 7617's "open sesame"
+	"token", "apikey", // "Mailjet:authtoken@": the slot's name
 }
 
 // maxWordPassword is the longest single lower-case word read as a stand-in
