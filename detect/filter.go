@@ -608,16 +608,8 @@ func wordLike(w string) bool {
 	if len(w) < 4 || hasUpper(w[1:]) {
 		return false
 	}
-	vowels, run := 0, 0
-	for i := 0; i < len(w); i++ {
-		if strings.IndexByte("aeiouyAEIOUY", w[i]) >= 0 {
-			vowels++
-			run = 0
-		} else if run++; run > 3 {
-			return false
-		}
-	}
-	return vowels > 0
+	vowels, run := vowelsAndRun(w)
+	return vowels > 0 && run <= 3
 }
 
 // validGenericPassword accepts a value assigned to a password name only if
@@ -959,18 +951,24 @@ func pronounceable(w string) bool {
 	if len(w) <= 3 || len(w) <= 5 && !hasLower(w) {
 		return true
 	}
-	vowels, run := 0, 0
+	vowels, run := vowelsAndRun(w)
+	return vowels > 0 && run < 5
+}
+
+// vowelsAndRun counts a word's vowels (y included) and measures its
+// longest run of consonants.
+func vowelsAndRun(w string) (vowels, longest int) {
+	run := 0
 	for i := 0; i < len(w); i++ {
 		if strings.IndexByte("aeiouyAEIOUY", w[i]) >= 0 {
 			vowels++
 			run = 0
 			continue
 		}
-		if run++; run >= 5 {
-			return false
-		}
+		run++
+		longest = max(longest, run)
 	}
-	return vowels > 0
+	return vowels, longest
 }
 
 // hasLower reports whether s holds an ASCII lower case letter: for the
