@@ -11882,7 +11882,7 @@ var builtinRules = []RuleSpec{
 		Description: "Generic secret assigned to a variable named *_key or *Key",
 		Provider:    "Generic",
 		Keywords:    []string{"key=", "key =", "key:", "key :", "key\"", "key'", "key -", "key =>", "api=", "api =", "api:", "api :", "api\"", "api'", "api -", "api =>", "pat=", "pat =", "pat:", "pat :", "pat\"", "pat'", "pat -", "pat =>", "auth=", "auth =", "auth:", "auth :", "auth\"", "auth'", "auth -", "auth =>", "license=", "license =", "license:", "license :", "license\"", "license'", "license -", "license =>"},
-		Regex:       "(?:(?m:^)|[^A-Za-z0-9_\\n])(?:(?:[a-z][a-z0-9]*[_. ])+(?:key|api|pat|auth|license)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Key|Api|Pat|Auth|License)|(?:[A-Z][a-z0-9]*-)+Key)[\"']?(?:[ \\t]*:[ \\t]*[\"'`]?|[ \\t]*(?:=>?|,)[ \\t]*[\"'`]|[ \\t]+-[ \\t]+[\"'`])([A-Za-z0-9+/_.~!@#$%^&*()|:?-][A-Za-z0-9+/=_.~!@#$%^&*()|:?-]{15,99})(?:[\"'`;,)\\]}\\\\ \\t\\r<]|(?m:$))",
+		Regex:       "(?:(?m:^)|[ \\t\"'{,(\\[$@.*])(?:(?:[a-z][a-z0-9]*[_ ])+(?:key|api|pat|auth|license)|[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Key|Api|Pat|Auth|License)|(?:[A-Z][a-z0-9]*-)+Key)[\"']?(?:[ \\t]*:[ \\t]*[\"'`]?|[ \\t]*(?:=>?|,)[ \\t]*[\"'`]|[ \\t]+-[ \\t]+[\"'`])([A-Za-z0-9+/_.~!@#$%^&*()|:?-][A-Za-z0-9+/=_.~!@#$%^&*()|:?-]{15,99})(?:[\"'`;,)\\]}\\\\ \\t\\r<]|(?m:$))",
 		SecretGroup: 1,
 		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
 		Validate:    "code-key",
