@@ -87,7 +87,7 @@ var templateOpeners = []struct {
 }
 
 // pyFormat is Python's %-format slot, "%(name)s".
-var pyFormat = regexp.MustCompile(`%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]`)
+var pyFormat = regexp.MustCompile(`%\([A-Za-z0-9_]+\)[sdifr]`)
 
 // hasTemplate reports an interpolation in a value: an opener, then its
 // closer ("${DB_PASSWORD}", "$(cat /run/secrets/db)", "{{ .Values.key }}",

@@ -813,6 +813,7 @@ func TestHasTemplate(t *testing.T) {
 		{"{{alnum", true}, // cut at a space
 		{"<%= ENV['KEY'] %>", true},
 		{"%(password)s", true},
+		{"abc%(9xQ_2)sdef", true}, // any name a template gives the field
 		{"#{ENV['TOKEN']}", true},
 		{"a1$(b2@c3)d4", false},  // as in a Django key: "$(" by chance
 		{"k<%z>q%.w{P!-", false}, // as in a WordPress salt
