@@ -444,7 +444,7 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	// dropped, but holds at most maxSecret bytes.
 	end = min(end, start+maxSecret)
 	if r.generic {
-		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) {
+		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) || ternaryName(text, m[0]+base) {
 			return out
 		}
 		end = start + queryValueEnd(text[start:end])
@@ -486,6 +486,22 @@ func looseListName(text []byte, at, value int) bool {
 		at--
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
+}
+
+// ternaryName reports a name that is the branch of a conditional
+// expression, "cond ? pass : direct": code, not an assignment.
+func ternaryName(text []byte, at int) bool {
+	if at < len(text) && !isNameByte(text[at]) {
+		at++
+	}
+	for at > 0 && isNameByte(text[at-1]) {
+		at--
+	}
+	if at == 0 || (text[at-1] != ' ' && text[at-1] != '\t') {
+		return false // "?token=" opens a query string
+	}
+	before := bytes.TrimRight(text[:at], " \t")
+	return len(before) > 0 && before[len(before)-1] == '?'
 }
 
 // notSecretNames are names whose values are not credentials: CSRF tokens

@@ -1126,8 +1126,9 @@ func decodesToStandIn(v string) bool {
 	// Words alone that call themselves a password or secret
 	// ("cGFzc3dvcmQ=" is "password", "secure-password", "john:password"):
 	// a base64-encoded URL or key=value pair has other bytes too.
-	if user, pass, ok := bytes.Cut(b, []byte(":")); ok && len(user) > 0 && bytes.EqualFold(user, pass) {
-		return true // "Wagtail:Wagtail": the user name typed again as its password
+	if user, pass, ok := bytes.Cut(b, []byte(":")); ok && len(user) > 0 &&
+		(bytes.EqualFold(user, pass) || isKeyboardMash(string(lower[:len(user)])+string(lower[len(user)+1:]))) {
+		return true // "Wagtail:Wagtail", "asdfgh:1234": typed as a stand-in
 	}
 	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_:") == nil &&
 		(bytes.Contains(lower, []byte("passw")) || bytes.Contains(lower, []byte("secret")))

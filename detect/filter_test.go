@@ -760,7 +760,7 @@ func TestLooseListName(t *testing.T) {
 	for _, tt := range tests {
 		lower := strings.ToLower(tt.line)
 		at := strings.LastIndex(lower[:strings.Index(tt.line, value)], "creds")
-		for _, n := range []string{"api_key", "auth_key", "secret"} {
+		for _, n := range []string{"api_key", "auth_key", "secret", "password"} {
 			if i := strings.Index(lower, n); i >= 0 && at < 0 {
 				at = i
 			}
@@ -858,6 +858,10 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"a sentence as a password", validGenericPassword("iWishIWereCoolEnoughForRoot!"), false},
 		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
 		{"user and password", decodesToStandIn(b64("john:password")), true},
+		{"keyboard credentials", decodesToStandIn(b64("asdfgh:1234")), true},
+		{"ternary branch", ternaryName([]byte("(ok ? pass : direct).visit("), 6), true},
+		{"assignment", ternaryName([]byte("pass = x"), 0), false},
+		{"query string", ternaryName([]byte("GET /v1?token=x"), 8), false},
 		{"regex", validGenericSecret("^(abc123|xyz789)$"), false},
 		{"call opened", validGenericSecret("direct).visitMethod("), false},
 		{"a name after a provider's name", validNamedSecret("GetMachineHealthChecksForCluster"), false},
