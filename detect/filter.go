@@ -205,6 +205,7 @@ var documentedExamples = map[string]bool{
 	"6c96130f130a": true, // RFC 6749 and RFC 7662: the example access token
 	"00cf4c781dc3": true, // RFC 6749: the example refresh token
 	"ca7459e2b267": true, // RFC 6749: the example client credentials (s6BhdRkqt3) in Basic
+	"53f5da0aaa93": true, // RFC 6749: the same client's password, as the basic-auth rule reads it decoded
 	"c97b628dec75": true, // RFC 7662: the example bearer token of the introspection request
 	"1bbb9293c38a": true, // MinIO docs: the access key of the public play.min.io server
 	"df452eef23e8": true, // MinIO docs: the secret key of the public play.min.io server
