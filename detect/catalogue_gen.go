@@ -1367,7 +1367,7 @@ var builtinRules = []RuleSpec{
 		Entropy:     3,
 		EnvVar:      "GITHUB_TOKEN",
 		Revoke:      "https://github.com/settings/tokens",
-		Validate:    "base62-crc32",
+		Validate:    "checksummed-token",
 		family:      "code",
 	},
 	{
@@ -1487,7 +1487,7 @@ var builtinRules = []RuleSpec{
 		Entropy:     3,
 		EnvVar:      "NPM_TOKEN",
 		Revoke:      "https://docs.npmjs.com/revoking-access-tokens",
-		Validate:    "base62-crc32",
+		Validate:    "checksummed-token",
 		family:      "code",
 	},
 	{

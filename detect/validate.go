@@ -16,7 +16,7 @@ type validator func(secret string) bool
 // validators are the checks a rule can name in its "validate" field. The
 // map is built once and never changed.
 var validators = map[string]validator{
-	"base62-crc32":      validChecksummedToken, // GitHub and npm tokens
+	"checksummed-token": validChecksummedToken, // GitHub and npm tokens
 	"key-block":         validKeyBlock,         // private key blocks (validate_structure.go)
 	"jwt":               validJWT,              // JSON Web Tokens
 	"jwt-credential":    validJWTCredential,    // JWTs that grant access (validate_structure.go)
@@ -77,7 +77,7 @@ func validBase62CRC32(secret string) bool {
 // entropy of random characters). A wrong checksum once meant "not a
 // finding"; but redacted and re-typed copies, and the examples of
 // providers and scanners, carry a random body with a wrong checksum, every
-// peer reports them, and on 920 MB of real code not one such value
+// peer reports them, and on 1.45 GB of real code not one such value
 // appeared. Placeholders (ghp_xxxx..., ghp_1234...) still fail.
 func validChecksummedToken(secret string) bool {
 	return validBase62CRC32(secret) || validNamedSecret(secret[strings.IndexByte(secret, '_')+1:])
