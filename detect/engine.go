@@ -471,19 +471,27 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	return append(out, candidate{rule: ri, start: start, end: end})
 }
 
+// nameStart is where the name a generic match starts in begins: at is the
+// match's start, which may be the byte before the name, and the name may
+// begin before it ("PUBLISHABLE_KEY" matched from "KEY").
+func nameStart(text []byte, at int) int {
+	if at < len(text) && !isNameByte(text[at]) {
+		at++ // a match that starts with the byte before the name
+	}
+	for at > 0 && isNameByte(text[at-1]) {
+		at--
+	}
+	return at
+}
+
 // looseListName reports a generic match of the `"name", "value"` form (a
 // comma between the name and the value) whose name is not a whole quoted
 // string: in ("users,creds", "db3a...") the "name" is the tail of another
 // value, and the list is data, not a setting.
 func looseListName(text []byte, at, value int) bool {
-	if at < len(text) && !isNameByte(text[at]) {
-		at++ // a match that starts with the byte before the name
-	}
+	at = nameStart(text, at)
 	if value > len(text) || at >= value || bytes.IndexByte(text[at:value], ',') < 0 {
 		return false
-	}
-	for at > 0 && isNameByte(text[at-1]) {
-		at--
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }
@@ -491,12 +499,7 @@ func looseListName(text []byte, at, value int) bool {
 // ternaryName reports a name that is the branch of a conditional
 // expression, "cond ? pass : direct": code, not an assignment.
 func ternaryName(text []byte, at int) bool {
-	if at < len(text) && !isNameByte(text[at]) {
-		at++
-	}
-	for at > 0 && isNameByte(text[at-1]) {
-		at--
-	}
+	at = nameStart(text, at)
 	if at == 0 || (text[at-1] != ' ' && text[at-1] != '\t') {
 		return false // "?token=" opens a query string
 	}
@@ -544,13 +547,8 @@ var fixtureNameWords = [][]byte{
 // notSecretName reports whether the name a generic match starts in (the
 // identifier around offset at) is one of notSecretNames.
 func notSecretName(text []byte, at int) bool {
-	if at < len(text) && !isNameByte(text[at]) {
-		at++ // a match that starts with the byte before the name
-	}
-	start, end := at, at
-	for start > 0 && isNameByte(text[start-1]) {
-		start--
-	}
+	start := nameStart(text, at)
+	end := start
 	for end < len(text) && isNameByte(text[end]) {
 		end++
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/json"
 	"math"
 	"regexp"
 	"strings"
@@ -285,7 +284,8 @@ func isHelloBase32(s string) bool {
 	if len(s) < 16 || len(s) > 64 || strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567=") != "" {
 		return false
 	}
-	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(s, "=")[:len(strings.TrimRight(s, "="))/8*8])
+	s = strings.TrimRight(s, "=")
+	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s[:len(s)/8*8]) // whole 5-byte groups
 	return err == nil && len(raw) >= 5 && strings.EqualFold(string(raw[:5]), "hello")
 }
 
@@ -583,13 +583,21 @@ func validNamedSecret(v string) bool {
 		}
 	}
 	return charClasses(v, false) >= 2 && !isInterleavedWalk(v) && !isRepetition(v) &&
-		shannonEntropy(v) >= entropyFloor(v) && !(len(v) >= 20 && 4*longWords(v) >= 3*len(v) && isWordName(v))
+		shannonEntropy(v) >= entropyFloor(v) && !(len(v) >= 20 && readsAsName(v))
+}
+
+// readsAsName reports a value of letters that is a name of English words:
+// isWordName, and three quarters of its letters in words that read as
+// English (longWords).
+func readsAsName(v string) bool {
+	return 4*longWords(v) >= 3*len(v) && isWordName(v)
 }
 
 // longWords counts the letters of v that stand in camel-case words of four
 // or more letters that read as English does ("Machine", "Checks",
-// "Cluster": a vowel, and no more than three consonants in a row). Names are mostly such words; a random mixed-case value is
-// cut by its capitals into short pieces that seldom read so.
+// "Cluster": a vowel, and no more than three consonants in a row). Names
+// are mostly such words; a random mixed-case value is cut by its capitals
+// into short pieces that seldom read so.
 func longWords(v string) int {
 	n := 0
 	for _, part := range strings.FieldsFunc(v, isPartSeparator) {
@@ -627,7 +635,7 @@ func validGenericPassword(v string) bool {
 		strings.Contains(read, "secur") || strings.Contains(read, "xxx") {
 		return false // "P@ssw0rd123!", "vErY-s3cur3-p@ss!", "pass1xxxABCD": a password that says what it is
 	}
-	if core := strings.TrimRight(v, "!?.#*$@"); isWordName(core) && 4*longWords(core) >= 3*len(core) {
+	if readsAsName(strings.TrimRight(v, "!?.#*$@")) {
 		return false // "iWishIWereCoolEnoughForRoot!": a sentence typed as a stand-in
 	}
 	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
@@ -694,19 +702,15 @@ func isLiteralValue(v string) bool {
 // isJSONSegment reports a value that decodes (base64url) to a JSON object:
 // without a dot after it, a JWT's header and no token.
 func isJSONSegment(v string) bool {
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "="))
-	if err != nil {
-		return false
-	}
 	var m map[string]any
-	return json.Unmarshal(raw, &m) == nil
+	return decodeJSONSegment(v, &m)
 }
 
 // isScopedID reports a dotted name, a colon and a UUID ("hydra.openid.
 // id-token:private:<uuid>"): how key stores name a key, not the key.
 func isScopedID(v string) bool {
 	i := strings.LastIndexByte(v, ':')
-	return i > 0 && isDashedHex(v[i+1:]) && len(v)-i-1 == 36 &&
+	return i > 0 && isUUID(v[i+1:]) &&
 		isIdentifierLike(strings.ReplaceAll(v[:i], ":", "."))
 }
 

@@ -316,3 +316,27 @@ func TestIsWordList(t *testing.T) {
 		}
 	}
 }
+
+// TestValidKeyBlock: a block that reaches END, or shows three body lines,
+// is a key; the head of one cut short is not.
+func TestValidKeyBlock(t *testing.T) {
+	head := "-----" + "BEGIN PRIVATE KEY-----"
+	line := func() string { return fakekey.Expand("{{b64 64}}") }
+	tests := []struct {
+		name  string
+		block string
+		want  bool
+	}{
+		{"with END", head + "\n" + line() + "\n-----END PRIVATE KEY-----", true},
+		{"three body lines", head + "\n" + line() + "\n" + line() + "\n" + line(), true},
+		{"three lines, CRLF", head + "\r\n" + line() + "\r\n" + line() + "\r\n" + line(), true},
+		{"three lines, escaped", head + `\n` + line() + `\n` + line() + `\n` + line(), true},
+		{"one body line", head + "\n" + line(), false},
+		{"two body lines, CRLF", head + "\r\n" + line() + "\r\n" + line(), false},
+	}
+	for _, tt := range tests {
+		if got := validKeyBlock(tt.block); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
