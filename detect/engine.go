@@ -530,6 +530,7 @@ var notSecretNames = [][]byte{
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
 	[]byte("eventkey"), []byte("statekey"), []byte("itemkey"), []byte("rowkey"),
 	[]byte("labelkey"), []byte("annotationkey"), []byte("fieldkey"),
+	[]byte("oauthconsumerkey"),                                        // OAuth 1's oauth_consumer_key parameter: the client's public id, sent in every request
 	[]byte("websocketkey"),                                            // Sec-WebSocket-Key: a handshake nonce
 	[]byte("sealedkey"), []byte("wrappedkey"), []byte("encryptedkey"), // ciphertext of a key, useless without the key that seals it
 }

@@ -715,6 +715,7 @@ func TestNotSecretName(t *testing.T) {
 		{`expired_token: x`, true},
 		{`TEST_API_KEY=x`, false},
 		{`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": x`, true},
+		{`oauth_consumer_key="x"`, true},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
