@@ -490,9 +490,43 @@ func validGenericSecret(v string) bool {
 	switch {
 	case charClasses(v, false) < 2: // one-case words ("abcdefghijklmnopq" or "LONGCONSTANT")
 	default:
-		return shannonEntropy(v) >= entropyFloor(v)
+		return randomEnough(v)
 	}
 	return false
+}
+
+// randomEnough reports a value whose entropy reaches the floor of its length
+// and alphabet, either whole or part by part (randomParts).
+func randomEnough(v string) bool {
+	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v)
+}
+
+// randomParts reports a key written as a short prefix of letters and one or
+// more random parts, each drawn from an alphabet of its own ("fhb-" and 32
+// hex, "t-" then 24 and 32 hex, 32 hex "." 16 alphanumerics): the whole
+// value mixes alphabets, so its entropy falls under the floor of the union
+// they make, though each part reaches its own. At most two prefix words of
+// at most 8 letters ("key_", "secret-live-"), then parts of 8 or more
+// characters (16 or more in all), each of two classes or hex and each
+// reaching its own floor; a name of words ("my-app-name") has no such part.
+func randomParts(v string) bool {
+	parts := strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("-_.:", r) })
+	if len(parts) < 2 {
+		return false
+	}
+	i := 0
+	for i < len(parts) && i < 2 && len(parts[i]) <= 8 && !strings.ContainsFunc(parts[i], func(r rune) bool { return !isLetter(r) }) {
+		i++
+	}
+	body := 0
+	for _, p := range parts[i:] {
+		if len(p) < 8 || !(charClasses(p, false) >= 2 || isHex(p) && len(p) >= 16) ||
+			shannonEntropy(p) < entropyFloor(p) {
+			return false
+		}
+		body += len(p)
+	}
+	return body >= 16
 }
 
 // validCodeKey accepts a value assigned to a lower-case or camel-case
@@ -583,7 +617,7 @@ func validNamedSecret(v string) bool {
 		}
 	}
 	return charClasses(v, false) >= 2 && !isInterleavedWalk(v) && !isRepetition(v) &&
-		shannonEntropy(v) >= entropyFloor(v) && !(len(v) >= 20 && readsAsName(v))
+		randomEnough(v) && !(len(v) >= 20 && readsAsName(v))
 }
 
 // readsAsName reports a value of letters that is a name of English words:

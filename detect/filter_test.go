@@ -214,6 +214,39 @@ func TestGenericKeepsRandomValues(t *testing.T) {
 	}
 }
 
+// TestRandomParts checks keys made of a short prefix and random parts of
+// their own alphabets: kept with nearly every seed, while names of words
+// and single parts are left to the whole value's floor.
+func TestRandomParts(t *testing.T) {
+	const n = 500
+	for _, tmpl := range []string{"fhb-{{hex 32}}", "t-{{hex 24}}-{{hex 32}}", "{{hex 32}}.{{alnum 16}}", "key_{{hex 128}}", "live_{{hex 40}}"} {
+		lost := 0
+		for seed := range uint64(n) {
+			if !validGenericSecret(fakekey.ExpandSeed(tmpl, seed)) {
+				lost++
+			}
+		}
+		if lost > n/100 {
+			t.Errorf("%s: %d of %d random values rejected, want at most %d", tmpl, lost, n, n/100)
+		}
+	}
+	for _, tt := range []struct {
+		v    string
+		want bool
+	}{
+		{"fhb-" + fakekey.Expand("{{hex 32}}"), true},
+		{fakekey.Expand("{{hex 32}}.{{alnum 16}}"), true},
+		{"billing-service-primary-endpoint", false},   // words
+		{"ab-" + fakekey.Expand("{{hex 10}}"), false}, // too short a body
+		{"too-many-prefix-" + fakekey.Expand("{{hex 32}}"), false},
+		{fakekey.Expand("{{hex 32}}"), false}, // one part: the whole value's floor judges it
+	} {
+		if got := randomParts(tt.v); got != tt.want {
+			t.Errorf("randomParts(%q) = %v, want %v", Redact(tt.v), got, tt.want)
+		}
+	}
+}
+
 // TestPlaceholderKeepsProviderKeys expands every built-in rule's match
 // examples with many seeds and checks that no secret its regex captures is
 // taken for a placeholder: the filters must never drop a random key.
