@@ -25,6 +25,7 @@ var corpora = []struct {
 	{"blind", blindFloors{all: 96, common: 97, flagged: 3}},
 	{"blind2", blindFloors{all: 94, common: 96, flagged: 3}},
 	{"blind3", blindFloors{all: 85, common: 89, flagged: 3}},
+	{"blind4", blindFloors{all: 0, common: 0, flagged: 1000}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
