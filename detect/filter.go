@@ -672,7 +672,14 @@ func validGenericPassword(v string) bool {
 	if readsAsName(strings.TrimRight(v, "!?.#*$@")) {
 		return false // "iWishIWereCoolEnoughForRoot!": a sentence typed as a stand-in
 	}
-	return charClasses(v, true) >= 3 && shannonEntropy(v) >= entropyFloor(v)
+	if charClasses(v, true) < 3 && !(len(v) >= 20 && charClasses(v, false) == 2 && !isHex(v) && hasLower(v) && hasUpper(v)) {
+		// Typed passwords mix three classes. A generated one of 20 or more
+		// letters may hold no digit (a 32-letter one drawn from 62
+		// characters does once in 300); hex stays out (an MD5 stored as a
+		// password is a hash).
+		return false
+	}
+	return shannonEntropy(v) >= entropyFloor(v)
 }
 
 // validNetrcPassword accepts a .netrc password that looks typed or
