@@ -536,7 +536,7 @@ func randomParts(v string) bool {
 // ("accountByUserIdPrefix", "SSL_CLIENT_S_DN_Email"); a random key of 16
 // or more letters and digits holds a digit but for odds near one in 20.
 func validCodeKey(v string) bool {
-	if !validGenericSecret(v) || isDashedHex(v) || strings.IndexByte(v, '%') >= 0 || isDNSName(v) {
+	if !validGenericSecret(v) || isDashedID(v) || strings.IndexByte(v, '%') >= 0 || isDNSName(v) {
 		return false
 	}
 	return !isWordName(v)
@@ -1141,6 +1141,22 @@ func isModularCrypt(v string) bool {
 func isDashedHex(v string) bool {
 	s := strings.ReplaceAll(v, "-", "")
 	return len(s) < len(v) && isHex(s)
+}
+
+// isDashedID reports hex in dash-separated groups of at most 12 digits: a
+// UUID or GUID, which code keeps under *Key names as an id ("partitionKey",
+// "idempotencyKey"). Groups of 16 or more are how some providers write
+// keys (Mailgun's 32-8-8, two 36-hex halves).
+func isDashedID(v string) bool {
+	if !isDashedHex(v) {
+		return false
+	}
+	for _, g := range strings.Split(v, "-") {
+		if len(g) > 12 {
+			return false
+		}
+	}
+	return true
 }
 
 // decodesToStandIn reports a base64 value whose text is a self-describing

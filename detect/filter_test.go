@@ -892,6 +892,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"generated letters", validGenericPassword(fakekey.Expand("{{alpha 32}}")), true},
 		{"MD5 as a password", validGenericPassword("5f4dcc3b5aa765d6" + "1d8327deb882cf99"), false},
 		{"camel words", validGenericPassword("CorrectHorseBatteryStaple"), false},
+		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
+		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
 		{"a sentence as a password", validGenericPassword("iWishIWereCoolEnoughForRoot!"), false},
 		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
 		{"user and password", decodesToStandIn(b64("john:password")), true},
