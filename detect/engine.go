@@ -662,7 +662,8 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 	own := indent(text[ls:])
 	limit := own // a line encloses when indented less than this
 	siblings := maxSiblings
-	for ; n > 0 && ls > 0 && i > 0 && (limit > 0 || siblings > 0); n-- {
+	header := true // no INI or TOML section header met yet
+	for ; n > 0 && ls > 0 && i > 0 && (limit > 0 || siblings > 0 || header); n-- {
 		end := ls - 1 // the "\n" ending the line above
 		ls = lineStart(text, end)
 		line := text[ls:end]
@@ -670,9 +671,23 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 		for i > 0 && hits[i-1] >= end {
 			i--
 		}
-		switch {
-		case ind == len(bytes.TrimRight(line, "\r")):
+		if ind == len(bytes.TrimRight(line, "\r")) {
 			continue // blank
+		}
+		hit := i > 0 && hits[i-1] >= ls
+		if header && ind <= own && isSectionHeader(line[ind:]) {
+			// An INI or TOML section header ("[bitfinex]", "[tool.acme]")
+			// encloses every line under it up to the next header, however
+			// they are indented.
+			if hit {
+				return true
+			}
+			header = false
+		}
+		if limit == 0 && siblings == 0 {
+			continue // only a section header can still name the value
+		}
+		switch {
 		case ind == own && limit == own && siblings > 0:
 			// A sibling in the secret's own block, above any line that
 			// encloses it, when the provider is in its value: "host:
@@ -680,7 +695,7 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 			// A sibling with the provider in its name ("DATADOG_API_KEY:")
 			// is another key, not a description of the block.
 			siblings--
-			if i > 0 && hits[i-1] >= ls && inValue(line, hits[i-1]-ls) {
+			if hit && inValue(line, hits[i-1]-ls) {
 				return true
 			}
 			continue
@@ -689,11 +704,31 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 			continue // not enclosing
 		}
 		limit, siblings = ind, 0
-		if i > 0 && hits[i-1] >= ls {
+		if hit {
 			return true
 		}
 	}
 	return false
+}
+
+// isSectionHeader reports an INI or TOML section header: "[name]",
+// "[tool.acme]", "[[servers]]", "[remote \"origin\"]" (git config), alone
+// on its line. A JSON or YAML bracket line ("[", "[1, 2]") is not one.
+func isSectionHeader(line []byte) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	if len(line) < 3 || line[0] != '[' || line[len(line)-1] != ']' {
+		return false
+	}
+	name := bytes.Trim(line, "[]")
+	if len(name) == 0 || len(line)-len(name) > 4 {
+		return false
+	}
+	for _, c := range name {
+		if !(c == '_' || c == '-' || c == '.' || c == ' ' || c == '"' || isAlnum(c)) {
+			return false
+		}
+	}
+	return isAlnum(name[0]) || name[0] == '"'
 }
 
 // maxSiblings is how many lines of the secret's own block, above it, a

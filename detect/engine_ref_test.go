@@ -120,7 +120,8 @@ func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
 // the secret's line before it, or on a line at most n above whose indent is
 // less than that of every non-blank line after it up to the secret's, or in
 // the value of a sibling: one of the maxSiblings non-blank lines just
-// above, all indented as the secret's line is.
+// above, all indented as the secret's line is, or on an INI or TOML
+// section header indented no more than it with no other header between.
 func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
 	ln := lines.of(secret)
 	own := refIndent(lines.line(ln))
@@ -142,6 +143,9 @@ func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
 		if ok {
 			return true
 		}
+		if ind >= 0 && ind <= own && isSectionHeader(lines.line(k)[ind:]) && !refHeaderBetween(lines, k, ln, own) {
+			return true
+		}
 		if ind != own || !inValue(lines.line(k), o-lines.start(k)) {
 			continue
 		}
@@ -156,6 +160,17 @@ func refInContext(lines *lineIndex, offs []int, secret, n int) bool {
 			}
 		}
 		if sib && between < maxSiblings {
+			return true
+		}
+	}
+	return false
+}
+
+// refHeaderBetween reports a section header indented at most own on a
+// line strictly between k and ln.
+func refHeaderBetween(lines *lineIndex, k, ln, own int) bool {
+	for j := k + 1; j < ln; j++ {
+		if d := refIndent(lines.line(j)); d >= 0 && d <= own && isSectionHeader(lines.line(j)[d:]) {
 			return true
 		}
 	}

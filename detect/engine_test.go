@@ -244,6 +244,11 @@ func TestContextRule(t *testing.T) {
 		{"closed block", "acme:\n  a: 1\nother:\n  key: " + v, 0},
 		{"less indented value", "  acme:\nkey: " + v, 0},
 		{"comment above at the same indent", "# acme\nkey = " + v, 0},
+		{"INI section", "[acme]\nregion = eu\nkey = " + v, 3},
+		{"TOML table, keys indented", "[acme]\n  site = 1\n  key = \"" + v + "\"", 3},
+		{"section beyond reach", "[acme]\na = 1\nb = 2\nc = 3\nkey = " + v, 0},
+		{"another section between", "[acme]\na = 1\n[other]\nkey = " + v, 0},
+		{"JSON array line is no header", "[\n  {\"acme\": 1},\n  {\"key\": \"" + v + "\"}\n]", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

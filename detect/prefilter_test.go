@@ -230,12 +230,15 @@ func prefilterSource(pf *prefilter, sum uint64) ([]byte, error) {
 			}
 		}
 		fmt.Fprintf(&b, "},\nslots: []stemSlotEntry{")
+		last := len(s.slots) - 1
 		for i, e := range s.slots {
-			if e != (stemSlotEntry{}) {
+			if e != (stemSlotEntry{}) || i == last {
+				// The last index is written even when empty: it sizes
+				// the slice.
 				fmt.Fprintf(&b, "%d: {%#x, %d}, ", i, e.key, e.id)
 			}
 		}
-		fmt.Fprintf(&b, "%d: {}},\nshift: %d,\n},\n", len(s.slots)-1, s.shift)
+		fmt.Fprintf(&b, "},\nshift: %d,\n},\n", s.shift)
 	}
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
