@@ -15,17 +15,17 @@ import (
 // corpora are the blind corpora in this repository, each with the floors
 // TestRecall holds it to: a guard against regressions, set a few points
 // under what main measured. Rules have been written from the misses of
-// blind and, since the second session of 2026-12-07, of blind2; blind3 was
-// written after that session's rules and is held out: no rule is written
-// from its misses.
+// blind, blind2 and, since the fourth session of 2026-12-07, blind3; blind4
+// was written in that session, before its rules, and is held out: no rule
+// is written from its misses.
 var corpora = []struct {
 	name   string
 	floors blindFloors
 }{
 	{"blind", blindFloors{all: 96, common: 97, flagged: 3}},
 	{"blind2", blindFloors{all: 94, common: 96, flagged: 3}},
-	{"blind3", blindFloors{all: 85, common: 89, flagged: 3}},
-	{"blind4", blindFloors{all: 0, common: 0, flagged: 1000}},
+	{"blind3", blindFloors{all: 93, common: 92, flagged: 3}},
+	{"blind4", blindFloors{all: 80, common: 90, flagged: 6}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
