@@ -12864,6 +12864,18 @@ var builtinRules = []RuleSpec{
 		family:      "generic",
 	},
 	{
+		ID:          "generic-line-key",
+		Description: "Generic secret in a name=value line named *_key (.env, INI, shell)",
+		Provider:    "Generic",
+		Keywords:    []string{"key=", "key =", "api=", "api =", "pat=", "pat =", "auth=", "auth =", "license=", "license ="},
+		Regex:       `(?m:^)(?:export[ \t]+)?(?:[a-z][a-z0-9]*_)+(?:key|api|pat|auth|license)[ \t]*=[ \t]*([A-Za-z0-9+/_.~!@#%^&*|:-][A-Za-z0-9+/=_.~!@#%^&*|:-]{15,99})[ \t\r]*(?m:$)`,
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "code-key",
+		Generic:     true,
+		family:      "generic",
+	},
+	{
 		ID:          "generic-terraform-variable-default",
 		Description: "Generic secret as the default of a key-like Terraform variable",
 		Provider:    "Generic",
