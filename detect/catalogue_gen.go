@@ -13246,6 +13246,18 @@ var builtinRules = []RuleSpec{
 		family:      "frameworks",
 	},
 	{
+		ID:          "sentry-system-secret-key",
+		Description: "Sentry (self-hosted) system secret key",
+		Provider:    "Sentry",
+		Keywords:    []string{"system.secret-key"},
+		Regex:       `system\.secret-key["']?[ \t]*:[ \t]*["']([^"'\s]{32,})["']`,
+		SecretGroup: 1,
+		EnvVar:      "SENTRY_SECRET_KEY",
+		Revoke:      "https://develop.sentry.dev/self-hosted/",
+		Validate:    "generic-password",
+		family:      "frameworks",
+	},
+	{
 		ID:          "generic-api-key",
 		Description: "Generic secret assigned to a key-like name",
 		Provider:    "Generic",

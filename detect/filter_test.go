@@ -48,6 +48,7 @@ func TestIsPlaceholder(t *testing.T) {
 		{"ERB tag", "<%= ENV['TOKEN'] %>", true},
 		{"salt with brackets apart", "{{alnum 10}}<{{alnum 5}}]!{{alnum 10}}>{{alnum 8}}", false},
 		{"salt with a lone bracket", "{{alnum 20}}>{{alnum 12}}", false},
+		{"salt with a letter between brackets", "{{alnum 20}}<{{lit c}}>{{alnum 12}}!#", false},
 		{"Django startproject key", "django-insecure-{{lalnum 20}}@{{lalnum 12}}^{{lalnum 16}}", false},
 		{"masked middle", "GOCSPX-{{alnum 6}}0000000000000000{{alnum 6}}", true},
 		// A stand-in word in a long value is chance, not typing (maxTyped);
