@@ -723,6 +723,7 @@ func isLiteralValue(v string) bool {
 	case strings.HasPrefix(v, "^"): // a regular expression: "^(abc123|xyz)$"
 	case isScopedID(v): // "hydra.openid.id-token:private:<uuid>": a key's id, not the key
 	case strings.Contains(v, "://"): // a URL; credentials in URLs have their own rule
+	case strings.HasPrefix(v, "~/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../"): // a path to the key ("~/.ssh/id_ed25519.pub"), which no key alphabet starts
 	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
 	case strings.Contains(v, "/aws4_request"): // a SigV4 credential scope: key id, date, region, service

@@ -903,6 +903,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"assignment", ternaryName([]byte("pass = x"), 0), false},
 		{"query string", ternaryName([]byte("GET /v1?token=x"), 8), false},
 		{"regex", validGenericSecret("^(abc123|xyz789)$"), false},
+		{"home path", validGenericSecret("~/.ssh/id_ed25519" + ".pub"), false},
+		{"relative path", validGenericSecret("../keys/deploy_ed25519_2024"), false},
 		{"call opened", validGenericSecret("direct).visitMethod("), false},
 		{"a name after a provider's name", validNamedSecret("GetMachineHealthChecksForCluster"), false},
 		{"random after a provider's name", validNamedSecret(fakekey.Expand("{{alnum 32}}")), true},
