@@ -13505,7 +13505,7 @@ var builtinRules = []RuleSpec{
 		ID:          "generic-env-fallback",
 		Description: "Generic secret written as the fallback of an environment read",
 		Provider:    "Generic",
-		Keywords:    []string{"||", "??", "unwrap_or", "default=", "| default"},
+		Keywords:    []string{"|| \"", "|| '", "|| `", "?? \"", "?? '", "?? `", "unwrap_or", "default=", "| default"},
 		Regex:       "(?i:[A-Za-z0-9_]*(?:key|token|secret|password|passwd|pat|auth|salt))(?:[\"'`]?[\\])]|[\"'`])?[ \\t]*(?:\\|\\||\\?\\?|\\.unwrap_or\\((?:\\|_\\|[ \\t]*)?|\\.unwrap_or_else\\(\\|_\\|[ \\t]*|,[ \\t]*default[ \\t]*=[ \\t]*|\\|[ \\t]*default[ \\t]+)[ \\t]*[\"'`]([A-Za-z0-9+/_.~!@#%^&*|:-][A-Za-z0-9+/=_.~!@#%^&*|:-]{15,99})[\"'`]",
 		SecretGroup: 1,
 		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
