@@ -518,7 +518,7 @@ func randomParts(v string) bool {
 		return false
 	}
 	i := 0
-	for i < len(parts) && i < 2 && len(parts[i]) <= 8 && !strings.ContainsFunc(parts[i], func(r rune) bool { return !isLetter(r) }) {
+	for i < len(parts) && i < 2 && len(parts[i]) <= 8 && strings.TrimFunc(parts[i], isLetter) == "" {
 		i++
 	}
 	body := 0

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"crypto/md5"
 	"encoding/base32"
 	"encoding/base64"
 	"fmt"
@@ -891,7 +892,7 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"secure said", validGenericPassword("vErY-s3cur3-p@ss!"), false},
 		{"typed password", validGenericPassword(fakekey.Expand("{{alnum 12}}#{{digit 3}}")), true},
 		{"generated letters", validGenericPassword(fakekey.Expand("{{alpha 32}}")), true},
-		{"MD5 as a password", validGenericPassword("5f4dcc3b5aa765d6" + "1d8327deb882cf99"), false},
+		{"MD5 as a password", validGenericPassword(fmt.Sprintf("%x", md5.Sum([]byte("password")))), false},
 		{"camel words", validGenericPassword("CorrectHorseBatteryStaple"), false},
 		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
