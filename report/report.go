@@ -33,6 +33,9 @@ type Finding struct {
 	Path   string
 	Line   int // 1-based; 0 for a file finding
 	Column int // 1-based, in characters; 0 for a file finding
+	// EndLine is the 1-based line of the secret's last character: Line for
+	// a key on one line, more for a private key block; 0 when not known.
+	EndLine int
 
 	Secret *detect.Finding // set for a key found in content
 	Commit *Commit         // set for a key found in history

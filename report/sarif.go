@@ -154,7 +154,10 @@ func sarifResult(f Finding, ruleIndex int, o SARIFOptions) *sarif.Result {
 		artifact.URI = ptr(fileURI(f.Path))
 	}
 	region := &sarif.Region{StartLine: ptr(f.Line), StartColumn: ptr(f.Column)}
-	if s.EndColumn > f.Column {
+	switch {
+	case f.EndLine > f.Line:
+		region.EndLine = ptr(f.EndLine) // a key block: to the end of its last line
+	case s.EndColumn > f.Column:
 		region.EndColumn = ptr(s.EndColumn)
 	}
 

@@ -118,6 +118,7 @@ type JSONFinding struct {
 	Provider    string `json:"provider"`
 	File        string `json:"file"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"` // the secret's last line: line unless it spans several
 	Column      int    `json:"column"`
 	EndColumn   int    `json:"end_column"`
 	Redacted    string `json:"redacted"`
@@ -146,7 +147,7 @@ func JSON(w io.Writer, findings []Finding) error {
 		s := f.Secret
 		j := JSONFinding{
 			Rule: s.Rule.ID, Description: s.Rule.Description, Provider: s.Rule.Provider,
-			File: f.Path, Line: f.Line, Column: f.Column, EndColumn: s.EndColumn,
+			File: f.Path, Line: f.Line, EndLine: max(f.Line, f.EndLine), Column: f.Column, EndColumn: s.EndColumn,
 			Redacted: s.Secret.String(), Fingerprint: s.Fingerprint,
 			Cell: f.Cell, Output: f.Output, CellLine: f.CellLine, Encoding: f.Encoding,
 		}

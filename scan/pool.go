@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -204,15 +205,21 @@ func addedRange(j Job) (first, last int) {
 
 // place turns a finding in a job's text into one in the file.
 func place(j Job, f detect.Finding, encoding string) report.Finding {
+	spans := 0 // further lines the secret runs onto as stored (a key block)
+	if encoding == "" {
+		spans = strings.Count(string(f.Secret), "\n")
+	}
 	if j.Piece == nil {
-		return report.Finding{Path: j.Path, Line: j.StartLine + f.Line - 1, Column: f.Column,
+		line := j.StartLine + f.Line - 1
+		return report.Finding{Path: j.Path, Line: line, EndLine: line + spans, Column: f.Column,
 			Secret: &f, Commit: j.Commit, Encoding: encoding}
 	}
 	pieceLine := j.StartLine + f.Line - 1
 	line, col := j.Piece.Place(pieceLine, f.Column)
+	endLine, _ := j.Piece.Place(pieceLine+spans, 1)
 	f.EndColumn += col - f.Column
 	f.Line, f.Column = line, col
-	out := report.Finding{Path: j.Path, Line: line, Column: col, Secret: &f, Commit: j.Commit, Encoding: encoding,
+	out := report.Finding{Path: j.Path, Line: line, EndLine: max(line, endLine), Column: col, Secret: &f, Commit: j.Commit, Encoding: encoding,
 		Cell: j.Piece.Cell, Output: j.Piece.Output}
 	if !j.Piece.Metadata {
 		out.CellLine = pieceLine

@@ -36,6 +36,7 @@ type keyguardJSON struct {
 	Rule        string `json:"rule"`
 	File        string `json:"file"`
 	Line        int    `json:"line"`
+	EndLine     int    `json:"end_line"` // since 2026-12-07; 0 from older builds
 	Column      int    `json:"column"`
 	EndColumn   int    `json:"end_column"`
 	Redacted    string `json:"redacted"` // "sk-p…(164 chars)": gives the length
@@ -78,6 +79,11 @@ func ParseKeyguard(report []byte, x *Expanded, read func(rel string) ([]byte, er
 		end, value := f.Line, ""
 		if text, err := read(file); err == nil {
 			value, end = ReadBack(text, f.Line, f.Column, f.Redacted, f.Fingerprint)
+			if value == "" && f.EndLine > f.Line {
+				// A key block stored with indentation or escapes: the
+				// report gives its lines, the value is the text they hold.
+				value, end = readLines(text, f.Line, f.Column, f.EndLine), f.EndLine
+			}
 			if value == "" && f.EndColumn > f.Column {
 				// Found decoded (base64, escapes): the finding's span is the
 				// value as stored, which is what the label holds.
@@ -142,6 +148,24 @@ func readSpan(text []byte, line, column, endColumn int) string {
 		return ""
 	}
 	return string(runes[column-1 : endColumn-1])
+}
+
+// readLines returns the text from line's rune column to the end of
+// endLine, or "" when the file has no such lines.
+func readLines(text []byte, line, column, endLine int) string {
+	off, ok := lineOffset(text, line)
+	if !ok {
+		return ""
+	}
+	end, ok := lineOffset(text, endLine+1)
+	if !ok {
+		end = len(text)
+	}
+	runes := []rune(string(text[off:end]))
+	if column < 1 || column > len(runes) {
+		return ""
+	}
+	return string(runes[column-1:])
 }
 
 // ReadBack recovers a keyguard finding's value from the scanned file: the

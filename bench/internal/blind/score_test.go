@@ -142,3 +142,21 @@ func TestReadSpan(t *testing.T) {
 		}
 	}
 }
+
+func TestReadLines(t *testing.T) {
+	text := []byte("key: |\n  -----BEGIN-----\n  QUJD\n  -----END-----\nnext: 1\n")
+	tests := []struct {
+		line, col, end int
+		want           string
+	}{
+		{2, 3, 4, "-----BEGIN-----\n  QUJD\n  -----END-----\n"},
+		{2, 3, 9, "-----BEGIN-----\n  QUJD\n  -----END-----\nnext: 1\n"}, // past the end: to the end of the file
+		{7, 1, 8, ""}, // no such line
+		{2, 40, 3, ""},
+	}
+	for _, tt := range tests {
+		if got := readLines(text, tt.line, tt.col, tt.end); got != tt.want {
+			t.Errorf("readLines(%d, %d, %d) = %q, want %q", tt.line, tt.col, tt.end, got, tt.want)
+		}
+	}
+}
