@@ -493,6 +493,9 @@ func looseListName(text []byte, at, value int) bool {
 	if value > len(text) || at >= value || bytes.IndexByte(text[at:value], ',') < 0 {
 		return false
 	}
+	if end := at + bytes.IndexFunc(text[at:value], func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) }); end >= at && text[end] == '(' {
+		return false // a call's arguments, NewAcmeSms("user", "..."): not a list
+	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }
 

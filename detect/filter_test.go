@@ -792,11 +792,13 @@ func TestLooseListName(t *testing.T) {
 		{`define('AUTH_KEY', '` + value + `');`, false},
 		{`['secret', '` + value + `']`, false},
 		{`api_key = "` + value + `"`, false}, // no comma: not this form
+		{`var tm = new AcmeSms("acme-ops", "` + value + `");`, false}, // a call's arguments
+		{`args = opts.creds, "` + value + `"`, true},
 	}
 	for _, tt := range tests {
 		lower := strings.ToLower(tt.line)
 		at := strings.LastIndex(lower[:strings.Index(tt.line, value)], "creds")
-		for _, n := range []string{"api_key", "auth_key", "secret", "password"} {
+		for _, n := range []string{"api_key", "auth_key", "secret", "password", "acmesms"} {
 			if i := strings.Index(lower, n); i >= 0 && at < 0 {
 				at = i
 			}
