@@ -791,7 +791,7 @@ func TestLooseListName(t *testing.T) {
 		{`config.set("api_key", "` + value + `")`, false},
 		{`define('AUTH_KEY', '` + value + `');`, false},
 		{`['secret', '` + value + `']`, false},
-		{`api_key = "` + value + `"`, false}, // no comma: not this form
+		{`api_key = "` + value + `"`, false},                          // no comma: not this form
 		{`var tm = new AcmeSms("acme-ops", "` + value + `");`, false}, // a call's arguments
 		{`args = opts.creds, "` + value + `"`, true},
 	}
