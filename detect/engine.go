@@ -536,6 +536,7 @@ var notSecretNames = [][]byte{
 	[]byte("oauthconsumerkey"),                                        // OAuth 1's oauth_consumer_key parameter: the client's public id, sent in every request
 	[]byte("websocketkey"),                                            // Sec-WebSocket-Key: a handshake nonce
 	[]byte("sealedkey"), []byte("wrappedkey"), []byte("encryptedkey"), // ciphertext of a key, useless without the key that seals it
+	[]byte("encryptionsalt"), // Pulumi's stack file: a salt and a check value of the passphrase, public by design
 }
 
 // fixtureNameWords, inside a name, say its value is a test's stand-in and

@@ -492,16 +492,29 @@ func validGenericSecret(v string) bool {
 	}
 	switch {
 	case charClasses(v, false) < 2: // one-case words ("abcdefghijklmnopq" or "LONGCONSTANT")
+		return randomParts(v) // unless a prefix and a long random run of one case: "sk-" and 48 letters
 	default:
 		return randomEnough(v)
 	}
-	return false
 }
 
 // randomEnough reports a value whose entropy reaches the floor of its length
 // and alphabet, either whole or part by part (randomParts).
 func randomEnough(v string) bool {
-	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v)
+	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v) || prefixedHex(v)
+}
+
+// prefixedHex reports a value of one to three letters glued to a run of 32
+// or more hex digits that is random as hex ("A" and 32 hex, as Kaleyra's
+// keys are): the letters lower the whole value's entropy under the floor
+// of the three classes it then holds, though the hex reaches its own.
+func prefixedHex(v string) bool {
+	for i := 1; i <= 3 && i < len(v) && isLetter(rune(v[i-1])); i++ {
+		if body := v[i:]; len(body) >= 32 && isHex(body) && shannonEntropy(body) >= entropyFloor(body) {
+			return true
+		}
+	}
+	return false
 }
 
 // randomParts reports a key written as a short prefix of letters and one or
@@ -523,13 +536,31 @@ func randomParts(v string) bool {
 	}
 	body := 0
 	for _, p := range parts[i:] {
-		if len(p) < 8 || !(charClasses(p, false) >= 2 || isHex(p) && len(p) >= 16) ||
+		if len(p) < 8 || !(charClasses(p, false) >= 2 || isHex(p) && len(p) >= 16 || oneCaseRun(p)) ||
 			shannonEntropy(p) < entropyFloor(p) {
 			return false
 		}
 		body += len(p)
 	}
 	return body >= 16
+}
+
+// oneCaseRun reports a part of 40 or more letters of one case that is
+// random, not words: a prose or identifier run of that length repeats
+// letters (entropy under 3.9 bits) or reads as words, and a run of the
+// alphabet ("abcdefgh...") steps up one letter at a time; 40 random
+// lower-case letters average 4.3 bits and fall under 3.9 once in 50.
+func oneCaseRun(p string) bool {
+	if len(p) < 40 || strings.TrimFunc(p, isLetter) != "" || charClasses(p, false) != 1 {
+		return false
+	}
+	steps := 0
+	for i := 1; i < len(p); i++ {
+		if p[i] == p[i-1]+1 {
+			steps++
+		}
+	}
+	return steps < len(p)/4 && shannonEntropy(p) >= 3.9 && !readsAsName(p)
 }
 
 // validCodeKey accepts a value assigned to a lower-case or camel-case
@@ -669,8 +700,11 @@ func validGenericPassword(v string) bool {
 		return false // a UUID is a token or an id, judged by the rules for those
 	}
 	if read := leetReader.Replace(strings.ToLower(v)); strings.Contains(read, "pass") ||
-		strings.Contains(read, "secur") || strings.Contains(read, "xxx") {
-		return false // "P@ssw0rd123!", "vErY-s3cur3-p@ss!", "pass1xxxABCD": a password that says what it is
+		strings.Contains(read, "secur") || strings.Contains(v, "xxx") || strings.Contains(v, "XXX") {
+		// "P@ssw0rd123!", "vErY-s3cur3-p@ss!", "pass1xxxABCD": a password
+		// that says what it is. A run of x in mixed case ("RxXxf") is
+		// chance in a generated one, not a stand-in.
+		return false
 	}
 	if readsAsName(strings.TrimRight(v, "!?.#*$@")) {
 		return false // "iWishIWereCoolEnoughForRoot!": a sentence typed as a stand-in

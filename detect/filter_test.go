@@ -221,7 +221,8 @@ func TestGenericKeepsRandomValues(t *testing.T) {
 // and single parts are left to the whole value's floor.
 func TestRandomParts(t *testing.T) {
 	const n = 500
-	for _, tmpl := range []string{"fhb-{{hex 32}}", "t-{{hex 24}}-{{hex 32}}", "{{hex 32}}.{{alnum 16}}", "key_{{hex 128}}", "live_{{hex 40}}"} {
+	for _, tmpl := range []string{"fhb-{{hex 32}}", "t-{{hex 24}}-{{hex 32}}", "{{hex 32}}.{{alnum 16}}", "key_{{hex 128}}", "live_{{hex 40}}",
+		"sk-{{lower 48}}", "A{{hex 32}}"} {
 		lost := 0
 		for seed := range uint64(n) {
 			if !validGenericSecret(fakekey.ExpandSeed(tmpl, seed)) {
@@ -242,9 +243,26 @@ func TestRandomParts(t *testing.T) {
 		{"ab-" + fakekey.Expand("{{hex 10}}"), false}, // too short a body
 		{"too-many-prefix-" + fakekey.Expand("{{hex 32}}"), false},
 		{fakekey.Expand("{{hex 32}}"), false}, // one part: the whole value's floor judges it
+		{"sk-" + fakekey.Expand("{{lower 48}}"), true},
+		{"sk-abcdefghijklmnopqrstuvwxyzabcdefghijkl", false},              // a run of the alphabet repeats letters
+		{"sk-thisisaverylongsentencewrittenwithoutanyspacesatall", false}, // words
 	} {
 		if got := randomParts(tt.v); got != tt.want {
 			t.Errorf("randomParts(%q) = %v, want %v", Redact(tt.v), got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		v    string
+		want bool
+	}{
+		{"A" + fakekey.Expand("{{hex 32}}"), true},
+		{"md" + fakekey.Expand("{{hex 40}}"), true},
+		{"A" + fakekey.Expand("{{hex 20}}"), false},    // too short a hex run
+		{"Azyx" + fakekey.Expand("{{hex 32}}"), false}, // more than three letters: judged whole
+		{"A" + strings.Repeat("0", 32), false},         // not random as hex
+	} {
+		if got := prefixedHex(tt.v); got != tt.want {
+			t.Errorf("prefixedHex(%q) = %v, want %v", Redact(tt.v), got, tt.want)
 		}
 	}
 }
@@ -895,6 +913,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"typed password", validGenericPassword(fakekey.Expand("{{alnum 12}}#{{digit 3}}")), true},
 		{"generated letters", validGenericPassword(fakekey.Expand("{{alpha 32}}")), true},
 		{"MD5 as a password", validGenericPassword(fmt.Sprintf("%x", md5.Sum([]byte("password")))), false},
+		{"x run said", validGenericPassword("pass1xxxABCD"), false},
+		{"x run by chance", validGenericPassword(fakekey.Expand("{{alnum 20}}RxXxf{{alnum 20}}")), true},
 		{"camel words", validGenericPassword("CorrectHorseBatteryStaple"), false},
 		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
