@@ -493,8 +493,19 @@ func looseListName(text []byte, at, value int) bool {
 	if value > len(text) || at >= value || bytes.IndexByte(text[at:value], ',') < 0 {
 		return false
 	}
-	if end := at + bytes.IndexFunc(text[at:value], func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) }); end >= at && text[end] == '(' {
-		return false // a call's arguments, NewAcmeSms("user", "..."): not a list
+	end := at + bytes.IndexFunc(text[at:value], func(r rune) bool { return r > 0x7f || !isNameByte(byte(r)) })
+	if end < at {
+		return true
+	}
+	name := text[at:end]
+	for end < value && (text[end] == ' ' || text[end] == '\t' || text[end] == '=') {
+		end++
+	}
+	switch {
+	case text[end] == '(':
+		return false // a call's arguments or a tuple, NewAcmeSms("user", "..."), auth = ("api", "..."): not a list
+	case text[end] == ',' && bytes.IndexByte(name, '_') > 0 && bytes.Equal(bytes.ToUpper(name), name):
+		return false // an option constant and its value: curl_setopt($ch, CURLOPT_USERPWD, "...")
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }

@@ -812,11 +812,13 @@ func TestLooseListName(t *testing.T) {
 		{`api_key = "` + value + `"`, false},                          // no comma: not this form
 		{`var tm = new AcmeSms("acme-ops", "` + value + `");`, false}, // a call's arguments
 		{`args = opts.creds, "` + value + `"`, true},
+		{`session.auth = ("api", "` + value + `")`, false},                 // a tuple assigned
+		{`curl_setopt($ch, CURLOPT_USERPWD, "api:` + value + `");`, false}, // an option constant
 	}
 	for _, tt := range tests {
 		lower := strings.ToLower(tt.line)
 		at := strings.LastIndex(lower[:strings.Index(tt.line, value)], "creds")
-		for _, n := range []string{"api_key", "auth_key", "secret", "password", "acmesms"} {
+		for _, n := range []string{"api_key", "auth_key", "secret", "password", "acmesms", "session.auth", "curlopt_userpwd"} {
 			if i := strings.Index(lower, n); i >= 0 && at < 0 {
 				at = i
 			}
