@@ -26,6 +26,7 @@ var validators = map[string]validator{
 	"npm-auth-token":    validNPMAuthToken,     // .npmrc _authToken values (validate_code.go)
 	"slack-token":       validSlackToken,       // Slack tokens (validate_code.go)
 	"base64-credential": validBase64Credential, // .npmrc _auth and _password (validate_code.go)
+	"basic-credential":  validBasicCredential,  // HTTP Basic user:password in base64 (validate_code.go)
 	"base64-key":        validBase64Key,        // framework keys in base64 (validate_structure.go)
 	"url-password":      validURLPassword,      // passwords in connection URLs (validate_structure.go)
 	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)

@@ -48,6 +48,19 @@ func validBase64Credential(secret string) bool {
 	return true
 }
 
+// validBasicCredential accepts the base64 of an HTTP Basic "user:password"
+// whose password reads as one, typed or generated (validGenericPassword,
+// validGenericSecret): "client_id:client_secret" and "user:password" are
+// the stand-ins of recorded requests, not credentials.
+func validBasicCredential(secret string) bool {
+	if !validBase64Credential(secret) {
+		return false
+	}
+	raw, _ := base64.RawStdEncoding.DecodeString(strings.TrimRight(secret, "="))
+	_, pass, ok := strings.Cut(string(raw), ":")
+	return ok && !isPlaceholder(pass) && (validGenericPassword(pass) || validGenericSecret(pass))
+}
+
 // validSlackToken rejects a Slack-prefixed value whose random part (after
 // its last dash) reads as words, such as the "...-YourAccessTokenHere"
 // stand-ins of docs and templates (real tails are random characters), and
