@@ -148,6 +148,26 @@ func TestValidNPMAuthToken(t *testing.T) {
 	}
 }
 
+func TestValidBasicCredential(t *testing.T) {
+	b64 := base64.StdEncoding.EncodeToString
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"generated password", b64([]byte("deploy:" + fakekey.Expand("{{alnum 24}}"))), true},
+		{"key as password", b64([]byte("api:" + fakekey.Expand("{{hex 32}}"))), true},
+		{"stand-in names", b64([]byte("client_id:client_secret")), false},
+		{"stand-in password", b64([]byte("user:password")), false},
+		{"no colon", b64([]byte(fakekey.Expand("{{alnum 24}}"))), false},
+	}
+	for _, tt := range tests {
+		if got := validBasicCredential(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestValidBase64Credential(t *testing.T) {
 	b64 := base64.StdEncoding.EncodeToString
 	tests := []struct {
