@@ -498,13 +498,16 @@ func looseListName(text []byte, at, value int) bool {
 		return true
 	}
 	name := text[at:end]
-	for end < value && (text[end] == ' ' || text[end] == '\t' || text[end] == '=') {
+	for end < value && (text[end] == ' ' || text[end] == '\t' || text[end] == '"' || text[end] == '\'' || text[end] == '`') {
 		end++
 	}
 	switch {
-	case text[end] == '(':
-		return false // a call's arguments or a tuple, NewAcmeSms("user", "..."), auth = ("api", "..."): not a list
-	case text[end] == ',' && bytes.IndexByte(name, '_') > 0 && bytes.Equal(bytes.ToUpper(name), name):
+	case text[end] != ',':
+		// Not the "name", "value" form: a call's arguments or a tuple
+		// (NewAcmeSms("user", "..."), auth = ("api", "...")), a statement
+		// (INSERT INTO t (a, api_key) VALUES ('x', '...')).
+		return false
+	case bytes.IndexByte(name, '_') > 0 && bytes.Equal(bytes.ToUpper(name), name):
 		return false // an option constant and its value: curl_setopt($ch, CURLOPT_USERPWD, "...")
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
@@ -574,17 +577,23 @@ func notSecretName(text []byte, at int) bool {
 		}
 	}
 	var b [64]byte
+	var word [64]bool // word[i]: name[i] begins a word (after a separator, or upper after lower)
 	name := b[:0]
+	prev := byte(0)
 	for _, c := range text[start:end] {
 		if isAlnum(c) && len(name) < len(b) {
+			word[len(name)] = len(name) == 0 || !isAlnum(prev) || c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z'
 			if c >= 'A' && c <= 'Z' {
 				c += 'a' - 'A'
 			}
 			name = append(name, c)
 		}
+		prev = c
 	}
 	for _, n := range notSecretNames {
-		if bytes.HasSuffix(name, n) {
+		// A whole word or words at the end: field_key and fieldKey, not
+		// twinfield_key (a provider's key whose name happens to end so).
+		if bytes.HasSuffix(name, n) && word[len(name)-len(n)] {
 			return true
 		}
 	}

@@ -573,6 +573,12 @@ func validCodeKey(v string) bool {
 	if !validGenericSecret(v) || isDashedID(v) || strings.IndexByte(v, '%') >= 0 || isDNSName(v) {
 		return false
 	}
+	if strings.HasPrefix(v, "/") && strings.Count(v, "/") >= 2 {
+		return false // an absolute path: /var/run/docker/netns/3df878d8ed31
+	}
+	if scheme, _, ok := strings.Cut(v, ":"); ok && scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz") == "" && !randomParts(v) {
+		return false // a namespaced id, "openai:gpt-4o-mini"; "dal:" and a random part is a key
+	}
 	return !isWordName(v)
 }
 
@@ -1229,6 +1235,9 @@ func decodesToStandIn(v string) bool {
 	if user, pass, ok := bytes.Cut(b, []byte(":")); ok && len(user) > 0 &&
 		(bytes.EqualFold(user, pass) || isKeyboardMash(string(lower[:len(user)])+string(lower[len(user)+1:]))) {
 		return true // "Wagtail:Wagtail", "asdfgh:1234": typed as a stand-in
+	}
+	if bytes.Trim(b, "abcdefghijklmnopqrstuvwxyz -_") == nil && bytes.ContainsAny(b, " -_") {
+		return true // lower-case words joined ("wrong_regexp_example"): a test's label, encoded
 	}
 	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_:") == nil &&
 		(bytes.Contains(lower, []byte("passw")) || bytes.Contains(lower, []byte("secret")))

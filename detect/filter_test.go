@@ -768,6 +768,9 @@ func TestNotSecretName(t *testing.T) {
 		{`expired_token: x`, true},
 		{`TEST_API_KEY=x`, false},
 		{`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": x`, true},
+		{`twinfield_key = x`, false}, // ends in "fieldkey" but not at a word's start
+		{`fieldKey = x`, true},
+		{`form_field_key = x`, true},
 		{`oauth_consumer_key="x"`, true},
 	}
 	for _, tt := range tests {
@@ -924,6 +927,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
 		{"user and password", decodesToStandIn(b64("john:password")), true},
 		{"keyboard credentials", decodesToStandIn(b64("asdfgh:1234")), true},
+		{"words joined", decodesToStandIn(b64("wrong_regexp_exmaple")), true},
+		{"random bytes", decodesToStandIn(b64(fakekey.Expand("{{alnum 24}}"))), false},
 		{"ternary branch", ternaryName([]byte("(ok ? pass : direct).visit("), 6), true},
 		{"assignment", ternaryName([]byte("pass = x"), 0), false},
 		{"query string", ternaryName([]byte("GET /v1?token=x"), 8), false},
