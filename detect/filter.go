@@ -504,12 +504,13 @@ func randomEnough(v string) bool {
 	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v) || prefixedHex(v)
 }
 
-// prefixedHex reports a value of one to three letters glued to a run of 32
+// prefixedHex reports a value of one to four letters glued to a run of 32
 // or more hex digits that is random as hex ("A" and 32 hex, as Kaleyra's
-// keys are): the letters lower the whole value's entropy under the floor
-// of the three classes it then holds, though the hex reaches its own.
+// keys are, "PLAK" and 32 as Planet's): the letters lower the whole
+// value's entropy under the floor of the classes it then holds, though the
+// hex reaches its own.
 func prefixedHex(v string) bool {
-	for i := 1; i <= 3 && i < len(v) && isLetter(rune(v[i-1])); i++ {
+	for i := 1; i <= 4 && i < len(v) && isLetter(rune(v[i-1])); i++ {
 		if body := v[i:]; len(body) >= 32 && isHex(body) && shannonEntropy(body) >= entropyFloor(body) {
 			return true
 		}

@@ -257,9 +257,9 @@ func TestRandomParts(t *testing.T) {
 	}{
 		{"A" + fakekey.Expand("{{hex 32}}"), true},
 		{"md" + fakekey.Expand("{{hex 40}}"), true},
-		{"A" + fakekey.Expand("{{hex 20}}"), false},    // too short a hex run
-		{"Azyx" + fakekey.Expand("{{hex 32}}"), false}, // more than three letters: judged whole
-		{"A" + strings.Repeat("0", 32), false},         // not random as hex
+		{"A" + fakekey.Expand("{{hex 20}}"), false},     // too short a hex run
+		{"Azyxw" + fakekey.Expand("{{hex 32}}"), false}, // more than four letters: judged whole
+		{"A" + strings.Repeat("0", 32), false},          // not random as hex
 	} {
 		if got := prefixedHex(tt.v); got != tt.want {
 			t.Errorf("prefixedHex(%q) = %v, want %v", Redact(tt.v), got, tt.want)

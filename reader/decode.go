@@ -158,7 +158,13 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
-		d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
+		if bytes.Contains(d.text, valueWordCap) {
+			// CloudFormation and SSM write Name and Value: both are
+			// searched for, in the few files that hold the capital.
+			d.eachLine(func(b []byte) int { return firstOf(bytes.Index(b, valueWord), bytes.Index(b, valueWordCap)) }, d.pair)
+		} else {
+			d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
+		}
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
 	}
@@ -702,8 +708,16 @@ func secretTag(name []byte) bool {
 	return false
 }
 
-// valueWord is what pair looks for.
-var valueWord = []byte("value")
+// valueWord is what pair looks for; valueWordCap its CloudFormation form.
+var valueWord, valueWordCap = []byte("value"), []byte("Value")
+
+// firstOf returns the smaller of two indexes that are not -1, or -1.
+func firstOf(i, j int) int {
+	if i < 0 || j >= 0 && j < i {
+		return j
+	}
+	return i
+}
 
 // pair reads a name and value pair as an assignment: "- name: DD_API_KEY"
 // over "value: …" (Kubernetes env, Helm, GitHub Actions inputs), or both on
@@ -713,7 +727,7 @@ var valueWord = []byte("value")
 func (d *decoder) pair(lineNo int, line []byte) {
 	line = bytes.TrimRight(line, "\r")
 	for from := 0; d.left(); {
-		at := keyAt(line, from, valueWord)
+		at := firstOf(keyAt(line, from, valueWord), keyAt(line, from, valueWordCap))
 		if at < 0 {
 			return
 		}
@@ -790,7 +804,7 @@ func keyAt(line []byte, from int, word []byte) int {
 	return -1
 }
 
-var nameWord, keyWord = []byte("name"), []byte("key")
+var nameWord, nameWordCap, keyWord = []byte("name"), []byte("Name"), []byte("key")
 
 // pairName returns the secret-like name a "name" key gives in text (a
 // line, or the part of one before its value key): `name: DD_API_KEY`,
@@ -799,6 +813,9 @@ var nameWord, keyWord = []byte("name"), []byte("key")
 // name is not secret-like.
 func pairName(text []byte) (name []byte, named bool) {
 	at := keyAt(text, 0, nameWord)
+	if at < 0 {
+		at = keyAt(text, 0, nameWordCap) // CloudFormation's Name and Value
+	}
 	if at < 0 {
 		at = keyAt(text, 0, keyWord) // Postman's variables, headers and auth
 	}

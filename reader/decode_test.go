@@ -49,6 +49,8 @@ func TestDecode(t *testing.T) {
 		{"pair, CRLF", "- name: 'DB_PASSWORD'\r\n  value: p4ss\r\n", false, []string{"pair:p4ss"}},
 		{"pairs in JSON", `[{"name": "API_TOKEN", "value": "t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, false,
 			[]string{`pair:"t0k"}, {"name": "APP_SECRET", "value": "s3c"}]`, `pair:"s3c"}]`}},
+		{"pair in CloudFormation", "Variables:\n  - Name: ACME_LICENSE_KEY\n    Value: l1c-v4lue\n", false, []string{"pair:l1c-v4lue"}},
+		{"pair in CloudFormation, not secret-like", "  - Name: LOG_LEVEL\n    Value: debug\n", false, nil},
 		{"pair not secret-like", "- name: LOG_LEVEL\n  value: debug\n", false, nil},
 		// The value is joined under csrf_token, its own object's name (which
 		// the detector's not-secret names then drop), not under password.
