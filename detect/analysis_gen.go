@@ -1111,4 +1111,5 @@ var builtinAnalysis = []analysis{
 	{sum: 0x5ee7a40cac537f1e, need: run{byteSet{0x100000200, 0x3ddb3a0019020a, 0x0, 0x0}, 9, false}},
 	{sum: 0xc39248d306007bbf, need: run{byteSet{0x2000008400000000, 0x60102200000000, 0x0, 0x0}, 7, false}, must: requiredByte{"<"}, leads: []literal{{"<En", false}, {"<Pa", false}, {"<Se", false}, {"<ad", false}, {"<co", false}, {"<en", false}, {"<pa", false}, {"<pr", false}, {"<se", false}}, shape: []shapeRun{{byteSet{0x1000000000000000, 0x0, 0x0, 0x0}, 1}}},
 	{sum: 0x93728e8109fe63c9, need: run{byteSet{0x27ffec7a00000000, 0x57ffffffc7ffffff, 0x0, 0x0}, 18, false}, leads: []literal{{"Key", false}, {"Pas", true}, {"Sec", false}, {"Tok", true}, {"key", false}, {"sec", false}}, afterWord: "[^\\x00-\\x{10FFFF}](?:[Kk]ey|[Ss]ecret|(?i:T)oken|(?i:P)assword)[\\t ]*:?[\\t ]*`([!#-&\\*\\+\\--:@-Z\\^_a-z\\|~][!#-&\\*\\+\\--:=@-Z\\^_a-z\\|~]{15,199})`"},
+	{sum: 0x16d4205ba37b76c, need: run{byteSet{0x3ff000000000000, 0x7e0000007e, 0x0, 0x0}, 24, false}},
 }

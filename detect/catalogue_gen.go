@@ -14632,4 +14632,16 @@ var builtinRules = []RuleSpec{
 		Generic:     true,
 		family:      "generic",
 	},
+	{
+		ID:          "generic-env-password-hex",
+		Description: "Generated hex password in an environment variable named *_PASSWORD",
+		Provider:    "Generic",
+		Keywords:    []string{"_password=", "_password:", "_password =", "_pass=", "_passwd=", "_pwd="},
+		Regex:       "(?:(?m:^)|[^A-Za-z0-9_\\n])(?:[A-Z][A-Z0-9]*_)+(?:PASSWORD|PASSWD|PASS|PWD)[\"']?[ \\t]*[=:][ \\t]*[\"']?([0-9a-fA-F]{24,128})(?:[\"'`;,)\\]} \\t\\r]|(?m:$))",
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "hex-password",
+		Generic:     true,
+		family:      "generic",
+	},
 }

@@ -720,10 +720,20 @@ func validGenericPassword(v string) bool {
 		// Typed passwords mix three classes. A generated one of 20 or more
 		// letters may hold no digit (a 32-letter one drawn from 62
 		// characters does once in 300); hex stays out (an MD5 stored as a
-		// password is a hash).
+		// password is a hash; generic-env-password-hex reads the hex
+		// passwords setup scripts generate into .env files).
 		return false
 	}
 	return shannonEntropy(v) >= entropyFloor(v)
+}
+
+// validHexPassword accepts a hex password as "openssl rand -hex 16"
+// writes them, for the environment variables setup scripts generate
+// (Jitsi's gen-passwords.sh, compose stacks' .env): random as hex, and not
+// the digest of a weak password, which fixtures store as one
+// (isWeakDigest: "5f4dcc3b..." is md5("password")).
+func validHexPassword(v string) bool {
+	return isHex(v) && !isWeakDigest(v) && !isRepetition(v) && shannonEntropy(v) >= entropyFloor(v)
 }
 
 // validNetrcPassword accepts a .netrc password that looks typed or

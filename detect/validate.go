@@ -33,6 +33,7 @@ var validators = map[string]validator{
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
 	"code-key":          validCodeKey,          // *_key and *Key names in code (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
+	"hex-password":      validHexPassword,      // generated hex passwords in environment files (filter.go)
 	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
 	"netrc-password":    validNetrcPassword,    // .netrc passwords, often tokens (filter.go)
 }
