@@ -709,7 +709,7 @@ var builtinRules = []RuleSpec{
 		Description: "AWS secret access key (beside its key id)",
 		Provider:    "AWS",
 		Keywords:    []string{"akia", "asia"},
-		Regex:       `\b(?:AKIA|ASIA)[A-Z2-7]{16}["'\x60]?[ \t]*[,:;][ \t]*["'\x60]?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=\n]|(?m:$))`,
+		Regex:       `\b(?:AKIA|ASIA)[A-Z0-9]{16}["'\x60]?[ \t]*[,:;][ \t]*["'\x60]?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=\n]|(?m:$))`,
 		SecretGroup: 1,
 		Entropy:     4,
 		EnvVar:      "AWS_SECRET_ACCESS_KEY",
