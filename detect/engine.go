@@ -509,6 +509,8 @@ func looseListName(text []byte, at, value int) bool {
 		return false
 	case bytes.IndexByte(name, '_') > 0 && bytes.Equal(bytes.ToUpper(name), name):
 		return false // an option constant and its value: curl_setopt($ch, CURLOPT_USERPWD, "...")
+	case at > 0 && text[at-1] == '{':
+		return false // a tuple's first element names its second: {api_key, "..."}
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }

@@ -817,6 +817,7 @@ func TestLooseListName(t *testing.T) {
 		{`args = opts.creds, "` + value + `"`, true},
 		{`session.auth = ("api", "` + value + `")`, false},                 // a tuple assigned
 		{`curl_setopt($ch, CURLOPT_USERPWD, "api:` + value + `");`, false}, // an option constant
+		{`{api_key, "` + value + `"}`, false},                              // a tuple
 	}
 	for _, tt := range tests {
 		lower := strings.ToLower(tt.line)
