@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -747,14 +748,48 @@ func validNetrcPassword(v string) bool {
 	return validGenericPassword(v) || validGenericSecret(v)
 }
 
+// prefixWords are the words a key's own prefix may hold (secret_live_,
+// api_key_): the key names its kind, it is not a stand-in. A prefix with
+// any other word of genericWords ("fake_", "example-", "test_": a test's
+// value) is.
+var prefixWords = []string{"secret", "token", "live", "prod", "api", "key", "sk", "rk", "private", "priv"}
+
+// randomTail returns the part of v after a short prefix of words
+// ("secret_", "cur_live_", "sk_live_") when that part is random: 20 or more
+// letters and digits of two classes (hex too) that reach their entropy
+// floor and do not read as words. It returns "" otherwise.
+func randomTail(v string) string {
+	i := strings.LastIndexAny(v, "_-")
+	if i <= 0 || i > 24 {
+		return ""
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(v[:i]), func(r rune) bool { return r == '_' || r == '-' }) {
+		if strings.TrimFunc(w, isLetter) != "" || !slices.Contains(prefixWords, w) && (len(w) > 4 || slices.ContainsFunc(genericWords, func(g string) bool { return strings.Contains(w, g) || strings.Contains(g, w) })) {
+			return "" // a word that is not a key's prefix ("example", "fake"), or not a word
+		}
+	}
+	tail := v[i+1:]
+	if len(tail) < 20 || strings.TrimFunc(tail, func(r rune) bool { return r < 0x80 && isAlnum(byte(r)) }) != "" ||
+		charClasses(tail, false) < 2 || shannonEntropy(tail) < entropyFloor(tail) || readsAsName(tail) || isWordName(tail) {
+		return ""
+	}
+	return tail
+}
+
 // isLiteralValue rejects what generic rules see most: references and code
 // instead of a value (os.getenv(...), process.env.X, $VAR, %VAR%, ARNs),
 // names (my_token_name, CONSTANT_CASE), paths, URLs, numbers and versions,
 // and self-describing stand-ins ("test-api-key-12345").
 func isLiteralValue(v string) bool {
 	lower := strings.ToLower(v)
+	check := lower
+	if tail := randomTail(v); tail != "" {
+		// "secret_" or "cur_live_" and then a random part: the words are
+		// the key's own prefix, not a stand-in that says what it is.
+		check = strings.ToLower(tail)
+	}
 	for _, w := range genericWords {
-		if strings.Contains(lower, w) {
+		if strings.Contains(check, w) {
 			return false // fixture or stand-in
 		}
 	}

@@ -267,6 +267,33 @@ func TestRandomParts(t *testing.T) {
 	}
 }
 
+// TestRandomTail: words of a key's own prefix (secret_, cur_live_,
+// sk_live_) before a random part are structure, not a stand-in.
+func TestRandomTail(t *testing.T) {
+	random := fakekey.Expand("{{alnum 32}}")
+	tests := []struct {
+		v    string
+		want bool // a random tail is found
+	}{
+		{"secret_" + random, true},
+		{"cur_live_" + random, true},
+		{"sk_live_" + random, true},
+		{"test_" + random, false}, // a test's value
+		{"my_fake_token_" + random, false},
+		{"example_" + random, false},
+		{"test-api-key-12345", false},
+		{"secret_" + "thisIsNotRandomAtAllReally", false},
+	}
+	for _, tt := range tests {
+		if got := randomTail(tt.v) != ""; got != tt.want {
+			t.Errorf("randomTail(%s) found = %v, want %v", Redact(tt.v), got, tt.want)
+		}
+	}
+	if !isLiteralValue("secret_"+random) || isLiteralValue("example_"+random) {
+		t.Error("isLiteralValue does not follow randomTail")
+	}
+}
+
 // TestPlaceholderKeepsProviderKeys expands every built-in rule's match
 // examples with many seeds and checks that no secret its regex captures is
 // taken for a placeholder: the filters must never drop a random key.
