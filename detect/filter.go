@@ -776,6 +776,12 @@ func randomTail(v string) string {
 	return tail
 }
 
+// validPrefixedRandom accepts a value made of a key's prefix words and a
+// random part (randomTail): "cur_live_" and 40 random characters.
+func validPrefixedRandom(v string) bool {
+	return randomTail(v) != "" && !isPlaceholder(v)
+}
+
 // isLiteralValue rejects what generic rules see most: references and code
 // instead of a value (os.getenv(...), process.env.X, $VAR, %VAR%, ARNs),
 // names (my_token_name, CONSTANT_CASE), paths, URLs, numbers and versions,

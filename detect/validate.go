@@ -34,6 +34,7 @@ var validators = map[string]validator{
 	"code-key":          validCodeKey,          // *_key and *Key names in code (filter.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 	"hex-password":      validHexPassword,      // generated hex passwords in environment files (filter.go)
+	"prefixed-random":   validPrefixedRandom,   // live_/secret_ and a random part (filter.go)
 	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
 	"netrc-password":    validNetrcPassword,    // .netrc passwords, often tokens (filter.go)
 }
