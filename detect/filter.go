@@ -779,6 +779,12 @@ func randomTail(v string) string {
 // validPrefixedRandom accepts a value made of a key's prefix words and a
 // random part (randomTail): "cur_live_" and 40 random characters.
 func validPrefixedRandom(v string) bool {
+	lower := strings.ToLower(v)
+	for _, p := range []string{"pk_", "pub_", "public_", "publishable_"} {
+		if strings.HasPrefix(lower, p) {
+			return false // a publishable key, public by design: pk_live_...
+		}
+	}
 	return randomTail(v) != "" && !isPlaceholder(v)
 }
 
