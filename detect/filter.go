@@ -830,6 +830,7 @@ func isLiteralValue(v string) bool {
 	case !strings.ContainsFunc(v, isLetter): // numbers, versions, dates, IPs
 	case isCall(v): // get_key(...), os.environ.get( cut at a quote
 	case decodesToStandIn(v): // base64 of "example-app-secret"
+	case decodesToCounting(v): // base64 of 0xDEADBEEF, 00 01 02 03 ...: a test vector
 	case isFileName(v): // "app_development.yml.enc": a path to the secret, not the secret
 	case isCast(v): // (TlsChannelCredentials) provider.get(...): a Java or C cast
 	case isAssignment(v): // "spring.rsocket.server.port=0": the next property, not a value
@@ -1299,6 +1300,31 @@ func decodesToStandIn(v string) bool {
 	}
 	return bytes.Trim(lower, "abcdefghijklmnopqrstuvwxyz -_:") == nil &&
 		(bytes.Contains(lower, []byte("passw")) || bytes.Contains(lower, []byte("secret")))
+}
+
+// decodesToCounting reports base64 whose bytes count up (00 01 02 03 ...)
+// for eight steps or more, as the byte sequences of tests do; random key
+// bytes almost never step up one at a time eight times in a row.
+func decodesToCounting(v string) bool {
+	if len(v) < 16 || len(v) > maxGenericValue {
+		return false
+	}
+	var buf [maxGenericValue * 3 / 4]byte
+	n, err := base64.StdEncoding.Decode(buf[:], []byte(strings.TrimRight(v, "=")+strings.Repeat("=", (4-len(strings.TrimRight(v, "="))%4)%4)))
+	if err != nil {
+		return false
+	}
+	run := 0
+	for i := 1; i < n; i++ {
+		if buf[i] == buf[i-1]+1 {
+			if run++; run >= 8 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // isPublicKeyDER reports base64 that starts a DER SubjectPublicKeyInfo, the

@@ -956,6 +956,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"user and password", decodesToStandIn(b64("john:password")), true},
 		{"keyboard credentials", decodesToStandIn(b64("asdfgh:1234")), true},
 		{"words joined", decodesToStandIn(b64("wrong_regexp_exmaple")), true},
+		{"counting bytes", decodesToCounting(b64(string([]byte{0xde, 0xad, 0xbe, 0xef, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}))), true},
+		{"random bytes, not counting", decodesToCounting(b64(fakekey.Expand("{{alnum 24}}"))), false},
 		{"random bytes", decodesToStandIn(b64(fakekey.Expand("{{alnum 24}}"))), false},
 		{"ternary branch", ternaryName([]byte("(ok ? pass : direct).visit("), 6), true},
 		{"assignment", ternaryName([]byte("pass = x"), 0), false},
