@@ -15,10 +15,10 @@ import (
 // corpora are the blind corpora in this repository, each with the floors
 // TestRecall holds it to: a guard against regressions, set a few points
 // under what main measured. Rules have been written from the misses of
-// blind, blind2, blind3 (since the fourth session of 2026-12-07) and
-// blind4 (since the fifth); blind5 was written at the start of the fifth
-// session, before its rules, and is held out: no rule is written from its
-// misses.
+// blind, blind2, blind3 (since the fourth session of 2026-12-07), blind4
+// and blind5 (since the fifth), and of blind6 and blind7, written blind in
+// the fifth session and read there; blind8, written at the end of that
+// session, is held out: no rule is written from its misses.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -26,8 +26,11 @@ var corpora = []struct {
 	{"blind", blindFloors{all: 96, common: 97, flagged: 3}},
 	{"blind2", blindFloors{all: 94, common: 96, flagged: 3}},
 	{"blind3", blindFloors{all: 93, common: 92, flagged: 3}},
-	{"blind4", blindFloors{all: 81, common: 92, flagged: 3}},
-	{"blind5", blindFloors{all: 72, common: 89, flagged: 3}},
+	{"blind4", blindFloors{all: 90, common: 96, flagged: 3}},
+	{"blind5", blindFloors{all: 79, common: 92, flagged: 3}},
+	{"blind6", blindFloors{all: 88, common: 90, flagged: 3}},
+	{"blind7", blindFloors{all: 76, common: 88, flagged: 3}},
+	{"blind8", blindFloors{all: 78, common: 92, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
