@@ -585,10 +585,11 @@ func notSecretName(text []byte, at int) bool {
 	for _, c := range text[start:end] {
 		if isAlnum(c) && len(name) < len(b) {
 			word[len(name)] = len(name) == 0 || !isAlnum(prev) || c >= 'A' && c <= 'Z' && prev >= 'a' && prev <= 'z'
+			lower := c
 			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
+				lower += 'a' - 'A'
 			}
-			name = append(name, c)
+			name = append(name, lower)
 		}
 		prev = c
 	}

@@ -764,7 +764,7 @@ func randomTail(v string) string {
 		return ""
 	}
 	for _, w := range strings.FieldsFunc(strings.ToLower(v[:i]), func(r rune) bool { return r == '_' || r == '-' }) {
-		if strings.TrimFunc(w, isLetter) != "" || !slices.Contains(prefixWords, w) && (len(w) > 4 || slices.ContainsFunc(genericWords, func(g string) bool { return strings.Contains(w, g) || strings.Contains(g, w) })) {
+		if !isPrefixWord(w) {
 			return "" // a word that is not a key's prefix ("example", "fake"), or not a word
 		}
 	}
@@ -774,6 +774,19 @@ func randomTail(v string) string {
 		return ""
 	}
 	return tail
+}
+
+// isPrefixWord reports a lower-case word that may stand in a key's prefix:
+// one of prefixWords, or a short abbreviation ("cur", "sa") that is no
+// stand-in word of genericWords ("fake", "demo", "test").
+func isPrefixWord(w string) bool {
+	if strings.TrimFunc(w, isLetter) != "" {
+		return false
+	}
+	if slices.Contains(prefixWords, w) {
+		return true
+	}
+	return len(w) <= 4 && !slices.ContainsFunc(genericWords, func(g string) bool { return strings.Contains(w, g) })
 }
 
 // validPrefixedRandom accepts a value made of a key's prefix words and a
@@ -1310,7 +1323,7 @@ func decodesToCounting(v string) bool {
 		return false
 	}
 	var buf [maxGenericValue * 3 / 4]byte
-	n, err := base64.StdEncoding.Decode(buf[:], []byte(strings.TrimRight(v, "=")+strings.Repeat("=", (4-len(strings.TrimRight(v, "="))%4)%4)))
+	n, err := base64.RawStdEncoding.Decode(buf[:], []byte(strings.TrimRight(v, "=")))
 	if err != nil {
 		return false
 	}

@@ -280,6 +280,8 @@ func TestRandomTail(t *testing.T) {
 		{"sk_live_" + random, true},
 		{"test_" + random, false}, // a test's value
 		{"my_fake_token_" + random, false},
+		{"sa_api_key_" + random, true}, // an abbreviation, then prefix words
+		{"demo_" + random, false},
 		{"example_" + random, false},
 		{"test-api-key-12345", false},
 		{"secret_" + "thisIsNotRandomAtAllReally", false},
@@ -796,6 +798,8 @@ func TestNotSecretName(t *testing.T) {
 		{`TEST_API_KEY=x`, false},
 		{`"X-Minio-Internal-Server-Side-Encryption-Sealed-Key": x`, true},
 		{`twinfield_key = x`, false}, // ends in "fieldkey" but not at a word's start
+		{`TWINFIELD_KEY = x`, false},
+		{`FIELD_KEY = x`, true},
 		{`fieldKey = x`, true},
 		{`form_field_key = x`, true},
 		{`oauth_consumer_key="x"`, true},
