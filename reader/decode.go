@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist" or "continued"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv" or "continued"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -29,7 +29,7 @@ type Decoded struct {
 // base64 value or an assembled key block has no finer place than its
 // span's start.
 func (d Decoded) Column(off int) int {
-	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "continued" {
+	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -166,6 +166,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 			d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
 		}
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
+		d.csvRows()
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
