@@ -158,13 +158,8 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '\\') }, d.jsonStrings)
 		d.eachLine(func(b []byte) int { return bytes.IndexByte(b, '%') }, d.urlEscapes)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, closeTag) }, d.element)
-		if bytes.Contains(d.text, valueWordCap) {
-			// CloudFormation and SSM write Name and Value: both are
-			// searched for, in the few files that hold the capital.
-			d.eachLine(func(b []byte) int { return firstOf(bytes.Index(b, valueWord), bytes.Index(b, valueWordCap)) }, d.pair)
-		} else {
-			d.eachLine(func(b []byte) int { return bytes.Index(b, valueWord) }, d.pair)
-		}
+		// CloudFormation and SSM write Name and Value: both are searched for.
+		d.eachLine(nextOf(d.text, valueWord, valueWordCap), d.pair)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.csvRows()
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
@@ -711,6 +706,30 @@ func secretTag(name []byte) bool {
 
 // valueWord is what pair looks for; valueWordCap its CloudFormation form.
 var valueWord, valueWordCap = []byte("value"), []byte("Value")
+
+// nextOf returns an eachLine finder of the next a or b in text. Each
+// word's next place is remembered until the search passes it, so a text
+// with thousands of one word and none of the other is read once per word,
+// not once per occurrence (a C# file's .Value with no "value").
+func nextOf(text, a, b []byte) func(rest []byte) int {
+	nextA, nextB := -2, -2 // offsets in text; -2 not searched yet, -1 none left
+	find := func(next *int, word, rest []byte, base int) int {
+		if *next != -1 && *next < base {
+			*next = -1
+			if i := bytes.Index(rest, word); i >= 0 {
+				*next = base + i
+			}
+		}
+		if *next < 0 {
+			return -1
+		}
+		return *next - base
+	}
+	return func(rest []byte) int {
+		base := len(text) - len(rest)
+		return firstOf(find(&nextA, a, rest, base), find(&nextB, b, rest, base))
+	}
+}
 
 // firstOf returns the smaller of two indexes that are not -1, or -1.
 func firstOf(i, j int) int {

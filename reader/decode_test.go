@@ -2,6 +2,7 @@ package reader
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,5 +193,25 @@ func TestDecoderReuse(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("a warm decoder allocates %.0f times per text of base64 values, want 0", allocs)
+	}
+}
+
+// TestNextOf: the two-word finder returns, from each place eachLine asks
+// at, the nearest of either word, as two searches of the rest would.
+func TestNextOf(t *testing.T) {
+	text := []byte("a.Value\nb.Value\nvalue: 1\nc.Value\n")
+	find := nextOf(text, []byte("value"), []byte("Value"))
+	var got []int
+	for at := 0; at < len(text); {
+		i := find(text[at:])
+		if i < 0 {
+			break
+		}
+		got = append(got, at+i)
+		at += i + 1
+	}
+	want := []int{2, 10, 16, 27}
+	if !slices.Equal(got, want) {
+		t.Errorf("nextOf found %v, want %v", got, want)
 	}
 }
