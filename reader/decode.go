@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv" or "continued"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "continued", "call" or "row"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -29,7 +29,8 @@ type Decoded struct {
 // base64 value or an assembled key block has no finer place than its
 // span's start.
 func (d Decoded) Column(off int) int {
-	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" {
+	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" ||
+		d.Kind == "call" || d.Kind == "row" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -109,7 +110,13 @@ const (
 //     as `TomTomApiKey: …` when the key is secret-like;
 //   - a curl command continued over lines with "\": each later line that
 //     gives a header or a user (`-H "X-Api-Key: …"`, `-u user:…`) is read
-//     after the command's name, as `curl -H "X-Api-Key: …"`.
+//     after the command's name, as `curl -H "X-Api-Key: …"`;
+//   - a call opened at a line's end whose string arguments stand one to a
+//     line below it: each is read after the call's line, as
+//     `client = AcmeClient("…",`;
+//   - the rows of an INSERT whose VALUES ends a line, one row to a line:
+//     each is read after the statement's header, as
+//     `INSERT INTO t (provider, api_key) VALUES ('acme', '…'),`.
 //
 // generated is set for generated files (lockfiles, minified code), where
 // only the key blocks are looked for. Decode is pure; budget bounds it.
@@ -163,6 +170,8 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.csvRows()
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
+		d.eachLine(nextOf(d.text, openCall, openCallCR), d.callArgs)
+		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {

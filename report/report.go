@@ -220,6 +220,8 @@ func EncodingPhrase(enc string) string {
 	words := map[string]string{"base64": "base64", "json": "JSON-escaped", "url": "URL-escaped",
 		"concatenated": "split over string literals", "element": "on its own line inside an XML element", "pair": "as the value of a name and value pair",
 		"continued": "on a continuation line of a curl command",
+		"call":      "as an argument on its own line of a multi-line call",
+		"row":       "in a row of a multi-line SQL INSERT",
 		"plist":     "as a property list value", "csv": "in a CSV column named like a key"}
 	var out []string
 	for _, k := range strings.Split(enc, " in ") {

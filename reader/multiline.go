@@ -1,0 +1,187 @@
+package reader
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// openCall and openCallCR are what callArgs looks for: a line that ends by
+// opening a call's argument list.
+var openCall, openCallCR = []byte("(\n"), []byte("(\r\n")
+
+// Bounds on what the multi-line readers join.
+const (
+	maxArgLines = 3   // string arguments read below a call's opening line
+	maxHead     = 200 // longest opening line (or SQL header) joined
+	maxRows     = 64  // rows of one multi-line INSERT read
+	maxRowLine  = 400 // longest row read
+)
+
+// callArgs reads the string arguments of a call that opens at the end of
+// a line and gives them one to a line below it:
+//
+//	client = AcmeClient(
+//	    "…",
+//	)
+//
+// Each argument line becomes the call's line with the arguments up to it
+// appended (`client = AcmeClient("…",`), at the argument's place, so that
+// the rules for keys given to constructors, which keep to one line, read
+// it. Only positional string literals count: a named argument
+// (`api_key="…"`) is read on its own line as it stands.
+func (d *decoder) callArgs(lineNo int, line []byte) {
+	head := bytes.TrimRight(line, " \t\r")
+	if len(head) > maxHead {
+		return
+	}
+	head = bytes.TrimLeft(head, " \t")
+	parts := [][]byte{head}
+	n := len(head)
+	end := d.lineEnd(d.lineAt)
+	for k := 1; k <= maxArgLines && end < len(d.text) && d.left(); k++ {
+		start := end + 1
+		end = d.lineEnd(start)
+		l := bytes.TrimRight(d.text[start:end], "\r")
+		lo := len(l) - len(bytes.TrimLeft(l, " \t"))
+		arg := bytes.TrimRight(l[lo:], " \t")
+		lit := stringArg(arg)
+		if lit == 0 || len(arg) > maxValue {
+			return
+		}
+		if k > 1 {
+			parts = append(parts, space)
+			n++
+		}
+		parts = append(parts, arg)
+		if lit == len(arg) {
+			// The last argument, the call closing on the line below:
+			// read as closed here.
+			d.takeJoined("call", lineNo+k, utf8.RuneCount(l[:lo])+1, arg, n, append(parts, closeParen)...)
+			return
+		}
+		d.takeJoined("call", lineNo+k, utf8.RuneCount(l[:lo])+1, arg, n, parts...)
+		n += len(arg)
+		if arg[lit] == ')' {
+			return // the call closes on this line
+		}
+	}
+}
+
+// space separates the parts callArgs and sqlRows join; closeParen closes
+// a call whose last argument has a line of its own.
+var space, closeParen = []byte(" "), []byte(")")
+
+// stringArg returns the length of the string literal that arg starts
+// with when nothing but a comma, a closing parenthesis or a semicolon
+// follows it (`"…",`, `'…')`, `"…");`); 0 when arg is not such a line.
+func stringArg(arg []byte) int {
+	if len(arg) < 2 {
+		return 0
+	}
+	q := arg[0]
+	if q != '"' && q != '\'' && q != '`' {
+		return 0
+	}
+	i := bytes.IndexByte(arg[1:], q)
+	if i < 0 {
+		return 0
+	}
+	end := i + 2
+	for _, c := range arg[end:] {
+		if c != ',' && c != ')' && c != ';' {
+			return 0
+		}
+	}
+	return end
+}
+
+// valuesUpper and valuesLower are what sqlRows looks for.
+var valuesUpper, valuesLower = []byte("VALUES"), []byte("values")
+
+// insertWord opens the statement whose rows sqlRows reads.
+var insertWord = []byte("insert")
+
+// sqlRows reads the rows of an INSERT whose VALUES keyword ends a line and
+// whose rows follow one to a line:
+//
+//	INSERT INTO integrations (provider, api_key) VALUES
+//	  ('acme', '…'),
+//
+// Each row becomes the statement's header (from INSERT to VALUES, its
+// lines joined) followed by the row, at the row's place, so that the rule
+// for keys inserted into a key column, which keeps to one line, reads it.
+// The header may start up to two lines above VALUES.
+func (d *decoder) sqlRows(lineNo int, line []byte) {
+	line = bytes.TrimSpace(line)
+	if len(line) < len(valuesUpper) || !bytes.EqualFold(line[len(line)-len(valuesUpper):], valuesUpper) {
+		return
+	}
+	head := d.sqlHeader(line)
+	if head == nil {
+		return
+	}
+	end := d.lineEnd(d.lineAt)
+	for k := 1; k <= maxRows && end < len(d.text) && d.left(); k++ {
+		start := end + 1
+		end = d.lineEnd(start)
+		l := bytes.TrimRight(d.text[start:end], " \t\r")
+		lo := len(l) - len(bytes.TrimLeft(l, " \t"))
+		row := l[lo:]
+		if len(row) == 0 || row[0] != '(' || len(row) > maxRowLine {
+			return
+		}
+		d.takeJoined("row", lineNo+k, utf8.RuneCount(l[:lo])+1, row, len(head)+1, head, space, row)
+		if c := row[len(row)-1]; c == ';' {
+			return
+		}
+	}
+}
+
+// sqlHeader returns the INSERT statement that ends with line (the line
+// ending in VALUES), its lines joined with spaces, when it starts on that
+// line or one of the two above; nil otherwise. Its memory is the
+// decoder's.
+func (d *decoder) sqlHeader(line []byte) []byte {
+	lines := [][]byte{line}
+	at := d.lineAt
+	for k := 0; ; k++ {
+		first := lines[0]
+		if i := indexFold(first, insertWord); i >= 0 {
+			first = first[i:]
+			n := 0
+			for _, l := range lines[1:] {
+				n += 1 + len(l)
+			}
+			if len(first)+n > maxHead {
+				return nil
+			}
+			h := d.room(len(first) + n)
+			h = append(h, first...)
+			for _, l := range lines[1:] {
+				h = append(append(h, ' '), l...)
+			}
+			return h
+		}
+		if k == 2 || at == 0 {
+			return nil
+		}
+		start := bytes.LastIndexByte(d.text[:at-1], '\n') + 1
+		prev := bytes.TrimSpace(d.text[start : at-1])
+		if len(prev) == 0 || len(prev) > maxHead {
+			return nil
+		}
+		lines = append([][]byte{prev}, lines...)
+		at = start
+	}
+}
+
+// indexFold returns the index of the first occurrence of the lower-case
+// ASCII word in b, in any case, or -1.
+func indexFold(b, word []byte) int {
+	for i := 0; i+len(word) <= len(b); i++ {
+		if bytes.EqualFold(b[i:i+len(word)], word) {
+			return i
+		}
+	}
+	return -1
+}

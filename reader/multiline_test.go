@@ -1,0 +1,53 @@
+package reader
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestMultiLine checks what callArgs and sqlRows join: the call's or the
+// statement's line with the argument or the row, at that line's number.
+func TestMultiLine(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // "kind line: joined text" for each value
+	}{
+		{"one argument", "geocoder = OpenCage(\n    \"k3y-v4lue\"\n)\n",
+			[]string{`call 2: geocoder = OpenCage("k3y-v4lue")`}},
+		{"arguments joined", "gw = new AcmeGateway(\n  \"ops\",\n  'k3y-v4lue',\n  timeout=5,\n);\n",
+			[]string{`call 2: gw = new AcmeGateway("ops",`, `call 3: gw = new AcmeGateway("ops", 'k3y-v4lue',`}},
+		{"closes on the argument's line, CRLF", "\tc := acme.NewClient(\r\n\t\t`k3y-v4lue`);\r\n\t\"next\",\r\n",
+			[]string{"call 2: c := acme.NewClient(`k3y-v4lue`);"}},
+		{"named argument", "client = Acme(\n    api_key=\"k3y-v4lue\",\n)\n", nil},
+		{"not a literal alone", "f(\n  \"a\" + b,\n)\n", nil},
+		{"no opening", "x = [\n  \"k3y-v4lue\",\n]\n", nil},
+		{"rows", "INSERT INTO integrations (provider, api_key) VALUES\n  ('acme', 'k3y'),\n  ('beta', 'v4l');\n('gamma', 'no');\n",
+			[]string{"row 2: INSERT INTO integrations (provider, api_key) VALUES ('acme', 'k3y'),",
+				"row 3: INSERT INTO integrations (provider, api_key) VALUES ('beta', 'v4l');"}},
+		{"header over three lines", "insert into crm\n  (vendor, token)\n  values\n  ('acme', 'k3y');\n",
+			[]string{"row 4: insert into crm (vendor, token) values ('acme', 'k3y');"}},
+		{"values without insert", "SELECT * FROM (VALUES\n  (1, 'a'));\n", nil},
+		{"values ending prose", "the function returns two values\n(a tuple)\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := DefaultBudget
+			var got []string
+			for _, d := range Decode([]byte(tt.text), false, &budget) {
+				if d.Kind != "call" && d.Kind != "row" {
+					continue
+				}
+				got = append(got, fmt.Sprintf("%s %d: %s", d.Kind, d.Line, d.Text))
+				lines := strings.Split(tt.text, "\n")
+				raw := string(d.Text[d.Lo:d.Hi])
+				if col := strings.Index(lines[d.Line-1], raw) + 1; col != d.Col {
+					t.Errorf("%q at column %d, want %d", raw, d.Col, col)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
