@@ -18,7 +18,10 @@ import (
 // blind, blind2, blind3 (since the fourth session of 2026-12-07), blind4
 // and blind5 (since the fifth), and of blind6 and blind7, written blind in
 // the fifth session and read there; blind8, written at the end of that
-// session, is held out: no rule is written from its misses.
+// session and held out through it, is read since the sixth. blind9 and
+// blind10 were written blind at the start of the sixth: blind10 is read,
+// blind9 is held out (no rule is written from its misses; its
+// must-not-flag lines were read once, when it flagged CI cache keys).
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -31,6 +34,8 @@ var corpora = []struct {
 	{"blind6", blindFloors{all: 88, common: 90, flagged: 3}},
 	{"blind7", blindFloors{all: 76, common: 88, flagged: 3}},
 	{"blind8", blindFloors{all: 78, common: 92, flagged: 3}},
+	{"blind9", blindFloors{all: 79, common: 88, flagged: 3}},
+	{"blind10", blindFloors{all: 70, common: 72, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
