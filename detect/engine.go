@@ -472,9 +472,18 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 }
 
 // nameStart is where the name a generic match starts in begins: at is the
-// match's start, which may be the byte before the name, and the name may
-// begin before it ("PUBLISHABLE_KEY" matched from "KEY").
+// match's start, which may be the indent or the byte before the name (a
+// quote), or a declaration's keyword ("static let tfl ="), and the name
+// may begin before it ("PUBLISHABLE_KEY" matched from "KEY").
 func nameStart(text []byte, at int) int {
+	for at < len(text) && (text[at] == ' ' || text[at] == '\t') {
+		at++ // a match that starts at the line's indent
+	}
+	for _, kw := range declWords {
+		if bytes.HasPrefix(text[at:], kw) {
+			at += len(kw)
+		}
+	}
 	if at < len(text) && !isNameByte(text[at]) {
 		at++ // a match that starts with the byte before the name
 	}
@@ -526,6 +535,10 @@ func ternaryName(text []byte, at int) bool {
 	return len(before) > 0 && before[len(before)-1] == '?'
 }
 
+// declWords open a declaration before the name it declares; nameStart
+// steps over them, in this order.
+var declWords = [][]byte{[]byte("static "), []byte("let "), []byte("var "), []byte("val "), []byte("const ")}
+
 // notSecretNames are names whose values are not credentials: CSRF tokens
 // (Rails' authenticity_token, Django's csrfmiddlewaretoken) live for a
 // session and are printed in every form, pagination tokens (page_token,
@@ -537,7 +550,7 @@ var notSecretNames = [][]byte{
 	[]byte("requesttoken"), // a request's id (OAuth 1's lives for one authorization)
 	// Keys that are public or not credentials at all, for the rules that
 	// take a bare *_KEY name.
-	[]byte("publickey"), []byte("publishablekey"), []byte("sitekey"), []byte("sortkey"),
+	[]byte("publickey"), []byte("publishablekey"), []byte("publishable"), []byte("sitekey"), []byte("sortkey"),
 	[]byte("partitionkey"), []byte("cachekey"), []byte("primarykey"), []byte("foreignkey"),
 	[]byte("idempotencykey"), []byte("translationkey"), []byte("hotkey"), []byte("shortcutkey"),
 	[]byte("lookupkey"), []byte("hashkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),

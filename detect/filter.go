@@ -578,10 +578,33 @@ func validCodeKey(v string) bool {
 	if strings.HasPrefix(v, "/") && strings.Count(v, "/") >= 2 {
 		return false // an absolute path: /var/run/docker/netns/3df878d8ed31
 	}
+	if isDigestName(v) {
+		return false // a cache key: Linux-node-<sha256 of the lockfile>
+	}
 	if scheme, _, ok := strings.Cut(v, ":"); ok && scheme != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz") == "" && !randomParts(v) {
 		return false // a namespaced id, "openai:gpt-4o-mini"; "dal:" and a random part is a key
 	}
 	return !isWordName(v)
+}
+
+// isDigestName reports a name that ends in a content digest: words and
+// then the hex of a SHA-1 or SHA-256, as CI caches and build artifacts are
+// named ("Linux-node-<sha256>", "deps_cache.<sha1>"). A key's prefix words
+// (key-, live_, secret-) before hex still make a key.
+func isDigestName(v string) bool {
+	i := strings.LastIndexAny(v, "-_.")
+	if i <= 0 {
+		return false
+	}
+	if d := v[i+1:]; len(d) != 40 && len(d) != 64 || !isHex(d) || strings.ToLower(d) != d {
+		return false
+	}
+	for _, w := range strings.FieldsFunc(v[:i], isPartSeparator) {
+		if strings.TrimFunc(w, isLetter) != "" || slices.Contains(prefixWords, strings.ToLower(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // isWordName reports a value of letters only whose camel-case and

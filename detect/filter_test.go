@@ -824,6 +824,12 @@ func TestNotSecretNameWords(t *testing.T) {
 		`API Key: x`:     false,
 		`acme key: x`:    false,
 		`primary key: x`: true,
+		// A match from the line's start: the indent, a quote and a
+		// declaration's keyword come before the name.
+		`    logoDevPublishable: 'x'`:    true,
+		`  "recaptchaSiteKey": "x"`:      true,
+		`    static let publicKey = "x"`: true,
+		`    static let tfl = "x"`:       false,
 	} {
 		if got := notSecretName([]byte(line), 0); got != want {
 			t.Errorf("notSecretName(%q) = %v, want %v", line, got, want)
@@ -955,6 +961,10 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"camel words", validGenericPassword("CorrectHorseBatteryStaple"), false},
 		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
+		{"CI cache key", validCodeKey(fakekey.Expand("Linux-node-{{hex 64}}")), false},
+		{"artifact named by its SHA-1", validCodeKey(fakekey.Expand("deps_cache.{{hex 40}}")), false},
+		{"key prefix before hex", validCodeKey(fakekey.Expand("live-{{hex 40}}")), true},
+		{"hex of a key's length after a word", validCodeKey(fakekey.Expand("acme-{{hex 32}}")), true},
 		{"a sentence as a password", validGenericPassword("iWishIWereCoolEnoughForRoot!"), false},
 		{"user as password", decodesToStandIn(b64("Wagtail:Wagtail")), true},
 		{"user and password", decodesToStandIn(b64("john:password")), true},

@@ -22,6 +22,7 @@ var validators = map[string]validator{
 	"jwt-credential":    validJWTCredential,    // JWTs that grant access (validate_structure.go)
 	"azure-key":         validAzureKey,         // Azure storage and shared access keys (validate_cloud.go)
 	"mixed-alnum":       validMixedAlnum,       // prefixed keys that must not be identifiers (validate_cloud.go)
+	"list-item-key":     validListItemKey,      // strings listed alone under a keys-named list (validate_code.go)
 	"discord-bot-token": validDiscordBotToken,  // Discord bot tokens (validate_code.go)
 	"npm-auth-token":    validNPMAuthToken,     // .npmrc _authToken values (validate_code.go)
 	"slack-token":       validSlackToken,       // Slack tokens (validate_code.go)

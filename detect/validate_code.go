@@ -86,3 +86,21 @@ func validSlackToken(secret string) bool {
 	}
 	return false
 }
+
+// validListItemKey accepts a string that stands alone in a list named for
+// keys or secrets when it reads as a key (validCodeKey) and holds a random
+// run: between its separators (- _ . / :) a part of 16 or more characters
+// with a digit and two classes of character. Such lists as often hold the
+// names of settings ("mailer_smtp_oauth2_user") or of artifacts
+// ("my-wf/my-node-1/out.tgz"), whose parts are short words.
+func validListItemKey(v string) bool {
+	if strings.HasPrefix(v, "-") || !validCodeKey(v) {
+		return false
+	}
+	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("-_./:", r) }) {
+		if len(p) >= 16 && strings.ContainsAny(p, "0123456789") && charClasses(p, false) >= 2 {
+			return true
+		}
+	}
+	return false
+}

@@ -360,3 +360,25 @@ func TestValidKeyBlock(t *testing.T) {
 		}
 	}
 }
+
+func TestValidListItemKey(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"random key", fakekey.Expand("{{alnum 24}}7{{alnum 23}}"), true},
+		{"Fernet key", fakekey.Expand("{{alnum 20}}4{{alnum 9}}-{{alnum 12}}="), true},
+		{"prefixed key", fakekey.Expand("live_{{alnum 16}}3{{alnum 15}}"), true},
+		{"setting name", "mailer_smtp_oauth2_client_id", false},
+		{"camel-case name", "defaultHttpsPort", false},
+		{"artifact path", "my-wf/my-node-1/my-s3-input-artifact.tgz", false},
+		{"command-line flag", "--format-options=json.indent:10", false},
+		{"UUID", fakekey.Expand("{{uuid}}"), false},
+	}
+	for _, tt := range tests {
+		if got := validListItemKey(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
