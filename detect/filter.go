@@ -527,12 +527,17 @@ func prefixedHex(v string) bool {
 // at most 8 letters ("key_", "secret-live-"), then parts of 8 or more
 // characters (16 or more in all), each of two classes or hex and each
 // reaching its own floor; a name of words ("my-app-name") has no such part.
+// A number of 3 to 12 digits may come first (ManyChat's "page id:" and 32
+// hex, Fiken's "id." and a random part).
 func randomParts(v string) bool {
 	parts := strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune("-_.:", r) })
 	if len(parts) < 2 {
 		return false
 	}
 	i := 0
+	if n := len(parts[0]); n >= 3 && n <= 12 && strings.Trim(parts[0], "0123456789") == "" {
+		i++ // an account's or a page's number first: "8601740:" and a random part
+	}
 	for i < len(parts) && i < 2 && len(parts[i]) <= 8 && strings.TrimFunc(parts[i], isLetter) == "" {
 		i++
 	}

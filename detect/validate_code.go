@@ -104,3 +104,17 @@ func validListItemKey(v string) bool {
 	}
 	return false
 }
+
+// validLiteralSecret accepts a value a command stores as a secret (kubectl
+// create secret --from-literal): a password (validGenericPassword), a key
+// (validGenericSecret) or a UUID token, unless, read through its leet
+// spelling, it says what it is ("S00perS3cretPa55word"): a docs example.
+func validLiteralSecret(v string) bool {
+	read := leetReader.Replace(strings.ToLower(v))
+	for _, w := range []string{"pass", "secr", "secur", "example", "changeme"} {
+		if strings.Contains(read, w) {
+			return false
+		}
+	}
+	return validGenericPassword(v) || validGenericSecret(v) || isUUID(v) && !isPlaceholder(v)
+}

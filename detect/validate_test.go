@@ -382,3 +382,22 @@ func TestValidListItemKey(t *testing.T) {
 		}
 	}
 }
+
+func TestValidLiteralSecret(t *testing.T) {
+	tests := []struct {
+		name   string
+		secret string
+		want   bool
+	}{
+		{"random key", fakekey.Expand("{{alnum 24}}7{{alnum 7}}"), true},
+		{"hex token", fakekey.Expand("{{hex 40}}"), true},
+		{"typed password", fakekey.Expand("{{alnum 12}}#{{digit 3}}"), true},
+		{"leet stand-in", "S00perS3cretPa55word", false},
+		{"user name", "app", false},
+	}
+	for _, tt := range tests {
+		if got := validLiteralSecret(tt.secret); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
