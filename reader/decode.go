@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "continued", "call" or "row"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "table", "continued", "call" or "row"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -30,7 +30,7 @@ type Decoded struct {
 // span's start.
 func (d Decoded) Column(off int) int {
 	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" ||
-		d.Kind == "call" || d.Kind == "row" {
+		d.Kind == "call" || d.Kind == "row" || d.Kind == "table" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -111,6 +111,8 @@ const (
 //   - a curl command continued over lines with "\": each later line that
 //     gives a header or a user (`-H "X-Api-Key: …"`, `-u user:…`) is read
 //     after the command's name, as `curl -H "X-Api-Key: …"`;
+//   - Markdown tables whose header names a secret-like column
+//     (`| vendor | key |`): each row's cell in it is read as `key: …`;
 //   - a call opened at a line's end whose string arguments stand one to a
 //     line below it: each is read after the call's line, as
 //     `client = AcmeClient("…",`;
@@ -169,6 +171,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(nextOf(d.text, valueWord, valueWordCap), d.pair)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.csvRows()
+		d.eachLine(nextOf(d.text, tableRule, tableRuleSpaced), d.mdTables)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
 		d.eachLine(nextOf(d.text, openCall, openCallCR), d.callArgs)
 		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)

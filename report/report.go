@@ -222,6 +222,7 @@ func EncodingPhrase(enc string) string {
 		"continued": "on a continuation line of a curl command",
 		"call":      "as an argument on its own line of a multi-line call",
 		"row":       "in a row of a multi-line SQL INSERT",
+		"table":     "in a Markdown table column named like a key",
 		"plist":     "as a property list value", "csv": "in a CSV column named like a key"}
 	var out []string
 	for _, k := range strings.Split(enc, " in ") {
