@@ -745,15 +745,45 @@ func validGenericPassword(v string) bool {
 	if readsAsName(strings.TrimRight(v, "!?.#*$@")) {
 		return false // "iWishIWereCoolEnoughForRoot!": a sentence typed as a stand-in
 	}
-	if charClasses(v, true) < 3 && !(len(v) >= 20 && charClasses(v, false) == 2 && !isHex(v) && hasLower(v) && hasUpper(v)) {
-		// Typed passwords mix three classes. A generated one of 20 or more
-		// letters may hold no digit (a 32-letter one drawn from 62
-		// characters does once in 300); hex stays out (an MD5 stored as a
-		// password is a hash; generic-env-password-hex reads the hex
-		// passwords setup scripts generate into .env files).
+	if charClasses(v, true) < 3 && !generatedTwoClass(v) {
+		// Typed passwords mix three classes. A generated one may hold two:
+		// generatedTwoClass.
 		return false
 	}
 	return shannonEntropy(v) >= entropyFloor(v)
+}
+
+// generatedTwoClass reports a password of two classes that a generator
+// made rather than a person typed: 14 or more letters of both cases (a
+// 16-letter one drawn from 62 characters holds no digit once in 16), or 16
+// or more lower-case letters and digits with at least three of each, as
+// mail providers' app passwords are. Hex stays out (an MD5 stored as a
+// password is a hash; generic-env-password-hex reads the hex passwords
+// setup scripts generate into .env files), and so do words (the caller
+// has refused names and sentences).
+func generatedTwoClass(v string) bool {
+	if charClasses(v, false) != 2 || isHex(v) || isKeyboardMash(strings.ToLower(v)) {
+		return false
+	}
+	letters, digits := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch class(v[i]) {
+		case 1:
+			digits++
+		case 2, 3:
+			letters++
+		default:
+			return false
+		}
+	}
+	switch {
+	case digits == 0:
+		return len(v) >= 14 && hasLower(v) && hasUpper(v)
+	case hasUpper(v):
+		return false // upper case and digits: a code or an id
+	default:
+		return len(v) >= 16 && digits >= 3 && letters >= 6
+	}
 }
 
 // validHexPassword accepts a hex password as "openssl rand -hex 16"
