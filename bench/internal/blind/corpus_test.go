@@ -22,6 +22,9 @@ import (
 // blind10 were written blind at the start of the sixth: blind10 is read,
 // blind9 is held out (no rule is written from its misses; its
 // must-not-flag lines were read once, when it flagged CI cache keys).
+// blind11, written blind mid-session, is held out too (one must-not-flag
+// line, an Azure Key Vault reference, was seen when its author's check
+// of the repository flagged the template).
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -36,6 +39,7 @@ var corpora = []struct {
 	{"blind8", blindFloors{all: 78, common: 92, flagged: 3}},
 	{"blind9", blindFloors{all: 79, common: 88, flagged: 3}},
 	{"blind10", blindFloors{all: 70, common: 72, flagged: 3}},
+	{"blind11", blindFloors{all: 82, common: 93, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
