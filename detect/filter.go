@@ -895,6 +895,7 @@ func isLiteralValue(v string) bool {
 	case strings.HasPrefix(v, "~/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../"): // a path to the key ("~/.ssh/id_ed25519.pub"), which no key alphabet starts
 	case strings.Count(v, ")") > strings.Count(v, "("): // the tail of a call: f(name, serviceProbe)
 	case strings.HasPrefix(lower, "arn:"): // a reference to AWS Secrets Manager or SSM
+	case strings.HasPrefix(lower, "@microsoft.keyvault("): // an Azure App Service reference to a Key Vault secret
 	case strings.Contains(v, "/aws4_request"): // a SigV4 credential scope: key id, date, region, service
 	case len(v) == 35 && strings.HasPrefix(v, "pub") && isHex(v[3:]): // a Datadog client token: public, in every browser SDK
 	case isPublicKeyDER(v): // base64 of a SubjectPublicKeyInfo: a public key

@@ -967,6 +967,7 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
 		{"CI cache key", validCodeKey(fakekey.Expand("Linux-node-{{hex 64}}")), false},
+		{"Key Vault reference", isLiteralValue("@Microsoft.KeyVault(VaultName=acme-prod-kv;SecretName=qbo"), false},
 		{"account number and hex", randomParts(fakekey.Expand("{{digit 7}}:{{hex 32}}")), true},
 		{"number and random part", randomParts(fakekey.Expand("{{digit 10}}.{{alnum 20}}7{{alnum 11}}")), true},
 		{"migration name", randomParts("20240101_create_users_table"), false},

@@ -24,6 +24,7 @@ var validators = map[string]validator{
 	"mixed-alnum":       validMixedAlnum,       // prefixed keys that must not be identifiers (validate_cloud.go)
 	"list-item-key":     validListItemKey,      // strings listed alone under a keys-named list (validate_code.go)
 	"literal-secret":    validLiteralSecret,    // values a command stores as secrets (validate_code.go)
+	"mixed-code-key":    validMixedCodeKey,     // PascalCase *Key fields (validate_code.go)
 	"discord-bot-token": validDiscordBotToken,  // Discord bot tokens (validate_code.go)
 	"npm-auth-token":    validNPMAuthToken,     // .npmrc _authToken values (validate_code.go)
 	"slack-token":       validSlackToken,       // Slack tokens (validate_code.go)

@@ -118,3 +118,12 @@ func validLiteralSecret(v string) bool {
 	}
 	return validGenericPassword(v) || validGenericSecret(v) || isUUID(v) && !isPlaceholder(v)
 }
+
+// validMixedCodeKey accepts a value under a PascalCase *Key field when it
+// reads as a key (validCodeKey: not an expression, a name or a path) and
+// mixes digits with both cases: hex there is a test vector's expected
+// digest (PartKey: "<sha256>"), and an unquoted identifier
+// (s3Driver.AccessKey) is code.
+func validMixedCodeKey(v string) bool {
+	return validCodeKey(v) && validMixedAlnum(v)
+}

@@ -401,3 +401,16 @@ func TestValidLiteralSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestValidMixedCodeKey(t *testing.T) {
+	for v, want := range map[string]bool{
+		fakekey.Expand("{{alnum 16}}7aQ{{alnum 13}}"): true,
+		fakekey.Expand("{{hex 64}}"):                  false,
+		"x509PrivateKeyRSA2048":                       false,
+		"s3Driver.AccessKey":                          false,
+	} {
+		if got := validMixedCodeKey(v); got != want {
+			t.Errorf("validMixedCodeKey(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
