@@ -16411,7 +16411,7 @@ var builtinRules = []RuleSpec{
 		ID:          "generic-comment-key",
 		Description: "Generic secret written in a comment after the word key, token, secret or password",
 		Provider:    "Generic",
-		Keywords:    []string{"key:", "key,", "key for", "key from", "key (", "token:", "token,", "token for", "token (", "secret:", "secret,", "secret for", "password:", "password,", "password for"},
+		Keywords:    []string{"key,", "key for", "key from", "key (", "token for", "token from", "secret for", "password for"},
 		Regex:       "(?:#|//|--|;)[ \\t]*(?:[A-Za-z0-9]+[ \\t,]+){0,4}(?i:key|token|secret|password)[^:\\n]{0,40}:[ \\t]*[\"'`]?([A-Za-z0-9+/_.~!@#$%^&*|-][A-Za-z0-9+/=_.~!@#$%^&*|:-]{15,99})[\"'`]?[ \\t\\r]*(?m:$)",
 		SecretGroup: 1,
 		EnvVar:      "API_KEY",
