@@ -123,6 +123,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`[{"name": "API_TOKEN", "value": "t0k"}, {"name": "X", "value": 1}]`))
 	f.Add([]byte("curl x \\\r\n -u a:b \\\n\\\n-H 'k: v'"))
 	f.Add([]byte("<key>apiKey</key>\n<string>v</string><key>x</key><string></string>\n<string>y</string>"))
+	f.Add([]byte("c = Acme(\n  \"a\",\n  'b')\n(\r\n\"\"\n"))
+	f.Add([]byte("x\ny\ninsert into t (a, key) values\n  \n (1, 'k'),\n(2,'v');\nVALUES\n("))
+	f.Add([]byte("| a | key |\n|---|---|\n| x |\n|`|\n| b | `` |\n-- |"))
 	f.Fuzz(func(t *testing.T, text []byte) {
 		budget := DefaultBudget
 		for _, d := range Decode(text, false, &budget) {

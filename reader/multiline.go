@@ -39,10 +39,9 @@ func (d *decoder) callArgs(lineNo int, line []byte) {
 	n := len(head)
 	end := d.lineEnd(d.lineAt)
 	for k := 1; k <= maxArgLines && end < len(d.text) && d.left(); k++ {
-		start := end + 1
-		end = d.lineEnd(start)
-		l := bytes.TrimRight(d.text[start:end], "\r")
-		lo := len(l) - len(bytes.TrimLeft(l, " \t"))
+		var l []byte
+		var lo int
+		end, l, lo = d.nextLine(end)
 		arg := bytes.TrimRight(l[lo:], " \t")
 		lit := stringArg(arg)
 		if lit == 0 || len(arg) > maxValue {
@@ -65,6 +64,15 @@ func (d *decoder) callArgs(lineNo int, line []byte) {
 			return // the call closes on this line
 		}
 	}
+}
+
+// nextLine returns the line after the newline at end: where it ends, its
+// text without a carriage return, and the length of its indent.
+func (d *decoder) nextLine(end int) (next int, line []byte, indent int) {
+	start := end + 1
+	next = d.lineEnd(start)
+	line = bytes.TrimRight(d.text[start:next], "\r")
+	return next, line, len(line) - len(bytes.TrimLeft(line, " \t"))
 }
 
 // space separates the parts callArgs and sqlRows join; closeParen closes
@@ -122,11 +130,10 @@ func (d *decoder) sqlRows(lineNo int, line []byte) {
 	}
 	end := d.lineEnd(d.lineAt)
 	for k := 1; k <= maxRows && end < len(d.text) && d.left(); k++ {
-		start := end + 1
-		end = d.lineEnd(start)
-		l := bytes.TrimRight(d.text[start:end], " \t\r")
-		lo := len(l) - len(bytes.TrimLeft(l, " \t"))
-		row := l[lo:]
+		var l []byte
+		var lo int
+		end, l, lo = d.nextLine(end)
+		row := bytes.TrimRight(l[lo:], " \t")
 		if len(row) == 0 || row[0] != '(' || len(row) > maxRowLine {
 			return
 		}

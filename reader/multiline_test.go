@@ -27,6 +27,7 @@ func TestMultiLine(t *testing.T) {
 				"row 3: INSERT INTO integrations (provider, api_key) VALUES ('beta', 'v4l');"}},
 		{"header over three lines", "insert into crm\n  (vendor, token)\n  values\n  ('acme', 'k3y');\n",
 			[]string{"row 4: insert into crm (vendor, token) values ('acme', 'k3y');"}},
+		{"blank line after the header", "INSERT INTO t (provider, api_key) VALUES\n   \n  ('acme', 'k3y');\n", nil},
 		{"values without insert", "SELECT * FROM (VALUES\n  (1, 'a'));\n", nil},
 		{"values ending prose", "the function returns two values\n(a tuple)\n", nil},
 	}
