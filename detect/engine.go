@@ -479,9 +479,12 @@ func nameStart(text []byte, at int) int {
 	for at < len(text) && (text[at] == ' ' || text[at] == '\t') {
 		at++ // a match that starts at the line's indent
 	}
-	for _, kw := range declWords {
-		if bytes.HasPrefix(text[at:], kw) {
-			at += len(kw)
+	for stepped := true; stepped; {
+		stepped = false
+		for _, kw := range declWords {
+			if bytes.HasPrefix(text[at:], kw) {
+				at, stepped = at+len(kw), true
+			}
 		}
 	}
 	if at < len(text) && !isNameByte(text[at]) {
@@ -536,7 +539,7 @@ func ternaryName(text []byte, at int) bool {
 }
 
 // declWords open a declaration before the name it declares; nameStart
-// steps over them, in this order.
+// steps over as many as stand there ("static let", "const val").
 var declWords = [][]byte{[]byte("static "), []byte("let "), []byte("var "), []byte("val "), []byte("const ")}
 
 // notSecretNames are names whose values are not credentials: CSRF tokens

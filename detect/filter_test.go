@@ -830,6 +830,7 @@ func TestNotSecretNameWords(t *testing.T) {
 		`  "recaptchaSiteKey": "x"`:      true,
 		`    static let publicKey = "x"`: true,
 		`    static let tfl = "x"`:       false,
+		`    const val PublicKey = "x"`:  true,
 	} {
 		if got := notSecretName([]byte(line), 0); got != want {
 			t.Errorf("notSecretName(%q) = %v, want %v", line, got, want)
