@@ -16498,4 +16498,18 @@ var builtinRules = []RuleSpec{
 		Generic:     true,
 		family:      "generic",
 	},
+	{
+		ID:          "generic-openapi-key-example",
+		Description: "Generic key given as the example or default of an API-key parameter in an OpenAPI document",
+		Provider:    "Generic",
+		Keywords:    []string{"name: x-api-key", "name: x-auth-token", "name: api_key", "name: apikey", "name: api-key", "name: x-access-token", "name: access_token", "name: \"x-api-key\"", "name: 'x-api-key'"},
+		Regex:       `(?m:^)[ \t]+(?:example|default|x-example):[ \t]*["']?([A-Za-z0-9+/_.~-][A-Za-z0-9+/=_.~:-]{15,199})["']?[ \t\r]*(?m:$)`,
+		SecretGroup: 1,
+		EnvVar:      "API_KEY",
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "code-key",
+		Generic:     true,
+		Context:     3,
+		family:      "generic",
+	},
 }
