@@ -170,17 +170,23 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		// CloudFormation and SSM write Name and Value: both are searched for.
 		d.eachLine(nextOf(d.text, valueWord, valueWordCap), d.pair)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
-		d.csvRows()
-		d.eachLine(nextOf(d.text, tableRule, tableRuleSpaced), d.mdTables)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
-		d.eachLine(nextOf(d.text, openCall, openCallCR), d.callArgs)
-		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {
 			end := d.lineEnd(d.lineAt)
 			d.keyBlock(lineNo, line, text[min(end+1, len(text)):])
 		})
+	}
+	if !generated {
+		// CSV and Markdown tables, call arguments and INSERT rows come
+		// after the key blocks: an export or a seed file of thousands of
+		// rows spends the budget one value a row, and must not leave a
+		// private key below it unread.
+		d.csvRows()
+		d.eachLine(nextOf(d.text, tableRule, tableRuleSpaced), d.mdTables)
+		d.eachLine(nextOf(d.text, openCall, openCallCR), d.callArgs)
+		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)
 	}
 	slices.SortStableFunc(d.out, func(a, b Decoded) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))

@@ -2,6 +2,7 @@ package reader
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,22 +34,60 @@ func TestMultiLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			budget := DefaultBudget
-			var got []string
-			for _, d := range Decode([]byte(tt.text), false, &budget) {
-				if d.Kind != "call" && d.Kind != "row" {
-					continue
-				}
-				got = append(got, fmt.Sprintf("%s %d: %s", d.Kind, d.Line, d.Text))
-				lines := strings.Split(tt.text, "\n")
-				raw := string(d.Text[d.Lo:d.Hi])
-				if col := strings.Index(lines[d.Line-1], raw) + 1; col != d.Col {
-					t.Errorf("%q at column %d, want %d", raw, d.Col, col)
-				}
-			}
+			got := joinedValues(t, tt.text, "call", "row")
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// joinedValues decodes text and returns each value of the given kinds as
+// "kind line: joined text", checking that the value's column is where its
+// raw text stands on its line.
+func joinedValues(t *testing.T, text string, kinds ...string) []string {
+	t.Helper()
+	budget := DefaultBudget
+	lines := strings.Split(text, "\n")
+	var got []string
+	for _, d := range Decode([]byte(text), false, &budget) {
+		if !slices.Contains(kinds, d.Kind) {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s %d: %s", d.Kind, d.Line, d.Text))
+		raw := string(d.Text[d.Lo:d.Hi])
+		if col := strings.Index(lines[d.Line-1], raw) + 1; col != d.Col {
+			t.Errorf("%q at column %d, want %d", raw, d.Col, col)
+		}
+	}
+	return got
+}
+
+// TestRowsLeaveBudgetForKeyBlocks checks that INSERT rows, which cost the
+// budget one value each, are read after the key blocks: a seed of more
+// rows than the budget holds still leaves the private key split over
+// literals below it decoded.
+func TestRowsLeaveBudgetForKeyBlocks(t *testing.T) {
+	var b strings.Builder
+	for s := 0; s < 20; s++ {
+		b.WriteString("INSERT INTO integrations (provider, api_key) VALUES\n")
+		for r := 0; r < 40; r++ {
+			fmt.Fprintf(&b, "  ('p%d', 'v%d'),\n", r, r)
+		}
+		b.WriteString("  ('last', 'v');\n")
+	}
+	b.WriteString("k = (\"-----BEGIN RSA PRIVATE KEY-----\\n\"\n  \"QUFBQUFB\\n\"\n  \"-----END RSA PRIVATE KEY-----\\n\")\n")
+	budget := DefaultBudget
+	rows, blocks := 0, 0
+	for _, d := range Decode([]byte(b.String()), false, &budget) {
+		switch d.Kind {
+		case "row":
+			rows++
+		case "concatenated":
+			blocks++
+		}
+	}
+	if rows == 0 || blocks != 1 {
+		t.Errorf("%d rows and %d key blocks decoded, want rows and 1 key block", rows, blocks)
 	}
 }

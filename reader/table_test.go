@@ -1,7 +1,6 @@
 package reader
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -14,9 +13,9 @@ func TestMarkdownTables(t *testing.T) {
 		want       []string // "line: joined text" for each value
 	}{
 		{"key column", "| vendor | key |\n|---|---|\n| Acme | `k3y-v4lue` |\n| Beta | v4l |\n\nafter\n",
-			[]string{"3:  key: k3y-v4lue", "4:  key: v4l"}},
+			[]string{"table 3:  key: k3y-v4lue", "table 4:  key: v4l"}},
 		{"spaced rule, CRLF, no outer pipes", "Service | API token | Notes\r\n--- | --- | ---\r\nAcme | t0k3n | prod\r\n",
-			[]string{"3:  API token: t0k3n"}},
+			[]string{"table 3:  API token: t0k3n"}},
 		{"public key column", "| peer | public key | ip |\n|---|---|---|\n| hub | `k3y-v4lue=` | 10.0.0.1 |\n", nil},
 		{"key id column", "| Key ID | Owner |\n|---|---|\n| k3y-v4lue | ops |\n", nil},
 		{"no secret-like column", "| Option | Default |\n| ------ | ------- |\n| timeout | 30 |\n", nil},
@@ -26,19 +25,7 @@ func TestMarkdownTables(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			budget := DefaultBudget
-			var got []string
-			for _, d := range Decode([]byte(tt.text), false, &budget) {
-				if d.Kind != "table" {
-					continue
-				}
-				got = append(got, fmt.Sprintf("%d: %s", d.Line, d.Text))
-				raw := string(d.Text[d.Lo:d.Hi])
-				line := strings.Split(tt.text, "\n")[d.Line-1]
-				if col := strings.Index(line, raw) + 1; col != d.Col {
-					t.Errorf("%q at column %d, want %d", raw, d.Col, col)
-				}
-			}
+			got := joinedValues(t, tt.text, "table")
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
