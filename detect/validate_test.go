@@ -361,56 +361,38 @@ func TestValidKeyBlock(t *testing.T) {
 	}
 }
 
-func TestValidListItemKey(t *testing.T) {
+// TestCodeValidators checks the validators of the forms found in code and
+// commands: strings listed under a keys-named collection, values a command
+// stores as secrets, and PascalCase *Key fields. Failures name the case,
+// never the value.
+func TestCodeValidators(t *testing.T) {
 	tests := []struct {
 		name   string
+		valid  func(string) bool
 		secret string
 		want   bool
 	}{
-		{"random key", fakekey.Expand("{{alnum 24}}7{{alnum 23}}"), true},
-		{"Fernet key", fakekey.Expand("{{alnum 20}}4{{alnum 9}}-{{alnum 12}}="), true},
-		{"prefixed key", fakekey.Expand("live_{{alnum 16}}3{{alnum 15}}"), true},
-		{"setting name", "mailer_smtp_oauth2_client_id", false},
-		{"camel-case name", "defaultHttpsPort", false},
-		{"artifact path", "my-wf/my-node-1/my-s3-input-artifact.tgz", false},
-		{"command-line flag", "--format-options=json.indent:10", false},
-		{"UUID", fakekey.Expand("{{uuid}}"), false},
+		{"list item: random key", validListItemKey, fakekey.Expand("{{alnum 24}}7{{alnum 23}}"), true},
+		{"list item: Fernet key", validListItemKey, fakekey.Expand("{{alnum 20}}4{{alnum 9}}-{{alnum 12}}="), true},
+		{"list item: prefixed key", validListItemKey, fakekey.Expand("live_{{alnum 16}}3{{alnum 15}}"), true},
+		{"list item: setting name", validListItemKey, "mailer_smtp_oauth2_client_id", false},
+		{"list item: camel-case name", validListItemKey, "defaultHttpsPort", false},
+		{"list item: artifact path", validListItemKey, "my-wf/my-node-1/my-s3-input-artifact.tgz", false},
+		{"list item: command-line flag", validListItemKey, "--format-options=json.indent:10", false},
+		{"list item: UUID", validListItemKey, fakekey.Expand("{{uuid}}"), false},
+		{"literal: random key", validLiteralSecret, fakekey.Expand("{{alnum 24}}7{{alnum 7}}"), true},
+		{"literal: hex token", validLiteralSecret, fakekey.Expand("{{hex 40}}"), true},
+		{"literal: typed password", validLiteralSecret, fakekey.Expand("{{alnum 12}}#{{digit 3}}"), true},
+		{"literal: leet stand-in", validLiteralSecret, "S00perS3cretPa55word", false},
+		{"literal: user name", validLiteralSecret, "app", false},
+		{"pascal field: mixed random", validMixedCodeKey, fakekey.Expand("{{alnum 16}}7aQ{{alnum 13}}"), true},
+		{"pascal field: SHA-256 test vector", validMixedCodeKey, fakekey.Expand("{{hex 64}}"), false},
+		{"pascal field: identifier", validMixedCodeKey, "x509PrivateKeyRSA2048", false},
+		{"pascal field: member path", validMixedCodeKey, "s3Driver.AccessKey", false},
 	}
 	for _, tt := range tests {
-		if got := validListItemKey(tt.secret); got != tt.want {
+		if got := tt.valid(tt.secret); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestValidLiteralSecret(t *testing.T) {
-	tests := []struct {
-		name   string
-		secret string
-		want   bool
-	}{
-		{"random key", fakekey.Expand("{{alnum 24}}7{{alnum 7}}"), true},
-		{"hex token", fakekey.Expand("{{hex 40}}"), true},
-		{"typed password", fakekey.Expand("{{alnum 12}}#{{digit 3}}"), true},
-		{"leet stand-in", "S00perS3cretPa55word", false},
-		{"user name", "app", false},
-	}
-	for _, tt := range tests {
-		if got := validLiteralSecret(tt.secret); got != tt.want {
-			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestValidMixedCodeKey(t *testing.T) {
-	for v, want := range map[string]bool{
-		fakekey.Expand("{{alnum 16}}7aQ{{alnum 13}}"): true,
-		fakekey.Expand("{{hex 64}}"):                  false,
-		"x509PrivateKeyRSA2048":                       false,
-		"s3Driver.AccessKey":                          false,
-	} {
-		if got := validMixedCodeKey(v); got != want {
-			t.Errorf("validMixedCodeKey(%q) = %v, want %v", v, got, want)
 		}
 	}
 }
