@@ -35,6 +35,7 @@ var validators = map[string]validator{
 	"auth-header":       validAuthHeader,       // credentials in request headers (validate_structure.go)
 	"generic-secret":    validGenericSecret,    // generic rules (filter.go)
 	"code-key":          validCodeKey,          // *_key and *Key names in code (filter.go)
+	"auth-scheme-token": validAuthSchemeToken,  // after an Authorization scheme (validate_code.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 	"hex-password":      validHexPassword,      // generated hex passwords in environment files (filter.go)
 	"prefixed-random":   validPrefixedRandom,   // live_/secret_ and a random part (filter.go)

@@ -127,3 +127,21 @@ func validLiteralSecret(v string) bool {
 func validMixedCodeKey(v string) bool {
 	return validCodeKey(v) && validMixedAlnum(v)
 }
+
+// validAuthSchemeToken accepts the credential after an Authorization
+// scheme that no rule names (KakaoAK, PortOne, SECRET_KEY): a random token
+// as validGenericSecret judges one, and not the message of a handshake
+// scheme, which is protocol data rather than a stored key: NTLM's base64
+// "NTLMSSP" (TlRMTVNTUA), Negotiate's DER (YII, oY), or name=value
+// parameters (Digest, Signature, AWS4-HMAC-SHA256 Credential=).
+func validAuthSchemeToken(v string) bool {
+	for _, p := range []string{"TlRMTVNTUA", "YII", "oY"} {
+		if strings.HasPrefix(v, p) {
+			return false
+		}
+	}
+	if i := strings.IndexByte(v, '='); i >= 0 && strings.TrimRight(v[i:], "=") != "" {
+		return false // name=value: a parameter, not a token
+	}
+	return validGenericSecret(v)
+}

@@ -389,6 +389,11 @@ func TestCodeValidators(t *testing.T) {
 		{"pascal field: SHA-256 test vector", validMixedCodeKey, fakekey.Expand("{{hex 64}}"), false},
 		{"pascal field: identifier", validMixedCodeKey, "x509PrivateKeyRSA2048", false},
 		{"pascal field: member path", validMixedCodeKey, "s3Driver.AccessKey", false},
+		{"auth scheme: random token", validAuthSchemeToken, fakekey.Expand("{{alnum 24}}7{{alnum 23}}"), true},
+		{"auth scheme: NTLM message", validAuthSchemeToken, "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==", false},
+		{"auth scheme: Negotiate DER", validAuthSchemeToken, "YII" + fakekey.Expand("{{b64 60}}"), false},
+		{"auth scheme: parameter", validAuthSchemeToken, "Credential=" + fakekey.Expand("{{ualnum 20}}"), false},
+		{"auth scheme: padded base64", validAuthSchemeToken, fakekey.Expand("{{alnum 30}}7{{alnum 9}}=="), true},
 	}
 	for _, tt := range tests {
 		if got := tt.valid(tt.secret); got != tt.want {
