@@ -24,7 +24,9 @@ import (
 // must-not-flag lines were read once, when it flagged CI cache keys).
 // blind11, written blind mid-session, is held out too (one must-not-flag
 // line, an Azure Key Vault reference, was seen when its author's check
-// of the repository flagged the template).
+// of the repository flagged the template). blind9 is read since the
+// seventh session; blind12, written blind at its start (half published
+// test material, two thirds long tail), is held out with blind11.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -37,9 +39,10 @@ var corpora = []struct {
 	{"blind6", blindFloors{all: 91, common: 94, flagged: 3}},
 	{"blind7", blindFloors{all: 86, common: 88, flagged: 3}},
 	{"blind8", blindFloors{all: 86, common: 95, flagged: 3}},
-	{"blind9", blindFloors{all: 81, common: 88, flagged: 3}},
+	{"blind9", blindFloors{all: 82, common: 88, flagged: 3}},
 	{"blind10", blindFloors{all: 78, common: 79, flagged: 3}},
 	{"blind11", blindFloors{all: 82, common: 91, flagged: 3}},
+	{"blind12", blindFloors{all: 79, common: 90, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
