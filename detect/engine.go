@@ -681,9 +681,11 @@ func queryValueEnd(v []byte) int {
 }
 
 // maxContext bounds RuleSpec.Context: how far above a value its provider's
-// name may stand. A block header a dozen lines up is still close; further
-// away, a name is not evidence about the value.
-const maxContext = 12
+// name may stand. Named rules look a few lines up (a provider's name
+// further away is not evidence about the value); the collection rules look
+// further, since a map's header ("providerKeys = {") encloses every member
+// however long the map is, and only an enclosing line counts.
+const maxContext = 48
 
 // inContext reports whether one of a context rule's keyword hits (sorted
 // offsets) stands where it names the value at offset secret: on the same

@@ -92,8 +92,14 @@ func validSlackToken(secret string) bool {
 // run: between its separators (- _ . / :) a part of 16 or more characters
 // with a digit and two classes of character. Such lists as often hold the
 // names of settings ("mailer_smtp_oauth2_user") or of artifacts
-// ("my-wf/my-node-1/out.tgz"), whose parts are short words.
+// ("my-wf/my-node-1/out.tgz"), whose parts are short words. A UUID is
+// a key there too (2GIS's, Yandex's, Prodigi's keys are UUIDs): the
+// collection's name says what its members are, and members named for ids
+// are left out by the rule.
 func validListItemKey(v string) bool {
+	if isUUID(v) {
+		return !isPlaceholder(v) && !isRepetition(strings.ReplaceAll(v, "-", "")) && shannonEntropy(v) >= 3.0
+	}
 	if strings.HasPrefix(v, "-") || !validCodeKey(v) {
 		return false
 	}
@@ -144,4 +150,16 @@ func validAuthSchemeToken(v string) bool {
 		return false // name=value: a parameter, not a token
 	}
 	return validGenericSecret(v)
+}
+
+// validProseKey accepts the value a sentence gives a credential it has
+// named ("publishing with token <value>", "server token <uuid>"): a random
+// run as validListItemKey reads one (a UUID among them), or 32 hex digits
+// or more that clear the hex entropy floor, except 40: a SHA-1, which
+// prose calls a commit or a signing key's fingerprint.
+func validProseKey(v string) bool {
+	if isHex(v) {
+		return len(v) >= 32 && len(v) != 40 && !isRepetition(v) && shannonEntropy(v) >= 3.0
+	}
+	return validListItemKey(v)
 }
