@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "table", "continued", "call" or "row"
+	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "table", "continued", "call", "row" or "seq"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -30,7 +30,7 @@ type Decoded struct {
 // span's start.
 func (d Decoded) Column(off int) int {
 	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" ||
-		d.Kind == "call" || d.Kind == "row" || d.Kind == "table" {
+		d.Kind == "call" || d.Kind == "row" || d.Kind == "table" || d.Kind == "seq" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
 	}
 	if d.Kind != "url" && d.Kind != "json" {
@@ -179,7 +179,8 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		})
 	}
 	if !generated {
-		// CSV and Markdown tables, call arguments and INSERT rows come
+		// CSV and Markdown tables, call arguments, INSERT rows and YAML
+		// sequences under a credential's name come
 		// after the key blocks: an export or a seed file of thousands of
 		// rows spends the budget one value a row, and must not leave a
 		// private key below it unread.
@@ -187,6 +188,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(nextOf(d.text, tableRule, tableRuleSpaced), d.mdTables)
 		d.eachLine(nextOf(d.text, openCall, openCallCR), d.callArgs)
 		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)
+		d.eachLine(nextOf(d.text, openSeq, openSeqCR), d.seqItems)
 	}
 	slices.SortStableFunc(d.out, func(a, b Decoded) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))

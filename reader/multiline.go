@@ -15,6 +15,7 @@ const (
 	maxHead     = 200 // longest opening line (or SQL header) joined
 	maxRows     = 64  // rows of one multi-line INSERT read
 	maxRowLine  = 400 // longest row read
+	maxSeqItems = 3   // items of one YAML sequence read
 )
 
 // callArgs reads the string arguments of a call that opens at the end of
@@ -192,3 +193,67 @@ func indexFold(b, word []byte) int {
 	}
 	return -1
 }
+
+// openSeq and openSeqCR are what seqItems looks for: a line that ends with
+// a YAML key's colon, its value on the lines below.
+var openSeq, openSeqCR = []byte(":\n"), []byte(":\r\n")
+
+// seqItems reads a YAML key whose value is a sequence of scalars on the
+// lines below it, as VCR and Betamax cassettes record request headers:
+//
+//	X-Api-Key:
+//	- <value>
+//
+// Each item line becomes the key and the item (`X-Api-Key: <value>`) at
+// the item's place, so that the rules for named values read it. Only a
+// key named for a credential (credentialKey) is read, and at most
+// maxSeqItems items: a cassette's other headers spend no budget.
+func (d *decoder) seqItems(lineNo int, line []byte) {
+	head := bytes.TrimRight(line, " \t\r")
+	if len(head) > maxHead || len(head) < 2 {
+		return
+	}
+	ind := len(head) - len(bytes.TrimLeft(head, " \t"))
+	key := head[ind : len(head)-1]
+	if !credentialKey(key) {
+		return
+	}
+	end := d.lineEnd(d.lineAt)
+	for k := 1; k <= maxSeqItems && end < len(d.text) && d.left(); k++ {
+		var l []byte
+		var lo int
+		end, l, lo = d.nextLine(end)
+		if lo < ind || !bytes.HasPrefix(l[lo:], dashSpace) {
+			return
+		}
+		at := lo + len(dashSpace)
+		at += len(l[at:]) - len(bytes.TrimLeft(l[at:], " \t"))
+		item := bytes.TrimRight(l[at:], " \t")
+		if len(item) == 0 || len(item) > maxValue || item[0] == '{' || item[0] == '[' ||
+			bytes.HasSuffix(item, colon) || bytes.Contains(item, colonSpace) {
+			return // a mapping or a nested sequence, not a scalar
+		}
+		d.takeJoined("seq", lineNo+k, utf8.RuneCount(l[:at])+1, item, len(key)+len(colonSpace), key, colonSpace, item)
+	}
+}
+
+// dashSpace opens a YAML sequence item; colon ends a key.
+var dashSpace, colon = []byte("- "), []byte(":")
+
+// credentialKey reports a YAML key (a header's name in a cassette) named
+// for a credential: it holds key, token, secret, auth, pass or pwd, in any
+// case, and no space (a sentence ending in a colon is not a key).
+func credentialKey(key []byte) bool {
+	if len(key) == 0 || len(key) > 64 || bytes.ContainsAny(key, " \t") || bytes.HasPrefix(key, dashSpace) {
+		return false
+	}
+	for _, w := range credentialWords {
+		if indexFold(key, w) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialWords are what credentialKey looks for, in lower case.
+var credentialWords = [][]byte{[]byte("key"), []byte("token"), []byte("secret"), []byte("auth"), []byte("pass"), []byte("pwd"), []byte("credential")}

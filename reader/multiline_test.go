@@ -42,6 +42,34 @@ func TestMultiLine(t *testing.T) {
 	}
 }
 
+// TestSeqItems checks what seqItems joins: a credential's key with each
+// scalar item of the sequence below it, at the item's line.
+func TestSeqItems(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"cassette header", "    headers:\n      X-Api-Key:\n      - k3y-v4lue\n      Accept:\n      - application/json\n",
+			[]string{"seq 3: X-Api-Key: k3y-v4lue"}},
+		{"indented items, CRLF", "  Authorization:\r\n    - Basic dXNlcjpwYXNz\r\n    - Bearer k3y\r\n  next: 1\r\n",
+			[]string{"seq 2: Authorization: Basic dXNlcjpwYXNz", "seq 3: Authorization: Bearer k3y"}},
+		{"quoted key", "\"Private-Token\":\n- \"k3y-v4lue\"\n",
+			[]string{`seq 2: "Private-Token": "k3y-v4lue"`}},
+		{"not a credential's name", "Content-Type:\n- application/json\n", nil},
+		{"a mapping under the key", "api_key:\n- name: acme\n  value: k3y\n", nil},
+		{"a sentence", "Set the api key as follows:\n- open the console\n", nil},
+		{"item less indented than the key", "  token:\n- k3y\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := joinedValues(t, tt.text, "seq")
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // joinedValues decodes text and returns each value of the given kinds as
 // "kind line: joined text", checking that the value's column is where its
 // raw text stands on its line.
