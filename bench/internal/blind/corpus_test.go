@@ -26,7 +26,9 @@ import (
 // line, an Azure Key Vault reference, was seen when its author's check
 // of the repository flagged the template). blind9 is read since the
 // seventh session; blind12, written blind at its start (half published
-// test material, two thirds long tail), is held out with blind11.
+// test material, two thirds long tail), is held out, and blind13, written
+// blind mid-session (many languages and file types), too; blind11 is read
+// since the same session.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -39,10 +41,11 @@ var corpora = []struct {
 	{"blind6", blindFloors{all: 91, common: 94, flagged: 3}},
 	{"blind7", blindFloors{all: 86, common: 88, flagged: 3}},
 	{"blind8", blindFloors{all: 86, common: 95, flagged: 3}},
-	{"blind9", blindFloors{all: 82, common: 88, flagged: 3}},
+	{"blind9", blindFloors{all: 85, common: 89, flagged: 3}},
 	{"blind10", blindFloors{all: 78, common: 79, flagged: 3}},
-	{"blind11", blindFloors{all: 82, common: 91, flagged: 3}},
-	{"blind12", blindFloors{all: 79, common: 90, flagged: 3}},
+	{"blind11", blindFloors{all: 85, common: 91, flagged: 3}},
+	{"blind12", blindFloors{all: 81, common: 90, flagged: 3}},
+	{"blind13", blindFloors{all: 82, common: 89, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
