@@ -5437,6 +5437,17 @@ var builtinRules = []RuleSpec{
 		family:      "structure",
 	},
 	{
+		ID:          "http-basic-auth-key-user",
+		Description: "API key sent as the user name of HTTP basic auth, with an empty password",
+		Provider:    "Basic-auth credentials",
+		Keywords:    []string{"basic "},
+		Regex:       "(?:Basic|BASIC)[ \\t]+([A-Za-z0-9_.-]{20,100}):(?:[\"'`\\\\ \\t\\r,;)}\\]]|(?m:$))",
+		SecretGroup: 1,
+		Revoke:      "https://docs.github.com/en/code-security/secret-scanning/working-with-secret-scanning-and-push-protection/remediating-a-leaked-secret",
+		Validate:    "generic-secret",
+		family:      "structure",
+	},
+	{
 		ID:          "npmrc-auth",
 		Description: "npm registry credentials in an .npmrc _auth",
 		Provider:    "npm registry credentials",

@@ -111,8 +111,21 @@ func (dc *decoding) scanDecoded(engine *detect.Engine, name string, text []byte,
 				keep = false
 			}
 		}
+		if !keep {
+			continue
+		}
+		col, end := d.Column(at-d.Lo), d.EndCol
+		if e := offsetIn(joined, lines, h.Line, h.EndColumn) - starts[i]; e <= d.Hi {
+			end = d.Column(e - d.Lo)
+		}
+		if end <= col {
+			end = d.EndCol // base64 or a key block: the whole encoded span is the place
+		}
 		for _, o := range hits[stored:] {
-			if o.Line == d.Line && o.Column == d.Col && o.Fingerprint == h.Fingerprint {
+			// The same secret found through two readings of one value (a
+			// HAR header's base64, decoded as is and as a name/value pair)
+			// is one finding.
+			if o.Line == d.Line && (o.Column == d.Col || o.Column == col) && o.Fingerprint == h.Fingerprint {
 				keep = false
 			}
 		}
@@ -122,13 +135,6 @@ func (dc *decoding) scanDecoded(engine *detect.Engine, name string, text []byte,
 		enc := d.Kind
 		if h.encoding != "" {
 			enc = h.encoding + " in " + d.Kind
-		}
-		col, end := d.Column(at-d.Lo), d.EndCol
-		if e := offsetIn(joined, lines, h.Line, h.EndColumn) - starts[i]; e <= d.Hi {
-			end = d.Column(e - d.Lo)
-		}
-		if end <= col {
-			end = d.EndCol // base64 or a key block: the whole encoded span is the place
 		}
 		h.Line, h.Column, h.EndColumn, h.encoding = d.Line, col, max(end, col+1), enc
 		hits = append(hits, h)

@@ -137,6 +137,21 @@ func TestDecodedFindings(t *testing.T) {
 	}
 }
 
+// TestOneFindingPerDecodedSecret checks that a secret reached through two
+// readings of one value (a HAR header's base64, decoded as it stands and
+// as a name/value pair) is reported once.
+func TestOneFindingPerDecodedSecret(t *testing.T) {
+	e := testEngine(t)
+	text := fakekey.Expand(`      { "name": "Authorization", "value": "Basic {{enc base64}}{{hex 32}}:{{enc end}}" }` + "\n")
+	var got []string
+	for _, h := range scanText(e, "recording.har", []byte(text)) {
+		got = append(got, fmt.Sprintf("%s (%s) at %d:%d", h.Rule.ID, h.encoding, h.Line, h.Column))
+	}
+	if len(got) != 1 {
+		t.Errorf("want one finding, got %v", got)
+	}
+}
+
 // TestDecodingAddsNoNoise runs the whole negative corpus of detect (lock
 // files, hashes, images, source maps, bundles, encoded lookalikes) through
 // the decoding scan: nothing it holds is a key, decoded or not.
