@@ -2,8 +2,13 @@ package reader
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
+
+// maxContextCell bounds the cells a CSV row lends its key as context: a
+// service's or an owner's name, not a note.
+const maxContextCell = 40
 
 // csvCell is one cell of a CSV or TSV line: its text, unquoted, and where
 // that text starts in the line.
@@ -42,6 +47,7 @@ func (d *decoder) csvRows() {
 		return
 	}
 	var cells []csvCell
+	var parts [][]byte // the joined line's parts, reused row to row
 	for pos, lineNo := end+1, 2; pos < len(d.text) && d.left(); lineNo++ {
 		lineEnd := len(d.text)
 		if i := bytes.IndexByte(d.text[pos:], '\n'); i >= 0 {
@@ -56,15 +62,26 @@ func (d *decoder) csvRows() {
 		if len(cells) != len(names) {
 			continue
 		}
+		// The row's short cells that are not secrets (the service, the
+		// owner) stand before the name: a provider's rule reads the
+		// provider's name there as it reads it on a line.
+		parts, n := parts[:0], 0
+		for j, c := range cells {
+			if !slices.Contains(cols, j) && len(c.text) > 0 && len(c.text) <= maxContextCell && n+len(c.text) < maxHead {
+				parts = append(parts, space, c.text)
+				n += 1 + len(c.text)
+			}
+		}
 		for _, i := range cols {
 			v := cells[i].text
 			if len(v) == 0 || len(v) > maxValue {
 				continue
 			}
-			// " NAME: value": the leading space lets the rules that take
-			// a bare name (" Key: ...") read it as they read a line.
+			// "CONTEXT NAME: value": the space before the name lets the
+			// rules that take a bare name (" Key: ...") read it as they
+			// read a line.
 			name := names[i].text
-			d.takeJoined("csv", lineNo, utf8.RuneCount(line[:cells[i].at])+1, v, len(name)+3, []byte(" "), name, []byte(": "), v)
+			d.takeJoined("csv", lineNo, utf8.RuneCount(line[:cells[i].at])+1, v, n+len(name)+3, append(parts, space, name, colonSpace, v)...)
 		}
 	}
 }
