@@ -583,6 +583,9 @@ func validCodeKey(v string) bool {
 	if strings.HasPrefix(v, "/") && strings.Count(v, "/") >= 2 {
 		return false // an absolute path: /var/run/docker/netns/3df878d8ed31
 	}
+	if strings.IndexByte(v, '/') > 0 && hasFileExtension(v) {
+		return false // a stored file's path: <collection>/<record>/thumb_<name>.png
+	}
 	if isDigestName(v) {
 		return false // a cache key: Linux-node-<sha256 of the lockfile>
 	}
@@ -1556,4 +1559,20 @@ func expectedEntropyLgamma(n, k int) float64 {
 		sum += prob * float64(x) * math.Log2(float64(x))
 	}
 	return math.Log2(float64(n)) - float64(k)/float64(n)*sum
+}
+
+// hasFileExtension reports a value that ends in a dot and two to four
+// lower-case letters or digits with a letter first (.png, .json, .mp4): the
+// name of a file. A key's alphabet ends so only by chance, and a key with
+// a "/" in it more rarely still.
+func hasFileExtension(v string) bool {
+	i := strings.LastIndexByte(v, '.')
+	if i < 0 || len(v)-i-1 < 2 || len(v)-i-1 > 4 {
+		return false
+	}
+	ext := v[i+1:]
+	if ext[0] < 'a' || ext[0] > 'z' {
+		return false
+	}
+	return strings.TrimFunc(ext, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' }) == ""
 }

@@ -390,6 +390,8 @@ func TestCodeValidators(t *testing.T) {
 		{"pascal field: SHA-256 test vector", validMixedCodeKey, fakekey.Expand("{{hex 64}}"), false},
 		{"pascal field: identifier", validMixedCodeKey, "x509PrivateKeyRSA2048", false},
 		{"pascal field: member path", validMixedCodeKey, "s3Driver.AccessKey", false},
+		{"code key: stored file path", validCodeKey, fakekey.Expand("{{lalnum 15}}/{{lalnum 15}}/300_{{alnum 10}}.png"), false},
+		{"code key: key with a slash", validCodeKey, fakekey.Expand("{{alnum 20}}7/{{alnum 19}}"), true},
 		{"prose: UUID", validProseKey, fakekey.Expand("{{uuid}}"), true},
 		{"prose: hex 48", validProseKey, fakekey.Expand("{{hex 48}}"), true},
 		{"prose: SHA-1", validProseKey, fakekey.Expand("{{hex 40}}"), false},
