@@ -1932,7 +1932,7 @@ var builtinRules = []RuleSpec{
 		Description: "Prisma Accelerate / Prisma Postgres API key in an accelerate.prisma-data.net connection string",
 		Provider:    "Prisma",
 		Keywords:    []string{"accelerate.prisma-data.net"},
-		Regex:       `\bprisma(?:\+postgres)?://accelerate\.prisma-data\.net/?\?api_key=([A-Za-z0-9_.-]{32,})(?:[^A-Za-z0-9_.\n-]|(?m:$))`,
+		Regex:       `\bprisma(?:\+postgres)?://accelerate\.prisma-data\.net/?\?api_key=([A-Za-z0-9_.-]{32,})(?:[^A-Za-z0-9_.{\n-]|(?m:$))`,
 		SecretGroup: 1,
 		Entropy:     3.5,
 		EnvVar:      "DATABASE_URL",
