@@ -241,8 +241,9 @@ func (d *decoder) seqItems(lineNo int, line []byte) {
 var dashSpace, colon = []byte("- "), []byte(":")
 
 // credentialKey reports a YAML key (a header's name in a cassette) named
-// for a credential: it holds key, token, secret, auth, pass or pwd, in any
-// case, and no space (a sentence ending in a colon is not a key).
+// for a credential: it holds key, token, secret, auth, pass, pwd or
+// credential, in any case, and no space (a sentence ending in a colon is
+// not a key).
 func credentialKey(key []byte) bool {
 	if len(key) == 0 || len(key) > 64 || bytes.ContainsAny(key, " \t") || bytes.HasPrefix(key, dashSpace) {
 		return false
