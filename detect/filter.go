@@ -502,7 +502,32 @@ func validGenericSecret(v string) bool {
 // randomEnough reports a value whose entropy reaches the floor of its length
 // and alphabet, either whole or part by part (randomParts).
 func randomEnough(v string) bool {
-	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v) || prefixedHex(v)
+	return shannonEntropy(v) >= entropyFloor(v) || randomParts(v) || prefixedHex(v) || prefixedUUID(v)
+}
+
+// prefixedUUID reports a UUID behind a short prefix of letters, as
+// providers issue keys ("web-" and a UUID, Retool's "SSOP_" and one): one
+// or two words of at most 8 letters, then a random UUID. The UUID's short
+// groups keep randomParts from reading it.
+func prefixedUUID(v string) bool {
+	if len(v) < 38 {
+		return false
+	}
+	u := v[len(v)-36:]
+	sep := v[len(v)-37]
+	if !isUUID(u) || sep != '-' && sep != '_' || isPlaceholder(u) || isRepetition(strings.ReplaceAll(u, "-", "")) {
+		return false
+	}
+	words := strings.FieldsFunc(v[:len(v)-37], func(r rune) bool { return r == '-' || r == '_' })
+	if len(words) == 0 || len(words) > 2 {
+		return false
+	}
+	for _, w := range words {
+		if len(w) > 8 || strings.TrimFunc(w, isLetter) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // prefixedHex reports a value of one to four letters glued to a run of 32

@@ -37,6 +37,7 @@ var validators = map[string]validator{
 	"code-key":          validCodeKey,          // *_key and *Key names in code (filter.go)
 	"auth-scheme-token": validAuthSchemeToken,  // after an Authorization scheme (validate_code.go)
 	"prose-key":         validProseKey,         // a credential a sentence prints (validate_code.go)
+	"auth-literal":      validAuthLiteral,      // a bare Authorization value (validate_code.go)
 	"generic-password":  validGenericPassword,  // generic password rule (filter.go)
 	"hex-password":      validHexPassword,      // generated hex passwords in environment files (filter.go)
 	"prefixed-random":   validPrefixedRandom,   // live_/secret_ and a random part (filter.go)

@@ -163,3 +163,13 @@ func validProseKey(v string) bool {
 	}
 	return validListItemKey(v)
 }
+
+// validAuthLiteral accepts the bare value of an Authorization header or
+// a bearer field: a key as validCodeKey reads one, or a UUID, which APIs
+// take as the whole header (Mirakl's shop keys, Api2Pdf's).
+func validAuthLiteral(v string) bool {
+	if isUUID(v) {
+		return !isPlaceholder(v) && !isRepetition(strings.ReplaceAll(v, "-", ""))
+	}
+	return validCodeKey(v)
+}
