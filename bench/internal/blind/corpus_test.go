@@ -26,9 +26,10 @@ import (
 // line, an Azure Key Vault reference, was seen when its author's check
 // of the repository flagged the template). blind9 is read since the
 // seventh session; blind12, written blind at its start (half published
-// test material, two thirds long tail), is held out, and blind13, written
-// blind mid-session (many languages and file types), too; blind11 is read
-// since the same session.
+// test material, two thirds long tail), was held out until the session's
+// last hour and is read since; blind13, written blind mid-session (many
+// languages and file types), is held out; blind11 is read since the same
+// session.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -43,8 +44,8 @@ var corpora = []struct {
 	{"blind8", blindFloors{all: 86, common: 95, flagged: 3}},
 	{"blind9", blindFloors{all: 85, common: 89, flagged: 3}},
 	{"blind10", blindFloors{all: 78, common: 79, flagged: 3}},
-	{"blind11", blindFloors{all: 85, common: 91, flagged: 3}},
-	{"blind12", blindFloors{all: 81, common: 90, flagged: 3}},
+	{"blind11", blindFloors{all: 86, common: 91, flagged: 3}},
+	{"blind12", blindFloors{all: 82, common: 90, flagged: 3}},
 	{"blind13", blindFloors{all: 82, common: 89, flagged: 3}},
 }
 
