@@ -515,7 +515,7 @@ func prefixedUUID(v string) bool {
 	}
 	u := v[len(v)-36:]
 	sep := v[len(v)-37]
-	if !isUUID(u) || sep != '-' && sep != '_' || isPlaceholder(u) || isRepetition(strings.ReplaceAll(u, "-", "")) {
+	if !isRandomUUID(u) || sep != '-' && sep != '_' {
 		return false
 	}
 	words := strings.FieldsFunc(v[:len(v)-37], func(r rune) bool { return r == '-' || r == '_' })
@@ -829,7 +829,7 @@ func validHexPassword(v string) bool {
 // tools write API tokens there as the password.
 func validNetrcPassword(v string) bool {
 	if isUUID(v) {
-		return !isPlaceholder(v)
+		return isRandomUUID(v)
 	}
 	return validGenericPassword(v) || validGenericSecret(v)
 }
@@ -1275,6 +1275,13 @@ func isUUID(v string) bool {
 		}
 	}
 	return true
+}
+
+// isRandomUUID reports a UUID that can be a key: not a placeholder (all
+// zeros, 12345678-...) nor a run of one pattern. Providers issue UUIDs as
+// keys, tokens and passwords (Heroku, Scaleway, Postmark).
+func isRandomUUID(v string) bool {
+	return isUUID(v) && !isPlaceholder(v) && !isRepetition(strings.ReplaceAll(v, "-", ""))
 }
 
 // isHex reports a non-empty string of hex digits in one case.

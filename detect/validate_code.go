@@ -98,7 +98,7 @@ func validSlackToken(secret string) bool {
 // are left out by the rule.
 func validListItemKey(v string) bool {
 	if isUUID(v) {
-		return !isPlaceholder(v) && !isRepetition(strings.ReplaceAll(v, "-", "")) && shannonEntropy(v) >= 3.0
+		return isRandomUUID(v) && shannonEntropy(v) >= 3.0
 	}
 	if strings.HasPrefix(v, "-") || !validCodeKey(v) {
 		return false
@@ -122,7 +122,7 @@ func validLiteralSecret(v string) bool {
 			return false
 		}
 	}
-	return validGenericPassword(v) || validGenericSecret(v) || isUUID(v) && !isPlaceholder(v)
+	return validGenericPassword(v) || validGenericSecret(v) || isRandomUUID(v)
 }
 
 // validMixedCodeKey accepts a value under a PascalCase *Key field when it
@@ -169,7 +169,7 @@ func validProseKey(v string) bool {
 // take as the whole header (Mirakl's shop keys, Api2Pdf's).
 func validAuthLiteral(v string) bool {
 	if isUUID(v) {
-		return !isPlaceholder(v) && !isRepetition(strings.ReplaceAll(v, "-", ""))
+		return isRandomUUID(v)
 	}
 	return validCodeKey(v)
 }

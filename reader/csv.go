@@ -65,7 +65,8 @@ func (d *decoder) csvRows() {
 		// The row's short cells that are not secrets (the service, the
 		// owner) stand before the name: a provider's rule reads the
 		// provider's name there as it reads it on a line.
-		parts, n := parts[:0], 0
+		parts = parts[:0]
+		n := 0
 		for j, c := range cells {
 			if !slices.Contains(cols, j) && len(c.text) > 0 && len(c.text) <= maxContextCell && n+len(c.text) < maxHead {
 				parts = append(parts, space, c.text)

@@ -242,10 +242,10 @@ var dashSpace, colon = []byte("- "), []byte(":")
 
 // credentialKey reports a YAML key (a header's name in a cassette) named
 // for a credential: it holds key, token, secret, auth, pass, pwd or
-// credential, in any case, and no space (a sentence ending in a colon is
-// not a key).
+// credential, in any case, and no space (a sentence ending in a colon, or
+// a list item's "- key:", is not one).
 func credentialKey(key []byte) bool {
-	if len(key) == 0 || len(key) > 64 || bytes.ContainsAny(key, " \t") || bytes.HasPrefix(key, dashSpace) {
+	if len(key) == 0 || len(key) > 64 || bytes.ContainsAny(key, " \t") {
 		return false
 	}
 	for _, w := range credentialWords {

@@ -59,6 +59,7 @@ func TestSeqItems(t *testing.T) {
 		{"a mapping under the key", "api_key:\n- name: acme\n  value: k3y\n", nil},
 		{"a sentence", "Set the api key as follows:\n- open the console\n", nil},
 		{"item less indented than the key", "  token:\n- k3y\n", nil},
+		{"a list item's key", "- token:\n  - k3y\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
