@@ -386,8 +386,12 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 				continue
 			}
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
+				n := len(out)
 				out = e.accept(r, ri, text, p, m, hits, out)
 				next = p + m[1]
+				if len(out) == n {
+					next = p + r.resume(m, text[p:reg.end])
+				}
 			}
 		}
 		return out
@@ -402,16 +406,51 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 				continue
 			}
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
+				n := len(out)
 				out = e.accept(r, ri, text, p, m, hits, out)
-				p += max(m[1], 1) - 1 // a search of the whole region resumes after the match
+				resume := m[1] // a search of the whole region resumes after the match
+				if len(out) == n {
+					resume = r.resume(m, text[p:reg.end])
+				}
+				p += max(resume, 1) - 1
 			}
 		}
 		return out
 	}
-	for _, m := range r.compiled().FindAllSubmatchIndex(b, -1) {
-		out = e.accept(r, ri, text, reg.start, m, hits, out)
+	for off := 0; off <= len(b); {
+		again := -1
+		for _, m := range r.compiled().FindAllSubmatchIndex(b[off:], -1) {
+			n := len(out)
+			out = e.accept(r, ri, text, reg.start+off, m, hits, out)
+			if len(out) == n {
+				if p := r.resume(m, b[off:]); p < m[1] {
+					again = off + p
+					break
+				}
+			}
+		}
+		if again < 0 {
+			break
+		}
+		off = again
 	}
 	return out
+}
+
+// resume returns where, in b, a search resumes after the match m that the
+// checks refused: after the match, or for a retry rule at its secret's
+// start, so that a value the refused match swallowed is still tried. In
+// .post("/oauth/token", "grant_type=…&client_secret=…") a generic rule
+// takes "token" for the name and the whole form body for its value, which
+// fails; the client_secret pair inside it is a match of its own. The
+// secret must start after a non-word byte (as a search's start of text
+// is), and after the match's start, so that the search moves on.
+func (r *Rule) resume(m []int, b []byte) int {
+	s := m[2*r.group]
+	if !r.retry || s <= m[0] || s >= m[1] || !isWordByte(b[s]) && b[s] != '-' || isWordByte(b[s-1]) {
+		return m[1]
+	}
+	return s
 }
 
 // accept appends the match m (submatch offsets relative to base) if it

@@ -66,11 +66,26 @@ func (e *Engine) refScan(text []byte) []Finding {
 			regions = short
 		}
 		for _, reg := range regions {
-			for _, m := range r.compiled().FindAllSubmatchIndex(text[reg.start:reg.end], -1) {
-				if r.context > 0 && m[2*r.group] >= 0 && !refInContext(lines, offs[ri], reg.start+m[2*r.group], r.context) {
-					continue
+			// A refused match of a retry rule resumes the search at its
+			// secret's start (Rule.resume); any other, after the match.
+			b := text[reg.start:reg.end]
+			for off := 0; off <= len(b); {
+				again := -1
+				for _, m := range r.compiled().FindAllSubmatchIndex(b[off:], -1) {
+					n := len(cands)
+					s := reg.start + off + m[2*r.group]
+					if r.context == 0 || m[2*r.group] < 0 || refInContext(lines, offs[ri], s, r.context) {
+						cands = e.keep(r, ri, text, reg.start+off, m, cands)
+					}
+					if p := r.resume(m, b[off:]); len(cands) == n && p < m[1] {
+						again = off + p
+						break
+					}
 				}
-				cands = e.keep(r, ri, text, reg.start, m, cands)
+				if again < 0 {
+					break
+				}
+				off = again
 			}
 		}
 	}

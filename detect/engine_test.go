@@ -565,3 +565,45 @@ func TestSiblingContext(t *testing.T) {
 		}
 	}
 }
+
+// A generic match its checks refuse must not hide a key inside its value:
+// the search resumes at the refused value's start.
+func TestRefusedMatchResumesInsideIt(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		name string
+		tmpl string
+		want int // findings
+	}{
+		{"form body after a token path", `  .post("/oauth/token", "grant_type=client_credentials&client_secret={{alnum 20}}7aQ{{alnum 20}}")`, 1},
+		{"form body alone", `body = "grant_type=client_credentials&client_secret={{alnum 20}}7aQ{{alnum 20}}"`, 1},
+		{"nothing inside", `  .post("/oauth/token", "grant_type=client_credentials&scope=read")`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := fakekey.Expand(tt.tmpl)
+			if got := e.Scan([]byte(text)); len(got) != tt.want {
+				t.Errorf("%d findings, want %d", len(got), tt.want)
+			}
+		})
+	}
+}
+
+func TestHasLineAnchor(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    bool
+	}{
+		{`(?m:^)[ \t]*key=(\w+)`, true},
+		{`^key=(\w+)`, true},
+		{`key=([^"\s]+)`, false},
+		{`key=([]^a-z]+)`, false},
+		{`key=\^([a-z]+)`, false},
+		{`[(\[{]["']([a-z]+)`, false},
+	}
+	for _, tt := range tests {
+		if got := hasLineAnchor(tt.pattern); got != tt.want {
+			t.Errorf("hasLineAnchor(%q) = %v, want %v", tt.pattern, got, tt.want)
+		}
+	}
+}

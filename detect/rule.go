@@ -89,12 +89,16 @@ type Rule struct {
 // derived is what prepare derives from a rule's regex, and the compiled
 // regexes.
 type derived struct {
-	multiLine bool         // the regex can match a newline, so a match may span lines
-	need      run          // a run of bytes every match holds; n == 0: none
-	must      requiredByte // bytes every match holds one of; none: empty
-	anchor    anchorInfo   // whether the regex need only be tried at keyword hits
-	lead      *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
-	shape     shape        // the bytes a try at a hit or lead prefix must start with
+	multiLine bool // the regex can match a newline, so a match may span lines
+	// retry: a generic one-line rule whose regex has no line anchor, so
+	// that a search may resume inside a match its checks refused (see
+	// searchSpan).
+	retry  bool
+	need   run          // a run of bytes every match holds; n == 0: none
+	must   requiredByte // bytes every match holds one of; none: empty
+	anchor anchorInfo   // whether the regex need only be tried at keyword hits
+	lead   *leadInfo    // otherwise, the prefixes its matches begin with; nil: none
+	shape  shape        // the bytes a try at a hit or lead prefix must start with
 	// The patterns tried at keyword hits (see anchorInfo): the regex after
 	// its boundary ("" unless anchor.boundary), and its variant for a place
 	// just after a word byte ("" for none). anchor and lead hold no trees.
@@ -175,6 +179,7 @@ func (r *Rule) prepare() error {
 		r.derived = &derived{}
 		if r.pre != nil && r.pre.fits(r) {
 			r.pre.apply(r)
+			r.retry = r.generic && !r.multiLine && !hasLineAnchor(r.pattern)
 			return
 		}
 		tree, err := syntax.Parse(r.pattern, syntax.Perl)
@@ -183,6 +188,7 @@ func (r *Rule) prepare() error {
 			return
 		}
 		r.multiLine = matchesNewline(tree)
+		r.retry = r.generic && !r.multiLine && !hasLineAnchor(r.pattern)
 		if r.context > 0 && r.multiLine {
 			r.prepErr = errors.New("a context rule's regex must keep to one line")
 			return
@@ -216,6 +222,34 @@ func (r *Rule) prepare() error {
 		r.anchor.rest, r.anchor.afterWord = nil, nil
 	})
 	return r.prepErr
+}
+
+// hasLineAnchor reports whether pattern holds a "^" outside a character
+// class: a search that starts inside a line would take that place for a
+// line's start.
+func hasLineAnchor(pattern string) bool {
+	inClass := false
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+			if i+1 < len(pattern) && pattern[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(pattern) && pattern[i+1] == ']' {
+				i++ // a leading "]" is a member
+			}
+		case c == '^':
+			return true
+		}
+	}
+	return false
 }
 
 // mustPrepare is prepare for a rule that New has validated.
