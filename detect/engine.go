@@ -562,6 +562,8 @@ func looseListName(text []byte, at, value int) bool {
 		return false // an option constant and its value: curl_setopt($ch, CURLOPT_USERPWD, "...")
 	case at > 0 && text[at-1] == '{':
 		return false // a tuple's first element names its second: {api_key, "..."}
+	case len(bytes.Trim(name, "0123456789")) == 0:
+		return false // a row's numeric id before its cells: (5, 'gofile', ..., '...')
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
 }
