@@ -981,5 +981,7 @@ func (d *decoder) plist(lineNo int, line []byte) {
 		return
 	}
 	col := utf8.RuneCount(line[:at+len(stringTag)]) + 1
-	d.takeJoined("plist", lineNo, col, value, len(name)+2, name, []byte(": "), value)
+	// Quoted, as a JSON member: the rules for PascalCase names (FreshaPartnerKey)
+	// read a quoted value.
+	d.takeJoined("plist", lineNo, col, value, len(name)+3, name, []byte(`: "`), value, []byte(`"`))
 }
