@@ -17043,7 +17043,7 @@ var builtinRules = []RuleSpec{
 		Description: "Generic token assigned to a name that is just authorization or bearer",
 		Provider:    "Generic",
 		Keywords:    []string{"authorization =", "authorization=", "authorization:", "authorization\":", "authorization':", "bearer:", "bearer =", "bearer=", "authorization', '", "authorization\", \""},
-		Regex:       `(?:(?m:^)|[ \t"'{,(])(?i:authorization|bearer)(?:["']?[ \t]*[=:][ \t]*["']?|["'][ \t]*,[ \t]*["'])([A-Za-z0-9+/_.~-]{20,199})["']?(?:[ \t\r,;})]|(?m:$))`,
+		Regex:       `(?:(?m:^)|[ \t"'{,(])(?i:authorization|bearer)(?:["']?[ \t]*[=:][ \t]*["']?|["'][ \t]*,[ \t]*["'])([A-Za-z0-9+/_.~-]{20,})["']?(?:[ \t\r,;})]|(?m:$))`,
 		SecretGroup: 1,
 		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
 		Validate:    "auth-literal",

@@ -601,6 +601,7 @@ var notSecretNames = [][]byte{
 	[]byte("anonkey"),                           // Supabase's anon key ships in every browser bundle
 	[]byte("publictoken"),                       // Mapbox's pk. tokens and the like
 	[]byte("pusherkey"), []byte("pusherappkey"), // Pusher's key is the public half of key and secret
+	[]byte("shopifyapikey"), // Shopify's app "API key" is its client id, which App Bridge puts in the page
 	// Names code gives to keys that address data, not credentials.
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
@@ -610,6 +611,8 @@ var notSecretNames = [][]byte{
 	[]byte("websocketkey"),                                            // Sec-WebSocket-Key: a handshake nonce
 	[]byte("sealedkey"), []byte("wrappedkey"), []byte("encryptedkey"), // ciphertext of a key, useless without the key that seals it
 	[]byte("encryptionsalt"), // Pulumi's stack file: a salt and a check value of the passphrase, public by design
+	// Digests: buildSha = '<git SHA-1>' among an app's keys.
+	[]byte("sha"), []byte("sha1"), []byte("sha256"), []byte("sha512"), []byte("md5"), []byte("checksum"), []byte("digest"),
 }
 
 // fixtureNameWords, inside a name, say its value is a test's stand-in and

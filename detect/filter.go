@@ -190,6 +190,7 @@ var documentedExamples = map[string]bool{
 	"b1471f544cee": true, // Stripe docs: publishable test key
 	"f2d6ca165150": true, // Stripe docs (older pages): secret test key
 	"7f75367e7881": true, // jwt.io: the HS256 sample token
+	"8d4ef6536dc8": true, // RFC 7519 section 3.1 and RFC 7515 appendix A.1: the example HS256 JWS
 	"f215faf9d88b": true, // MD5 of the empty string
 	"cd372fb85148": true, // SHA-256 of the empty string
 	"60a09e435786": true, // Hardhat / Anvil development account #0 private key

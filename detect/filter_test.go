@@ -803,6 +803,13 @@ func TestNotSecretName(t *testing.T) {
 		{`fieldKey = x`, true},
 		{`form_field_key = x`, true},
 		{`oauth_consumer_key="x"`, true},
+		{`deploy_key_sha = x`, true},
+		{`keyChecksum: x`, true},
+		{`api_key_digest = "x"`, true},
+		{`KEY_SHA256=x`, true},
+		{`ssh_key = x`, false},
+		{`SHOPIFY_API_KEY=x`, true},
+		{`SHOPIFY_API_SECRET_KEY=x`, false},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
