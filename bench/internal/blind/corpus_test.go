@@ -28,8 +28,11 @@ import (
 // seventh session; blind12, written blind at its start (half published
 // test material, two thirds long tail), was held out until the session's
 // last hour and is read since; blind13, written blind mid-session (many
-// languages and file types), is held out; blind11 is read since the same
-// session.
+// languages and file types), was held out through it and is read since
+// the eighth; blind11 is read since the seventh. blind14, written blind at
+// the start of the eighth (detector-test snippets, the provider's name
+// written every way, 637 providers), holds out its recall; its
+// must-not-flag lines were read once (15 flagged then, 6 after).
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -46,7 +49,8 @@ var corpora = []struct {
 	{"blind10", blindFloors{all: 78, common: 79, flagged: 3}},
 	{"blind11", blindFloors{all: 86, common: 91, flagged: 3}},
 	{"blind12", blindFloors{all: 82, common: 90, flagged: 3}},
-	{"blind13", blindFloors{all: 82, common: 89, flagged: 3}},
+	{"blind13", blindFloors{all: 85, common: 91, flagged: 3}},
+	{"blind14", blindFloors{all: 85, common: 93, flagged: 8}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
