@@ -483,7 +483,7 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	// dropped, but holds at most maxSecret bytes.
 	end = min(end, start+maxSecret)
 	if r.generic {
-		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) || ternaryName(text, m[0]+base) {
+		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) || ternaryName(text, m[0]+base) || testVectorLine(line) {
 			return out
 		}
 		end = start + queryValueEnd(text[start:end])
@@ -566,6 +566,32 @@ func looseListName(text []byte, at, value int) bool {
 		return false // a row's numeric id before its cells: (5, 'gofile', ..., '...')
 	}
 	return at == 0 || !bytes.ContainsRune([]byte("\"'`"), rune(text[at-1]))
+}
+
+// vectorMembers name the fields of a cryptographic test vector (Wycheproof's
+// {"tcId": 1, "key": "...", "msg": "...", "tag": "..."}, NIST's and
+// RFCs' known-answer tests), quoted as JSON writes them.
+var vectorMembers = [][]byte{
+	[]byte(`"tcid"`), []byte(`"msg"`), []byte(`"tag"`), []byte(`"iv"`), []byte(`"aad"`), []byte(`"ct"`),
+	[]byte(`"nonce"`), []byte(`"plaintext"`), []byte(`"ciphertext"`), []byte(`"mac"`), []byte(`"expected"`),
+}
+
+// testVectorLine reports a line holding two or more of a test vector's
+// fields: its "key" is an input of a known-answer test, not a credential.
+func testVectorLine(line []byte) bool {
+	if len(line) < 24 || bytes.IndexByte(line, '"') < 0 {
+		return false
+	}
+	lower := lowerASCII(line)
+	n := 0
+	for _, m := range vectorMembers {
+		if bytes.Contains(lower, m) {
+			if n++; n >= 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ternaryName reports a name that is the branch of a conditional

@@ -113,6 +113,8 @@ func TestScanFilters(t *testing.T) {
 		{"lone key header in docs", "Paste the -----{{lit BEGIN}} OPENSSH PRIVATE KEY----- block here.", nil},
 		{"key header with elided body", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----{{lit END}} RSA PRIVATE KEY-----", nil},
 		{"key block", pemTmpl, []string{"private-key"}},
+		{"test vector's key", `    {"tcId": 4, "comment": "long key", "key": "{{hex 64}}", "msg": "{{hex 32}}", "tag": "{{hex 64}}"},`, nil},
+		{"key beside other fields", `    {"id": 4, "name": "billing", "key": "{{alnum 20}}7aQ{{alnum 12}}"},`, []string{"generic-bare-key"}},
 
 		// Inline allow comments silence their own line only.
 		{"keyguard:allow", "GITHUB_TOKEN=" + ghpTmpl + " # keyguard:allow", nil},
