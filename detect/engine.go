@@ -628,6 +628,9 @@ var notSecretNames = [][]byte{
 	[]byte("publictoken"),                       // Mapbox's pk. tokens and the like
 	[]byte("pusherkey"), []byte("pusherappkey"), // Pusher's key is the public half of key and secret
 	[]byte("shopifyapikey"), // Shopify's app "API key" is its client id, which App Bridge puts in the page
+	// Keys their providers document as safe in a browser or an app: Algolia's
+	// search-only key, an SDK's public key.
+	[]byte("searchonlykey"), []byte("searchonlyapikey"), []byte("publicsdkkey"),
 	// Names code gives to keys that address data, not credentials.
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),
@@ -640,6 +643,10 @@ var notSecretNames = [][]byte{
 	// Digests: buildSha = '<git SHA-1>' among an app's keys.
 	[]byte("sha"), []byte("sha1"), []byte("sha256"), []byte("sha512"), []byte("md5"), []byte("checksum"), []byte("digest"),
 }
+
+// publicPrefixes open the names of variables frameworks expose to the
+// browser or the app bundle.
+var publicPrefixes = [][]byte{[]byte("nextpublic"), []byte("nuxtpublic"), []byte("expopublic"), []byte("public")}
 
 // fixtureNameWords, inside a name, say its value is a test's stand-in and
 // not a key anyone uses: invalidToken, wrong_secret, fake_api_key,
@@ -683,6 +690,15 @@ func notSecretName(text []byte, at int) bool {
 		// A whole word or words at the end: field_key and fieldKey, not
 		// twinfield_key (a provider's key whose name happens to end so).
 		if bytes.HasSuffix(name, n) && word[len(name)-len(n)] {
+			return true
+		}
+	}
+	// A variable its framework puts in the page (Next.js's NEXT_PUBLIC_,
+	// Nuxt's NUXT_PUBLIC_, Expo's EXPO_PUBLIC_, SvelteKit's PUBLIC_): public
+	// by declaration. (PUBLIC elsewhere in a name says less: Segment's
+	// "Public API" token is a secret.)
+	for _, p := range publicPrefixes {
+		if bytes.HasPrefix(name, p) && len(name) > len(p) && word[len(p)] {
 			return true
 		}
 	}

@@ -809,6 +809,13 @@ func TestNotSecretName(t *testing.T) {
 		{`KEY_SHA256=x`, true},
 		{`ssh_key = x`, false},
 		{`SHOPIFY_API_KEY=x`, true},
+		{`NEXT_PUBLIC_TAPPAY_APP_KEY=x`, true},
+		{`ADAPTY_PUBLIC_SDK_KEY=x`, true},
+		{`PUBLIC_ALGOLIA_KEY=x`, true},
+		{`PUBLICATION_API_KEY=x`, false},
+		{`SEGMENT_PUBLIC_API_TOKEN=x`, false},
+		{`ALGOLIA_SEARCH_ONLY_KEY=x`, true},
+		{`MIDTRANS_SERVER_KEY=x`, false},
 		{`SHOPIFY_API_SECRET_KEY=x`, false},
 	}
 	for _, tt := range tests {
