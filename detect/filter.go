@@ -782,6 +782,28 @@ func validGenericPassword(v string) bool {
 	return shannonEntropy(v) >= entropyFloor(v)
 }
 
+// validShortSecret judges a value of 10 to 15 characters that an
+// environment-style name calls a secret, key, token, salt or password
+// (IPAY88_MERCHANT_KEY = "V7JlImTILW"): too short for validGenericSecret's
+// checks, so it must look generated: letters of both cases and digits, in
+// runs that read neither as words nor as a keyboard walk, and no hex.
+func validShortSecret(v string) bool {
+	if len(v) < 10 || len(v) > 15 || !isLiteralValue(v) || isHex(v) {
+		return false
+	}
+	if !hasLower(v) || !hasUpper(v) || strings.IndexAny(v, "0123456789") < 0 {
+		return false
+	}
+	if readsAsName(v) || isKeyboardMash(strings.ToLower(v)) || longWords(v) > 0 {
+		return false
+	}
+	if read := leetReader.Replace(strings.ToLower(v)); strings.Contains(read, "pass") ||
+		strings.Contains(read, "secret") || strings.Contains(read, "test") || strings.Contains(read, "demo") {
+		return false
+	}
+	return shannonEntropy(v) >= 3.0
+}
+
 // generatedTwoClass reports a password of two classes that a generator
 // made rather than a person typed: 14 or more letters of both cases (a
 // 16-letter one drawn from 62 characters holds no digit once in 16), or 16

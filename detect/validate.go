@@ -43,6 +43,7 @@ var validators = map[string]validator{
 	"prefixed-random":   validPrefixedRandom,   // live_/secret_ and a random part (filter.go)
 	"named-secret":      validNamedSecret,      // named long-tail providers (filter.go)
 	"netrc-password":    validNetrcPassword,    // .netrc passwords, often tokens (filter.go)
+	"short-secret":      validShortSecret,      // 10 to 15 random characters under an environment name (filter.go)
 }
 
 func validatorNames() []string {
