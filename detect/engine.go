@@ -498,6 +498,9 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	if r.entropy > 0 && shannonEntropy(secret) < r.entropy {
 		return out
 	}
+	if r.generic && publicValue(secret) {
+		return out
+	}
 	if isPlaceholder(secret) {
 		return out
 	}

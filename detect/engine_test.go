@@ -114,6 +114,8 @@ func TestScanFilters(t *testing.T) {
 		{"key header with elided body", "-----{{lit BEGIN}} RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----{{lit END}} RSA PRIVATE KEY-----", nil},
 		{"key block", pemTmpl, []string{"private-key"}},
 		{"test vector's key", `    {"tcId": 4, "comment": "long key", "key": "{{hex 64}}", "msg": "{{hex 32}}", "tag": "{{hex 64}}"},`, nil},
+		{"Midtrans client key", "MIDTRANS_SANDBOX_KEY=SB-Mid-client-{{alnum 16}}", nil},
+		{"public SDK key", `adapty_key: "public_live_{{alnum 8}}.{{alnum 20}}"`, nil},
 		{"key beside other fields", `    {"id": 4, "name": "billing", "key": "{{alnum 20}}7aQ{{alnum 12}}"},`, []string{"generic-bare-key"}},
 
 		// Inline allow comments silence their own line only.

@@ -898,14 +898,31 @@ func isPrefixWord(w string) bool {
 	return len(w) <= 4 && !slices.ContainsFunc(genericWords, func(g string) bool { return strings.Contains(w, g) })
 }
 
+// publicValuePrefixes open values their providers document as public: Stripe's
+// and others' publishable keys (pk_live_..., publishable_...), public SDK
+// keys (public_live_...), Midtrans's client keys (Mid-client-...,
+// SB-Mid-client-... in the sandbox).
+// (Not pk_ or pub_ alone: Courier's auth tokens start pk_prod_, and
+// NewsData.io's API keys pub_.)
+var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-"}
+
+// publicValue reports a value a generic rule must not report: its prefix
+// says it is public. A provider's own rule decides for its own prefixes.
+func publicValue(v string) bool {
+	for _, p := range publicValuePrefixes {
+		if len(v) > len(p) && strings.EqualFold(v[:len(p)], p) {
+			return true
+		}
+	}
+	return false
+}
+
 // validPrefixedRandom accepts a value made of a key's prefix words and a
 // random part (randomTail): "cur_live_" and 40 random characters.
 func validPrefixedRandom(v string) bool {
 	lower := strings.ToLower(v)
-	for _, p := range []string{"pk_", "pub_", "public_", "publishable_"} {
-		if strings.HasPrefix(lower, p) {
-			return false // a publishable key, public by design: pk_live_...
-		}
+	if publicValue(lower) || strings.HasPrefix(lower, "pk_") || strings.HasPrefix(lower, "pub_") {
+		return false // a publishable key, public by design: pk_live_...
 	}
 	return randomTail(v) != "" && !isPlaceholder(v)
 }
