@@ -541,6 +541,32 @@ func TestRailsMasterKeyFile(t *testing.T) {
 	}
 }
 
+// TestGemCredentialsFile checks that ~/.gem/credentials is read whole, its
+// file name the context: a host's line or a :name: line holds a key.
+func TestGemCredentialsFile(t *testing.T) {
+	e := newTestEngine(t)
+	key := fakekey.Expand("{{alnum 14}}7aQ{{alnum 6}}")
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{".gem/credentials", "---\nhttps://gem.fury.io/acme/: " + key + "\n", true},
+		{".gem/credentials", "---\n\"https://gems.acme.test/private\": " + key + "\n", true},
+		{".gem/credentials", "---\n:gemfury: " + key + "\n", true},
+		{".gem/credentials", "---\nhttps://gem.fury.io/acme/: ${GEMFURY_TOKEN}\n", false},
+		{"config/hosts.yml", "---\nhttps://gem.fury.io/acme/: " + key + "\n", false},
+	}
+	for _, tt := range tests {
+		found := false
+		for _, f := range e.ScanFile(tt.name, []byte(tt.text)) {
+			found = found || f.Rule.ID == "gem-credentials-host-key"
+		}
+		if found != tt.want {
+			t.Errorf("%s %q: found %v, want %v", tt.name, tt.text, found, tt.want)
+		}
+	}
+}
+
 // TestSiblingContext checks the context a line of the secret's own block
 // gives: the provider in a sibling's value ("host: smtp.postmarkapp.com")
 // describes the block; in a sibling's name it is another key; a nested
