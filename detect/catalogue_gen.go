@@ -5752,7 +5752,7 @@ var builtinRules = []RuleSpec{
 		Description: "Token after a provider's own scheme in an Authorization header",
 		Provider:    "Bearer token",
 		Keywords:    []string{"authorization"},
-		Regex:       "(?i:authorization)[\"'\\]]{0,2}[ \\t]*(?:=>|[:=,])?[ \\t]*(?:[fF]|\\$|@)?[\"'`]?[ \\t]*(?:[A-Za-z][A-Za-z0-9_-]{1,3}|[A-Za-z][A-Za-z0-9_-]{5,30}|[AC-Zac-z][A-Za-z0-9_-]{4}|[Bb][B-Zb-z0-9_-][A-Za-z0-9_-]{3}|[Bb][Aa][A-RT-Za-rt-z0-9_-][A-Za-z0-9_-]{2}|[Bb][Aa][Ss][A-HJ-Za-hj-z0-9_-][A-Za-z0-9_-]|[Bb][Aa][Ss][Ii][ABD-Zabd-z0-9_-])[ \\t]+([A-Za-z0-9._~+/-][A-Za-z0-9._~+/=-]{19,})(?:[\"'`;,)\\]}\\\\ \\t\\r<]|(?m:$))",
+		Regex:       "(?i:authorization)[\"'\\]]{0,2}[ \\t]*(?:=>|[:=,])?[ \\t]*(?:\\{[ \\t]*\"equalTo(?:IgnoreCase)?\"[ \\t]*:[ \\t]*)?(?:[fF]|\\$|@)?[\"'`]?[ \\t]*(?:[A-Za-z][A-Za-z0-9_-]{1,3}|[A-Za-z][A-Za-z0-9_-]{5,30}|[AC-Zac-z][A-Za-z0-9_-]{4}|[Bb][B-Zb-z0-9_-][A-Za-z0-9_-]{3}|[Bb][Aa][A-RT-Za-rt-z0-9_-][A-Za-z0-9_-]{2}|[Bb][Aa][Ss][A-HJ-Za-hj-z0-9_-][A-Za-z0-9_-]|[Bb][Aa][Ss][Ii][ABD-Zabd-z0-9_-])[ \\t]+([A-Za-z0-9._~+/-][A-Za-z0-9._~+/=-]{19,})(?:[\"'`;,)\\]}\\\\ \\t\\r<]|(?m:$))",
 		SecretGroup: 1,
 		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
 		Validate:    "auth-scheme-token",
