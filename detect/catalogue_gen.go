@@ -11236,7 +11236,7 @@ var builtinRules = []RuleSpec{
 		Description: "Docusign integration secret key",
 		Provider:    "Docusign",
 		Keywords:    []string{"docusign"},
-		Regex:       "(?i:(?:api|access|auth|app|application|secret|private|license|licence|account|master|admin|service|server|user|personal|integration|ingest|ingestion|management|rest|developer|partner|client|consumer|subscription|sdk|write|project|org|bearer)[ _.-]?key|apikey|secret|token|password)[\"'\\]]{0,2}(?:[ \\t]*:?[ \\t]*(?:str|[Ss]tring))?[ \\t]*(?::{1,3}=|\\?=|\\.=|=>|=|:|,|>|[Vv]alue[ \\t]*=)[ \\t]*[\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\n-]|(?m:$))",
+		Regex:       "(?i:secret[_.-]?key|client[_.-]?secret|api[_.-]?secret|secret)[\"'\\]]{0,2}(?:[ \\t]*:?[ \\t]*(?:str|[Ss]tring))?[ \\t]*(?::{1,3}=|\\?=|\\.=|=>|=|:|,|>|[Vv]alue[ \\t]*=)[ \\t]*[\"'`]?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_\\n-]|(?m:$))",
 		SecretGroup: 1,
 		Entropy:     3,
 		EnvVar:      "DOCUSIGN_CLIENT_SECRET",
