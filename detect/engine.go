@@ -447,7 +447,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 // is), and after the match's start, so that the search moves on.
 func (r *Rule) resume(m []int, b []byte) int {
 	s := m[2*r.group]
-	if !r.retry || s <= m[0] || s >= m[1] || !isWordByte(b[s]) && b[s] != '-' || isWordByte(b[s-1]) {
+	if !r.retry || s <= m[0] || s >= m[1] || isWordByte(b[s-1]) {
 		return m[1]
 	}
 	return s

@@ -901,9 +901,8 @@ func isPrefixWord(w string) bool {
 // publicValuePrefixes open values their providers document as public: Stripe's
 // and others' publishable keys (pk_live_..., publishable_...), public SDK
 // keys (public_live_...), Midtrans's client keys (Mid-client-...,
-// SB-Mid-client-... in the sandbox).
-// (Not pk_ or pub_ alone: Courier's auth tokens start pk_prod_, and
-// NewsData.io's API keys pub_.)
+// SB-Mid-client-... in the sandbox). Not pk_ or pub_ alone: Courier's auth
+// tokens start pk_prod_, and NewsData.io's API keys pub_.
 var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-"}
 
 // publicValue reports a value a generic rule must not report: its prefix
@@ -922,7 +921,10 @@ func publicValue(v string) bool {
 func validPrefixedRandom(v string) bool {
 	lower := strings.ToLower(v)
 	if publicValue(lower) || strings.HasPrefix(lower, "pk_") || strings.HasPrefix(lower, "pub_") {
-		return false // a publishable key, public by design: pk_live_...
+		// Public by design (pk_live_...); and a random tail after pk_ or
+		// pub_ alone reads as a publishable key here, where no provider's
+		// rule says otherwise.
+		return false
 	}
 	return randomTail(v) != "" && !isPlaceholder(v)
 }
