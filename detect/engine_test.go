@@ -520,20 +520,30 @@ func TestDataURIPayload(t *testing.T) {
 func TestRailsMasterKeyFile(t *testing.T) {
 	e := newTestEngine(t)
 	key := fakekey.Expand("{{hex 32}}")
-	tests := []struct {
-		name, text string
-		want       bool
-	}{
+	checkFileRule(t, e, "rails-master-key-file", []fileCase{
 		{"config/master.key", key + "\n", true},
 		{"config/master.key", key, true},
 		{"config/credentials/production.key", key + "\r\n", true},
 		{"config/settings.txt", key + "\n", false},
 		{"config/master.key", "# " + key + "\n", false},
-	}
+	})
+}
+
+// fileCase is a file's name and text, and whether a rule that takes the
+// file's name as its context must report it.
+type fileCase struct {
+	name, text string
+	want       bool
+}
+
+// checkFileRule scans each case as the named file and checks whether rule
+// id reports it.
+func checkFileRule(t *testing.T, e *Engine, id string, tests []fileCase) {
+	t.Helper()
 	for _, tt := range tests {
 		found := false
 		for _, f := range e.ScanFile(tt.name, []byte(tt.text)) {
-			found = found || f.Rule.ID == "rails-master-key-file"
+			found = found || f.Rule.ID == id
 		}
 		if found != tt.want {
 			t.Errorf("%s %q: found %v, want %v", tt.name, tt.text, found, tt.want)
@@ -546,25 +556,13 @@ func TestRailsMasterKeyFile(t *testing.T) {
 func TestGemCredentialsFile(t *testing.T) {
 	e := newTestEngine(t)
 	key := fakekey.Expand("{{alnum 14}}7aQ{{alnum 6}}")
-	tests := []struct {
-		name, text string
-		want       bool
-	}{
+	checkFileRule(t, e, "gem-credentials-host-key", []fileCase{
 		{".gem/credentials", "---\nhttps://gem.fury.io/acme/: " + key + "\n", true},
 		{".gem/credentials", "---\n\"https://gems.acme.test/private\": " + key + "\n", true},
 		{".gem/credentials", "---\n:gemfury: " + key + "\n", true},
 		{".gem/credentials", "---\nhttps://gem.fury.io/acme/: ${GEMFURY_TOKEN}\n", false},
 		{"config/hosts.yml", "---\nhttps://gem.fury.io/acme/: " + key + "\n", false},
-	}
-	for _, tt := range tests {
-		found := false
-		for _, f := range e.ScanFile(tt.name, []byte(tt.text)) {
-			found = found || f.Rule.ID == "gem-credentials-host-key"
-		}
-		if found != tt.want {
-			t.Errorf("%s %q: found %v, want %v", tt.name, tt.text, found, tt.want)
-		}
-	}
+	})
 }
 
 // TestSiblingContext checks the context a line of the secret's own block
