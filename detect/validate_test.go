@@ -420,17 +420,17 @@ func TestValidShortSecret(t *testing.T) {
 		tmpl string
 		want bool
 	}{
-		{"V7{{lit JlImTI}}LW", true}, // both cases and digits, no word
-		{"3Yz0E5ZU9h", true},         // as a carrier's web-service password
-		{"ChangeMe123", false},       // words
-		{"CLIXSNY7WO", false},        // no lower case
-		{"{{hex 12}}", false},        // hex is a digest's part
-		{"Qwerty12345", false},       // a keyboard walk
-		{"Test1234abcd", false},      // says what it is
-		{"Ab3kd9Xk2LmQp8Zr", false},  // 16: the longer rules' judgement
-		{"Ab3kd9X", false},           // too short
-		{"Postgres2024", false},      // a word and a year
-		{"a1B2c3D4e5", true},         // generated, two runs of one class
+		{"V7{{lit JlImTI}}LW", true},                        // both cases and digits, no word
+		{"{{lit 3Yz0}}{{lit E5ZU9h}}", true},                // as a carrier's web-service password
+		{"ChangeMe123", false},                              // words
+		{"CLIXSNY7WO", false},                               // no lower case
+		{"{{hex 12}}", false},                               // hex is a digest's part
+		{"Qwerty12345", false},                              // a keyboard walk
+		{"Test1234abcd", false},                             // says what it is
+		{"{{lit Ab3kd9}}{{lit Xk2LmQ}}{{lit p8Zr}}", false}, // 16: the longer rules' judgement
+		{"{{lit Ab3k}}{{lit d9X}}", false},                  // too short
+		{"Postgres2024", false},                             // a word and a year
+		{"{{lit a1B2c}}{{lit 3D4e5}}", true},                // generated, two runs of one class
 	}
 	for _, tt := range tests {
 		v := fakekey.Expand(tt.tmpl)
