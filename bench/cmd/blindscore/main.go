@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	kgVersionFlag := fs.String("keyguard-version", "", "keyguard's version for the report (default: what `keyguard version` prints)")
 	outFile := fs.String("out", "", "also write the Markdown to this file")
 	keep := fs.String("keep", "", "expand into this directory and keep it (it must not exist)")
+	missesFile := fs.String("misses", "", "write the labels keyguard missed (template file, line, provider, kind, seeds missed) to this file; for a corpus that is read, never a held-out one")
 	check := fs.Bool("check", false, "only check that the corpus loads and expands (for its authors: no scanner runs)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -143,6 +144,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	results, err := blind.Score(x, tools, read)
 	if err != nil {
 		return err
+	}
+	if *missesFile != "" {
+		if err := writeMisses(*missesFile, x, results[0]); err != nil {
+			return err
+		}
 	}
 	var md bytes.Buffer
 	fmt.Fprintf(&md, "<!-- written by `go run ./bench/cmd/blindscore%s`; do not edit -->\n\n", flagsNote(*seedList, *outFile))
@@ -246,4 +252,45 @@ outer:
 		out = append(out, e)
 	}
 	return out
+}
+
+// writeMisses writes one line per label that r missed on at least one seed:
+// its template file and line, provider, kind, how many seeds missed it and
+// whether a finding covered the line without containing the key. Lines
+// name templates, never expanded values.
+func writeMisses(path string, x *blind.Expanded, r *blind.Result) error {
+	type miss struct {
+		label  blind.Label
+		seeds  int
+		onLine bool
+	}
+	var order []string
+	byLabel := map[string]*miss{}
+	for i, k := range x.Keys {
+		if r.Found[i] {
+			continue
+		}
+		id := fmt.Sprintf("%s:%d %s", k.File, k.Line, k.Secret)
+		m := byLabel[id]
+		if m == nil {
+			m = &miss{label: k.Label}
+			byLabel[id] = m
+			order = append(order, id)
+		}
+		m.seeds++
+		m.onLine = m.onLine || r.OnLine[i]
+	}
+	var b strings.Builder
+	for _, id := range order {
+		m := byLabel[id]
+		fmt.Fprintf(&b, "%s:%d\t%s\t%s\t%s\tmissed on %d seed(s)", m.label.File, m.label.Line, m.label.Provider, m.label.Kind, m.label.Tier, m.seeds)
+		if m.onLine {
+			b.WriteString("\tpartly covered")
+		}
+		b.WriteString("\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write misses: %w", err)
+	}
+	return nil
 }
