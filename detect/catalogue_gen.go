@@ -18083,7 +18083,7 @@ var builtinRules = []RuleSpec{
 		Description: "Generic key a sentence gives after naming it (server token ..., publishing with token ...)",
 		Provider:    "Generic",
 		Keywords:    []string{" token ", " key ", " secret ", " token:", " key:", " secret:"},
-		Regex:       "(?i:\\b(?:api|access|auth|server|deploy|publishing|upload|fallback|service|bot|personal|account|session|refresh|master|admin|integration|ingest|license|webhook|client|with|using))[ \\t]+(?i:token|key|secret)(?:[ \\t]*:[ \\t]*|[ \\t]+(?:is[ \\t]+)?)[\"'`]?([A-Za-z0-9_-]{24,128})[\"'`]?(?:[ \\t.,;:)\\\\]|(?m:$))",
+		Regex:       "\\b[A-Za-z][A-Za-z0-9-]{1,30}[ \\t]+(?i:token|key|secret)(?:[ \\t]*:[ \\t]*|[ \\t]+(?:is[ \\t]+)?)[\"'`]?([A-Za-z0-9_-]{24,128})[\"'`]?(?:[ \\t.,;:)\\\\\\]}\"']|(?m:$))",
 		SecretGroup: 1,
 		EnvVar:      "API_KEY",
 		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",

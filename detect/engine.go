@@ -483,10 +483,11 @@ func (e *Engine) keep(r *Rule, ri int, text []byte, base int, m []int, out []can
 	// dropped, but holds at most maxSecret bytes.
 	end = min(end, start+maxSecret)
 	if r.generic {
-		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) || ternaryName(text, m[0]+base) || testVectorLine(line) {
+		if notSecretName(text, m[0]+base) || looseListName(text, m[0]+base, start) || ternaryName(text, m[0]+base) || testVectorLine(line) || proseQualifierRefused(text, m[0]+base) {
 			return out
 		}
 		end = start + queryValueEnd(text[start:end])
+		end = start + unopenedParenEnd(text[start:end])
 		if start >= 2 && text[start-1] == '>' && text[start-2] != '=' && (end >= len(text) || text[end] != '<') {
 			return out // after a tag's ">" only an element's text counts: <apiKey>value</apiKey>
 		}
@@ -597,6 +598,58 @@ func testVectorLine(line []byte) bool {
 	return false
 }
 
+// proseQualifiers, before "token", "key" or "secret" in a sentence, say
+// the value is public, an identifier or a digest, or not a working key:
+// "public key ...", "device token ...", "commit key ...", "page token
+// ...", "invalid token ...".
+var proseQualifiers = map[string]bool{
+	"public": true, "publishable": true, "site": true, "sort": true, "cache": true, "primary": true,
+	"foreign": true, "partition": true, "composite": true, "unique": true, "signing": true,
+	"gpg": true, "pgp": true, "ssh": true, "host": true, "commit": true, "hash": true,
+	"idempotency": true, "request": true, "correlation": true, "trace": true, "device": true,
+	"push": true, "registration": true, "fcm": true, "apns": true, "csrf": true, "xsrf": true,
+	"page": true, "next": true, "continuation": true, "pagination": true, "cursor": true,
+	"sync": true, "lock": true, "lease": true, "translation": true, "lookup": true, "range": true,
+	"object": true, "bucket": true, "row": true, "item": true, "event": true, "state": true,
+	"message": true, "query": true, "field": true, "label": true, "annotation": true,
+	"anon": true, "anonymous": true, "dedup": true, "shortcut": true, "hot": true, "sealed": true,
+	"wrapped": true, "encrypted": true, "example": true, "sample": true, "dummy": true,
+	"fake": true, "invalid": true, "expired": true, "revoked": true, "wrong": true, "bogus": true,
+	"mock": true, "placeholder": true, "recaptcha": true, "captcha": true,
+}
+
+// proseQualifierRefused reports a match that opens with a word of
+// proseQualifiers followed by "token", "key" or "secret": a sentence
+// naming a key that is not a credential.
+func proseQualifierRefused(text []byte, at int) bool {
+	for at < len(text) && !isLetter(rune(text[at])) {
+		if text[at] == '\n' {
+			return false
+		}
+		at++
+	}
+	end := at
+	for end < len(text) && end-at < 16 && (isLetter(rune(text[end])) || text[end] >= '0' && text[end] <= '9') {
+		end++
+	}
+	if end == at || !proseQualifiers[strings.ToLower(string(text[at:end]))] {
+		return false
+	}
+	rest := end
+	for rest < len(text) && (text[rest] == ' ' || text[rest] == '\t') {
+		rest++
+	}
+	if rest == end {
+		return false
+	}
+	for _, w := range []string{"token", "key", "secret"} {
+		if len(text)-rest >= len(w) && strings.EqualFold(string(text[rest:rest+len(w)]), w) {
+			return true
+		}
+	}
+	return false
+}
+
 // ternaryName reports a name that is the branch of a conditional
 // expression, "cond ? pass : direct": code, not an assignment.
 func ternaryName(text []byte, at int) bool {
@@ -626,7 +679,7 @@ var notSecretNames = [][]byte{
 	[]byte("publickey"), []byte("publishablekey"), []byte("publishable"), []byte("sitekey"), []byte("sortkey"),
 	[]byte("partitionkey"), []byte("cachekey"), []byte("primarykey"), []byte("foreignkey"),
 	[]byte("idempotencykey"), []byte("translationkey"), []byte("hotkey"), []byte("shortcutkey"),
-	[]byte("lookupkey"), []byte("hashkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),
+	[]byte("lookupkey"), []byte("rangekey"), []byte("objectkey"), []byte("bucketkey"),
 	[]byte("anonkey"),                           // Supabase's anon key ships in every browser bundle
 	[]byte("publictoken"),                       // Mapbox's pk. tokens and the like
 	[]byte("pusherkey"), []byte("pusherappkey"), // Pusher's key is the public half of key and secret
@@ -719,7 +772,10 @@ func notSecretName(text []byte, at int) bool {
 	}
 	var tb [128]byte
 	token := lowerInto(tb[:0], text[wide:start])
-	for _, t := range [][]byte{name, token} {
+	for i, t := range [][]byte{name, token} {
+		if i == 0 && bytes.HasSuffix(t, []byte("checksumkey")) {
+			continue // the key a payment gateway's checksums are computed with: AXIS_CHECKSUM_KEY
+		}
 		if bytes.Contains(t, []byte("checksum")) || bytes.Contains(t, []byte("digest")) {
 			return true // a digest of something, not a key: password_digest, checksum/secret
 		}
@@ -767,6 +823,21 @@ func queryValueEnd(v []byte) int {
 		}
 	}
 	return len(v)
+}
+
+// unopenedParenEnd is where an unquoted value ends when it closes a
+// parenthesis it never opened: the ")" belongs to what wraps the
+// assignment, as Ruby's %(ACME_KEY=value) or a call's last argument
+// f(ACME_KEY=value). The whole value when it has no such tail.
+func unopenedParenEnd(v []byte) int {
+	n := len(v)
+	for n > 0 && v[n-1] == ')' {
+		n--
+	}
+	if n == len(v) || bytes.IndexByte(v[:n], '(') >= 0 {
+		return len(v)
+	}
+	return n
 }
 
 // maxContext bounds RuleSpec.Context: how far above a value its provider's
