@@ -391,6 +391,8 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 				next = p + m[1]
 				if len(out) == n {
 					next = p + r.resume(m, text[p:reg.end])
+				} else {
+					next = p + r.resumeKept(m, out[len(out)-1].end-p)
 				}
 			}
 		}
@@ -408,9 +410,11 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				n := len(out)
 				out = e.accept(r, ri, text, p, m, hits, out)
-				resume := m[1] // a search of the whole region resumes after the match
+				var resume int // where a search of the whole region resumes
 				if len(out) == n {
 					resume = r.resume(m, text[p:reg.end])
+				} else {
+					resume = r.resumeKept(m, out[len(out)-1].end-p)
 				}
 				p += max(resume, 1) - 1
 			}
@@ -422,11 +426,15 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 		for _, m := range r.compiled().FindAllSubmatchIndex(b[off:], -1) {
 			n := len(out)
 			out = e.accept(r, ri, text, reg.start+off, m, hits, out)
+			p := m[1]
 			if len(out) == n {
-				if p := r.resume(m, b[off:]); p < m[1] {
-					again = off + p
-					break
-				}
+				p = r.resume(m, b[off:])
+			} else {
+				p = r.resumeKept(m, out[len(out)-1].end-reg.start-off)
+			}
+			if p < m[1] {
+				again = off + p
+				break
 			}
 		}
 		if again < 0 {
@@ -451,6 +459,18 @@ func (r *Rule) resume(m []int, b []byte) int {
 		return m[1]
 	}
 	return s
+}
+
+// resumeKept returns where, in b, a search resumes after the match m whose
+// secret was kept but cut short at end (relative to b): a retry rule's
+// value that ended at the "&" of a query string's next pair
+// ("apiKey=...&secretKey=...") resumes there, so that the next pair is a
+// match of its own; any other, after the match.
+func (r *Rule) resumeKept(m []int, end int) int {
+	if !r.retry || end <= m[2*r.group] || end >= m[1] {
+		return m[1]
+	}
+	return end
 }
 
 // accept appends the match m (submatch offsets relative to base) if it

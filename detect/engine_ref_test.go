@@ -67,7 +67,8 @@ func (e *Engine) refScan(text []byte) []Finding {
 		}
 		for _, reg := range regions {
 			// A refused match of a retry rule resumes the search at its
-			// secret's start (Rule.resume); any other, after the match.
+			// secret's start (Rule.resume), a kept one cut short at its
+			// end (Rule.resumeKept); any other, after the match.
 			b := text[reg.start:reg.end]
 			for off := 0; off <= len(b); {
 				again := -1
@@ -77,7 +78,13 @@ func (e *Engine) refScan(text []byte) []Finding {
 					if r.context == 0 || m[2*r.group] < 0 || refInContext(lines, offs[ri], s, r.context) {
 						cands = e.keep(r, ri, text, reg.start+off, m, cands)
 					}
-					if p := r.resume(m, b[off:]); len(cands) == n && p < m[1] {
+					p := m[1]
+					if len(cands) == n {
+						p = r.resume(m, b[off:])
+					} else {
+						p = r.resumeKept(m, cands[len(cands)-1].end-reg.start-off)
+					}
+					if p < m[1] {
 						again = off + p
 						break
 					}
