@@ -39,7 +39,10 @@ import (
 // blind16, written blind mid-session (common providers' every key kind,
 // 577 near-miss lines), is held out whole; so is blind17, written blind at
 // the session's end (published documentation and examples), scored once
-// with the session's end binary for the next session's start.
+// with the session's end binary for the next session's start. blind18,
+// written blind at the start of the ninth (771 providers, 494 new to every
+// earlier corpus, in the forms detector tests and real code take), is
+// held out whole; blind14's and blind15's recall is read since the ninth.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -61,6 +64,7 @@ var corpora = []struct {
 	{"blind15", blindFloors{all: 84, common: 92, flagged: 3}},
 	{"blind16", blindFloors{all: 90, common: 93, flagged: 8}},
 	{"blind17", blindFloors{all: 85, common: 92, flagged: 3}},
+	{"blind18", blindFloors{all: 88, common: 92, flagged: 6}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
