@@ -793,8 +793,11 @@ func notSecretName(text []byte, at int) bool {
 	var tb [128]byte
 	token := lowerInto(tb[:0], text[wide:start])
 	for i, t := range [][]byte{name, token} {
-		if i == 0 && bytes.HasSuffix(t, []byte("checksumkey")) {
-			continue // the key a payment gateway's checksums are computed with: AXIS_CHECKSUM_KEY
+		if i == 0 && (bytes.HasSuffix(t, []byte("checksumkey")) || end < len(text) && text[end] == '(') {
+			// The key a payment gateway's checksums are computed with
+			// (AXIS_CHECKSUM_KEY), or a call (HMAC.hexdigest(...)) whose
+			// argument the name does not describe.
+			continue
 		}
 		if bytes.Contains(t, []byte("checksum")) || bytes.Contains(t, []byte("digest")) {
 			return true // a digest of something, not a key: password_digest, checksum/secret
