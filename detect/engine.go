@@ -707,6 +707,11 @@ var notSecretNames = [][]byte{
 	// Keys their providers document as safe in a browser or an app: Algolia's
 	// search-only key, an SDK's public key.
 	[]byte("searchonlykey"), []byte("searchonlyapikey"), []byte("publicsdkkey"),
+	// Analytics SDKs' project keys, which their docs put in the page or the
+	// app: Mixpanel's project token, Amplitude's API key (its secret key is
+	// another), Shopify's Storefront API token.
+	[]byte("mixpaneltoken"), []byte("mixpanelprojecttoken"), []byte("amplitudeapikey"), []byte("amplitudekey"),
+	[]byte("storefronttoken"), []byte("storefrontaccesstoken"), []byte("storefrontapitoken"),
 	// Names code gives to keys that address data, not credentials.
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),

@@ -901,9 +901,10 @@ func isPrefixWord(w string) bool {
 // publicValuePrefixes open values their providers document as public: Stripe's
 // and others' publishable keys (pk_live_..., publishable_...), public SDK
 // keys (public_live_...), Midtrans's client keys (Mid-client-...,
-// SB-Mid-client-... in the sandbox). Not pk_ or pub_ alone: Courier's auth
+// SB-Mid-client-... in the sandbox), DevCycle's client and mobile SDK keys
+// (dvc_client_..., dvc_mobile_...). Not pk_ or pub_ alone: Courier's auth
 // tokens start pk_prod_, and NewsData.io's API keys pub_.
-var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-"}
+var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-", "dvc_client_", "dvc_mobile_"}
 
 // publicValue reports a value a generic rule must not report: its prefix
 // says it is public. A provider's own rule decides for its own prefixes.
@@ -913,14 +914,57 @@ func publicValue(v string) bool {
 			return true
 		}
 	}
+	return publicShape(v)
+}
+
+// publicShape reports the client-side keys whose whole shape, not only a
+// prefix, says what they are, as their providers document them for use in
+// a browser or an app: Adyen's client key (live_ or test_ and 32 upper-case
+// letters and digits), Paddle's client-side token (live_ or test_ and 27
+// lower-case hex digits), Braintree's tokenization key
+// (production_<8>_<16> or sandbox_...), GrowthBook's SDK client key (sdk-
+// and 16 letters and digits; LaunchDarkly's secret SDK keys carry a UUID).
+func publicShape(v string) bool {
+	if rest, ok := cutAnyPrefix(v, "live_", "test_"); ok {
+		return len(rest) == 32 && allBytes(rest, func(c byte) bool { return c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) ||
+			len(rest) == 27 && allBytes(rest, func(c byte) bool { return c >= 'a' && c <= 'f' || c >= '0' && c <= '9' })
+	}
+	if rest, ok := cutAnyPrefix(v, "production_", "sandbox_"); ok {
+		a, b, ok := strings.Cut(rest, "_")
+		lowerAlnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+		return ok && len(a) == 8 && len(b) == 16 && allBytes(a, lowerAlnum) && allBytes(b, lowerAlnum)
+	}
+	if rest, ok := strings.CutPrefix(v, "sdk-"); ok {
+		return len(rest) == 16 && isAlnumString(rest)
+	}
 	return false
+}
+
+// cutAnyPrefix is strings.CutPrefix with the first of prefixes v has.
+func cutAnyPrefix(v string, prefixes ...string) (string, bool) {
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(v, p); ok {
+			return rest, true
+		}
+	}
+	return v, false
+}
+
+// allBytes reports whether every byte of s satisfies f.
+func allBytes(s string, f func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !f(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // validPrefixedRandom accepts a value made of a key's prefix words and a
 // random part (randomTail): "cur_live_" and 40 random characters.
 func validPrefixedRandom(v string) bool {
 	lower := strings.ToLower(v)
-	if publicValue(lower) || strings.HasPrefix(lower, "pk_") || strings.HasPrefix(lower, "pub_") {
+	if publicValue(lower) || publicShape(v) || strings.HasPrefix(lower, "pk_") || strings.HasPrefix(lower, "pub_") {
 		// Public by design (pk_live_...); and a random tail after pk_ or
 		// pub_ alone reads as a publishable key here, where no provider's
 		// rule says otherwise.

@@ -817,6 +817,10 @@ func TestNotSecretName(t *testing.T) {
 		{`ALGOLIA_SEARCH_ONLY_KEY=x`, true},
 		{`MIDTRANS_SERVER_KEY=x`, false},
 		{`SHOPIFY_API_SECRET_KEY=x`, false},
+		{`mixpanelToken: x`, true},
+		{`AMPLITUDE_API_KEY=x`, true},
+		{`AMPLITUDE_SECRET_KEY=x`, false},
+		{`shopifyStorefrontToken: x`, true},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
@@ -1010,6 +1014,33 @@ func TestValueShapesNotKeys(t *testing.T) {
 	for _, tt := range tests {
 		if tt.got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestPublicShape(t *testing.T) {
+	upper := strings.Repeat("A7Q2", 8)   // 32 upper-case letters and digits
+	hex27 := strings.Repeat("a3f", 9)    // 27 lower-case hex digits
+	lower16 := strings.Repeat("k3m9", 4) // 16 lower-case letters and digits
+	tests := []struct {
+		v    string
+		want bool
+	}{
+		{"live_" + upper, true},                             // Adyen client key
+		{"test_" + upper, true},                             //
+		{"live_" + hex27, true},                             // Paddle client-side token
+		{"production_" + lower16[:8] + "_" + lower16, true}, // Braintree tokenization key
+		{"sandbox_" + lower16[:8] + "_" + lower16, true},
+		{"sdk-" + "Ab3dE5gH7jK9mN1p", true}, // GrowthBook client key
+		{"live_" + upper[:31], false},
+		{"live_" + strings.ToLower(upper), false},
+		{"sk_live_" + upper, false},
+		{"sdk-" + "3f2c9a1e-7b4d-4e8a-9c21-5d6f7a8b9c0d", false}, // LaunchDarkly's server SDK key
+		{"production_" + lower16, false},
+	}
+	for _, tt := range tests {
+		if got := publicShape(tt.v); got != tt.want {
+			t.Errorf("publicShape(%q) = %v, want %v", tt.v, got, tt.want)
 		}
 	}
 }
