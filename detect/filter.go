@@ -872,10 +872,8 @@ func randomTail(v string) string {
 	if i <= 0 || i > 24 {
 		return ""
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(v[:i]), func(r rune) bool { return r == '_' || r == '-' }) {
-		if !isPrefixWord(w) {
-			return "" // a word that is not a key's prefix ("example", "fake"), or not a word
-		}
+	if !prefixWordsOnly(v[:i]) {
+		return "" // a word that is not a key's prefix ("example", "fake"), or not a word
 	}
 	tail := v[i+1:]
 	if len(tail) < 20 || strings.TrimFunc(tail, func(r rune) bool { return r < 0x80 && isAlnum(byte(r)) }) != "" ||
@@ -902,9 +900,10 @@ func isPrefixWord(w string) bool {
 // and others' publishable keys (pk_live_..., publishable_...), public SDK
 // keys (public_live_...), Midtrans's client keys (Mid-client-...,
 // SB-Mid-client-... in the sandbox), DevCycle's client and mobile SDK keys
-// (dvc_client_..., dvc_mobile_...). Not pk_ or pub_ alone: Courier's auth
+// (dvc_client_..., dvc_mobile_...), public and client keys written live_pk_
+// (Mono) and live_ck_ (Toss Payments). Not pk_ or pub_ alone: Courier's auth
 // tokens start pk_prod_, and NewsData.io's API keys pub_.
-var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-", "dvc_client_", "dvc_mobile_"}
+var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-", "dvc_client_", "dvc_mobile_", "live_pk_", "test_pk_", "live_ck_", "test_ck_"}
 
 // publicValue reports a value a generic rule must not report: its prefix
 // says it is public. A provider's own rule decides for its own prefixes.
@@ -970,7 +969,17 @@ func validPrefixedRandom(v string) bool {
 		// rule says otherwise.
 		return false
 	}
+	if n := len(v) - 36; n > 1 && v[n-1] == '_' && isUUID(v[n:]) {
+		return prefixWordsOnly(v[:n-1]) && isRandomUUID(v[n:]) // sk_live_<uuid>
+	}
 	return randomTail(v) != "" && !isPlaceholder(v)
+}
+
+// prefixWordsOnly reports a run of key-prefix words joined by "_" or "-"
+// (isPrefixWord): "sk_live", "cur_live".
+func prefixWordsOnly(p string) bool {
+	words := strings.FieldsFunc(strings.ToLower(p), func(r rune) bool { return r == '_' || r == '-' })
+	return len(words) > 0 && !slices.ContainsFunc(words, func(w string) bool { return !isPrefixWord(w) })
 }
 
 // isLiteralValue rejects what generic rules see most: references and code
