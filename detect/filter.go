@@ -198,6 +198,10 @@ var documentedExamples = map[string]bool{
 	"bb4978fbe763": true, // Hardhat / Anvil development account #2 private key
 	"2598f7d6adc1": true, // Flask docs: the SECRET_KEY shown in app.config.update and the deploy tutorial
 	"9cb335cb7b5f": true, // Flask docs: the FLASK_SECRET_KEY shown in the configuration chapter
+	"6a1293689ed9": true, // ECPay developer docs: a stage merchant's HashKey
+	"9aa60642b9bf": true, // ECPay developer docs: that merchant's HashIV
+	"44cbabec1601": true, // ECPay developer docs: another stage merchant's HashKey
+	"09b3167f9cff": true, // ECPay developer docs: that merchant's HashIV
 	"570dad43de1a": true, // FastAPI docs: the SECRET_KEY of the OAuth2 with JWT tutorial
 	"8664e8d63d0b": true, // Rails guides: db:encryption:init output, primary_key
 	"777cc47e9909": true, // Rails guides: db:encryption:init output, deterministic_key
