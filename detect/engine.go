@@ -907,6 +907,9 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 		if ind == len(bytes.TrimRight(line, "\r")) {
 			continue // blank
 		}
+		if isOpenerLine(line[ind:]) {
+			continue // an Allman-style "{" on its own line: the line above it opens the block
+		}
 		hit := i > 0 && hits[i-1] >= ls
 		if header && ind <= own && isSectionHeader(line[ind:]) {
 			// An INI or TOML section header ("[bitfinex]", "[tool.acme]")
@@ -942,6 +945,13 @@ func inContext(text []byte, hits []int, secret, n int) bool {
 		}
 	}
 	return false
+}
+
+// isOpenerLine reports a line (without its indent) that only opens a
+// block: "{", "[" or "(", as C# and Allman-style code put them.
+func isOpenerLine(l []byte) bool {
+	l = bytes.TrimRight(l, " \t\r")
+	return len(l) == 1 && (l[0] == '{' || l[0] == '[' || l[0] == '(')
 }
 
 // isSectionHeader reports an INI or TOML section header: "[name]",

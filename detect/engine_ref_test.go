@@ -140,7 +140,8 @@ func (r *Rule) refRegions(hitLines []int, lines *lineIndex) []span {
 
 // refInContext is inContext by its definition: some keyword offset lies on
 // the secret's line before it, or on a line at most n above whose indent is
-// less than that of every non-blank line after it up to the secret's, or in
+// less than that of every non-blank line after it up to the secret's (a
+// lone "{" counts as blank), or in
 // the value of a sibling: one of the maxSiblings non-blank lines just
 // above, all indented as the secret's line is, or on an INI or TOML
 // section header indented no more than it with no other header between.
@@ -202,8 +203,8 @@ func refHeaderBetween(lines *lineIndex, k, ln, own int) bool {
 // refIndent is the width of line's leading blanks, or -1 for a blank line.
 func refIndent(line []byte) int {
 	trimmed := bytes.TrimLeft(line, " \t")
-	if len(bytes.TrimRight(trimmed, "\r")) == 0 {
-		return -1
+	if len(bytes.TrimRight(trimmed, "\r")) == 0 || isOpenerLine(trimmed) {
+		return -1 // blank, or a lone "{" that opens the block of the line above
 	}
 	return len(line) - len(trimmed)
 }
