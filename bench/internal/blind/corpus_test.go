@@ -42,7 +42,9 @@ import (
 // with the session's end binary for the next session's start. blind18,
 // written blind at the start of the ninth (771 providers, 494 new to every
 // earlier corpus, in the forms detector tests and real code take), is
-// held out whole; blind14's and blind15's recall is read since the ninth.
+// held out whole; so is blind19, written blind beside it (secrets in the
+// idioms of 50 languages and formats, 161 of them generic). blind14's and
+// blind15's recall is read since the ninth.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -65,6 +67,7 @@ var corpora = []struct {
 	{"blind16", blindFloors{all: 90, common: 93, flagged: 8}},
 	{"blind17", blindFloors{all: 85, common: 92, flagged: 3}},
 	{"blind18", blindFloors{all: 88, common: 92, flagged: 6}},
+	{"blind19", blindFloors{all: 78, common: 80, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
