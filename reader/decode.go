@@ -96,7 +96,8 @@ const (
 //     `\u…`), as in code or JSON embedded in a JSON string;
 //   - URL-escaped runs (`%2B`, `%2F`), as in a connection string;
 //   - private keys (PEM, PuTTY) written as string literals on successive
-//     lines, joined by concatenation or line continuations;
+//     lines, joined by concatenation or line continuations, and string
+//     literals joined on one line (`"sk_" + "…"`, PHP's `'sk_' . '…'`);
 //   - XML elements whose value stands on a line of its own between the
 //     opening and the closing tag (`<apiToken>`, the value, `</apiToken>`),
 //     joined onto one line, when the element's name is secret-like;
@@ -171,6 +172,8 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(nextOf(d.text, valueWord, valueWordCap), d.pair)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
+		d.eachLine(nextOf(d.text, plusJoinDQ, plusJoinSQ), d.joinLiterals)
+		d.eachLine(nextOf(d.text, dotJoinSQ, dotJoinDQ), d.joinLiterals)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {

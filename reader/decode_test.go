@@ -81,6 +81,13 @@ func TestDecode(t *testing.T) {
 		{"plist empty string", "<key>API_KEY</key>\n<string></string>", false, nil},
 		{"postman key and value", `{ "key": "password", "value": "p4ss-v4lue", "type": "string" }`, false,
 			[]string{`pair:"p4ss-v4lue", "type": "string" }`}},
+		{"literals joined by +", `const apiKey = "sk_" + "k3y-v4lue-split-here";`, false,
+			[]string{"concatenated:sk_k3y-v4lue-split-here"}},
+		{"literals joined by PHP's .", `$key = 'whsec_' . 'part-one' . 'part-two';`, false,
+			[]string{"concatenated:whsec_part-onepart-two"}},
+		{"a variable between literals", `msg = "Hello, " + name + " and welcome back";`, false, nil},
+		{"joined literals too short", `x = "ab" + "cd";`, false, nil},
+		{"literal with an escape", `x = "a\"b" + "more-text-here";`, false, nil},
 		{"pair named on its own line", "{\"name\": \"API_TOKEN\", \"value\": \"t0k\"},\n{\"name\": \"CLIENT_ID\", \"value\": \"c1d\"}", false,
 			[]string{`pair:"t0k"},`}},
 	}
