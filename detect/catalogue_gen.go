@@ -18779,6 +18779,18 @@ var builtinRules = []RuleSpec{
 		family:      "generic",
 	},
 	{
+		ID:          "generic-declaration-key",
+		Description: "Generic secret in a typed declaration (C# property, VB.NET, Objective-C, C array, Rust String, Erlang define, Gradle signing config)",
+		Provider:    "Generic",
+		Keywords:    []string{"{ get; set; } =", "{ get; init; } =", "{ get; private set; } =", " as string =", "string::from(", "= @\"", "[] = \"", "-define(", "storepassword ", "keypassword "},
+		Regex:       `(?:\b[A-Za-z_]?[A-Za-z0-9_]*(?i:key|secret|token|password|passwd|pwd)[ \t]*(?:\{[ \t]*get;[ \t]*(?:(?:private|protected|internal)[ \t]+)?(?:set|init);[ \t]*\}[ \t]*=|[ \t][Aa]s[ \t]+[Ss]tring[ \t]*=|=[ \t]*String::from\(|=[ \t]*@|\[[0-9]*\][ \t]*=)|-define\([ \t]*[A-Za-z_][A-Za-z0-9_]*(?i:key|secret|token|password)[ \t]*,|\b(?:store|key)Password[ \t]+)[ \t]*["']([A-Za-z0-9+/_.~!@#$%^&*|:-][A-Za-z0-9+/=_.~!@#$%^&*|:-]{11,199})["']`,
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "generic-secret",
+		Generic:     true,
+		family:      "generic",
+	},
+	{
 		ID:          "generic-header-array-key",
 		Description: "Generic key as the one value of a recorded header (VCR, Betamax, Polly cassettes)",
 		Provider:    "Generic",
