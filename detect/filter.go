@@ -616,6 +616,9 @@ func validCodeKey(v string) bool {
 	if strings.IndexByte(v, '/') > 0 && hasFileExtension(v) {
 		return false // a stored file's path: <collection>/<record>/thumb_<name>.png
 	}
+	if isLowerPath(v) {
+		return false // a secret store's path: prod/integrations/acme
+	}
 	if isDigestName(v) {
 		return false // a cache key: Linux-node-<sha256 of the lockfile>
 	}
@@ -623,6 +626,26 @@ func validCodeKey(v string) bool {
 		return false // a namespaced id, "openai:gpt-4o-mini"; "dal:" and a random part is a key
 	}
 	return !isWordName(v)
+}
+
+// isLowerPath reports a relative path of lower-case names, as secret
+// stores address their entries (remoteRef key: prod/integrations/acme,
+// secret/data/payments): a "/" between parts of lower-case letters,
+// digits, "-", "_" and ".", each with a letter. Base64 keys, which hold
+// "/" too, mix in upper case.
+func isLowerPath(v string) bool {
+	if strings.IndexByte(v, '/') <= 0 {
+		return false
+	}
+	for _, part := range strings.Split(v, "/") {
+		if part == "" || strings.IndexFunc(part, isLetter) < 0 ||
+			strings.TrimFunc(part, func(r rune) bool {
+				return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.'
+			}) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // isDigestName reports a name that ends in a content digest: words and

@@ -986,6 +986,8 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"UUID under a key name", validCodeKey(fakekey.Expand("{{uuid}}")), false},
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
 		{"CI cache key", validCodeKey(fakekey.Expand("Linux-node-{{hex 64}}")), false},
+		{"secret store path", validCodeKey("prod/integrations/payments4ai"), false},
+		{"base64 key with a slash", validCodeKey(fakekey.Expand("{{alnum 12}}/{{alnum 11}}+Q7")), true},
 		{"Key Vault reference", isLiteralValue("@Microsoft.KeyVault(VaultName=acme-prod-kv;SecretName=qbo"), false},
 		{"account number and hex", randomParts(fakekey.Expand("{{digit 7}}:{{hex 32}}")), true},
 		{"number and random part", randomParts(fakekey.Expand("{{digit 10}}.{{alnum 20}}7{{alnum 11}}")), true},
