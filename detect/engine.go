@@ -712,6 +712,9 @@ var notSecretNames = [][]byte{
 	// another), Shopify's Storefront API token.
 	[]byte("mixpaneltoken"), []byte("mixpanelprojecttoken"), []byte("amplitudeapikey"), []byte("amplitudekey"),
 	[]byte("storefronttoken"), []byte("storefrontaccesstoken"), []byte("storefrontapitoken"),
+	// Mobile SDKs' app keys, documented as shipped in the app: AppMetrica's
+	// API key, Qonversion's project key (its secret key is another).
+	[]byte("appmetricaapikey"), []byte("appmetricakey"), []byte("qonversionprojectkey"), []byte("qonversionkey"),
 	// Names code gives to keys that address data, not credentials.
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),

@@ -821,6 +821,9 @@ func TestNotSecretName(t *testing.T) {
 		{`AMPLITUDE_API_KEY=x`, true},
 		{`AMPLITUDE_SECRET_KEY=x`, false},
 		{`shopifyStorefrontToken: x`, true},
+		{`val appmetricaApiKey = x`, true},
+		{`QONVERSION_PROJECT_KEY=x`, true},
+		{`QONVERSION_SECRET_KEY=x`, false},
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
