@@ -5609,6 +5609,18 @@ var builtinRules = []RuleSpec{
 		family:      "saas",
 	},
 	{
+		ID:          "anthropic-oauth-token",
+		Description: "Anthropic (Claude Code) OAuth token",
+		Provider:    "Anthropic",
+		Keywords:    []string{"sk-ant-oat01-"},
+		Regex:       `\b(sk-ant-oat01-[A-Za-z0-9_-]{80,})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
+		SecretGroup: 1,
+		Entropy:     4,
+		EnvVar:      "CLAUDE_CODE_OAUTH_TOKEN",
+		Revoke:      "https://claude.ai/settings",
+		family:      "saas",
+	},
+	{
 		ID:          "adapty-secret-api-key",
 		Description: "Adapty secret API key",
 		Provider:    "Adapty",
