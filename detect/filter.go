@@ -446,12 +446,25 @@ func class(c byte) int {
 }
 
 // Length bounds of generic values: shorter keys are too weak to tell from
-// words; longer values are blobs (certificates, images), not typed secrets.
+// words; longer values are blobs (certificates, images, sealed and
+// encrypted secrets in standard base64), not typed secrets, except for
+// URL-safe tokens up to maxGenericToken (OAuth access and refresh tokens
+// run to several hundred characters: LinkedIn's, Azure AD's).
 const (
 	minGenericSecret   = 16
 	minGenericPassword = 12
 	maxGenericValue    = 256
+	maxGenericToken    = 2048
 )
+
+// isLongToken reports a value longer than maxGenericValue that is a
+// token's URL-safe run (letters, digits, "-", "_" and "."; no "+" or "/",
+// which a base64 blob such as a SealedSecret's ciphertext holds), within
+// maxGenericToken.
+func isLongToken(v string) bool {
+	return len(v) > maxGenericValue && len(v) <= maxGenericToken &&
+		allBytes(v, func(c byte) bool { return isAlnum(c) || c == '-' || c == '_' || c == '.' })
+}
 
 // genericWords mark test fixtures and self-describing stand-ins. Generic
 // rules only, and matched in any case: a random 16+ character value holds
@@ -486,7 +499,7 @@ var deferredPrefixes = []string{
 // stored as a password never passes the password rule, which needs three
 // character classes.
 func validGenericSecret(v string) bool {
-	if len(v) < minGenericSecret || len(v) > maxGenericValue || !isLiteralValue(v) {
+	if len(v) < minGenericSecret || len(v) > maxGenericValue && !isLongToken(v) || !isLiteralValue(v) {
 		return false
 	}
 	if strings.IndexByte(v, '?') >= 0 {
