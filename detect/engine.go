@@ -715,6 +715,9 @@ var notSecretNames = [][]byte{
 	// Mobile SDKs' app keys, documented as shipped in the app: AppMetrica's
 	// API key, Qonversion's project key (its secret key is another).
 	[]byte("appmetricaapikey"), []byte("appmetricakey"), []byte("qonversionprojectkey"), []byte("qonversionkey"),
+	// A device's push address, which APNs and FCM hand to the app: an
+	// identifier, not a credential.
+	[]byte("apnstoken"), []byte("devicetoken"), []byte("fcmtoken"),
 	// Names code gives to keys that address data, not credentials.
 	[]byte("spreadsheetkey"), []byte("dedupkey"), []byte("dedupekey"),
 	[]byte("i18nkey"), []byte("messagekey"), []byte("querykey"), []byte("storagekeyname"),

@@ -696,8 +696,8 @@ func isWordName(v string) bool {
 			return false
 		}
 		for _, w := range words {
-			if !pronounceable(w) {
-				return false
+			if len(w) > 1 && !pronounceable(w) {
+				return false // a lone letter is a word too: X-Algolia-Application-Id
 			}
 		}
 	}

@@ -824,6 +824,9 @@ func TestNotSecretName(t *testing.T) {
 		{`val appmetricaApiKey = x`, true},
 		{`QONVERSION_PROJECT_KEY=x`, true},
 		{`QONVERSION_SECRET_KEY=x`, false},
+		{`"apns_token": x`, true},
+		{`deviceToken = x`, true},
+		{`FURY_PUSH_TOKEN=x`, false}, // Gemfury's push token is a credential; a push notification address is named for its device
 	}
 	for _, tt := range tests {
 		at := strings.Index(strings.ToLower(tt.line), "token")
@@ -990,6 +993,7 @@ func TestValueShapesNotKeys(t *testing.T) {
 		{"two hex halves under a key name", validCodeKey(fakekey.Expand("{{hex 36}}-{{hex 36}}")), true},
 		{"CI cache key", validCodeKey(fakekey.Expand("Linux-node-{{hex 64}}")), false},
 		{"secret store path", validCodeKey("prod/integrations/payments4ai"), false},
+		{"header name", isWordName("X-Algolia-Application-Id"), true},
 		{"long URL-safe token", validGenericSecret(fakekey.Expand("AQ{{b64url 340}}")), true},
 		{"long standard base64 blob", validGenericSecret(fakekey.Expand("AgB{{alnum 150}}+{{alnum 150}}/{{alnum 40}}")), false},
 		{"token beyond the longest", validGenericSecret(fakekey.Expand("{{alnum 2100}}")), false},
