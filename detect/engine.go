@@ -388,12 +388,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				n := len(out)
 				out = e.accept(r, ri, text, p, m, hits, out)
-				next = p + m[1]
-				if len(out) == n {
-					next = p + r.resume(m, text[p:reg.end])
-				} else {
-					next = p + r.resumeKept(m, out[len(out)-1].end-p)
-				}
+				next = p + r.resumeAfter(m, text[p:reg.end], out, n, p)
 			}
 		}
 		return out
@@ -410,13 +405,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 			if m := r.triedAt(text, reg.start, p).FindSubmatchIndex(text[p:reg.end]); m != nil {
 				n := len(out)
 				out = e.accept(r, ri, text, p, m, hits, out)
-				var resume int // where a search of the whole region resumes
-				if len(out) == n {
-					resume = r.resume(m, text[p:reg.end])
-				} else {
-					resume = r.resumeKept(m, out[len(out)-1].end-p)
-				}
-				p += max(resume, 1) - 1
+				p += max(r.resumeAfter(m, text[p:reg.end], out, n, p), 1) - 1
 			}
 		}
 		return out
@@ -426,13 +415,7 @@ func (e *Engine) searchSpan(r *Rule, ri int, text []byte, reg span, hits []int, 
 		for _, m := range r.compiled().FindAllSubmatchIndex(b[off:], -1) {
 			n := len(out)
 			out = e.accept(r, ri, text, reg.start+off, m, hits, out)
-			p := m[1]
-			if len(out) == n {
-				p = r.resume(m, b[off:])
-			} else {
-				p = r.resumeKept(m, out[len(out)-1].end-reg.start-off)
-			}
-			if p < m[1] {
+			if p := r.resumeAfter(m, b[off:], out, n, reg.start+off); p < m[1] {
 				again = off + p
 				break
 			}
@@ -459,6 +442,17 @@ func (r *Rule) resume(m []int, b []byte) int {
 		return m[1]
 	}
 	return s
+}
+
+// resumeAfter returns where, in b (which starts at base in the text), a
+// search resumes after the match m: out held n candidates before m was
+// judged, so m was kept when it holds more (Rule.resumeKept, at the kept
+// secret's end) and refused otherwise (Rule.resume).
+func (r *Rule) resumeAfter(m []int, b []byte, out []candidate, n, base int) int {
+	if len(out) == n {
+		return r.resume(m, b)
+	}
+	return r.resumeKept(m, out[len(out)-1].end-base)
 }
 
 // resumeKept returns where, in b, a search resumes after the match m whose

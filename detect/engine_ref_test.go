@@ -78,13 +78,7 @@ func (e *Engine) refScan(text []byte) []Finding {
 					if r.context == 0 || m[2*r.group] < 0 || refInContext(lines, offs[ri], s, r.context) {
 						cands = e.keep(r, ri, text, reg.start+off, m, cands)
 					}
-					p := m[1]
-					if len(cands) == n {
-						p = r.resume(m, b[off:])
-					} else {
-						p = r.resumeKept(m, cands[len(cands)-1].end-reg.start-off)
-					}
-					if p < m[1] {
+					if p := r.resumeAfter(m, b[off:], cands, n, reg.start+off); p < m[1] {
 						again = off + p
 						break
 					}

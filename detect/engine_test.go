@@ -606,6 +606,9 @@ func TestRefusedMatchResumesInsideIt(t *testing.T) {
 		{"form body after a token path", `  .post("/oauth/token", "grant_type=client_credentials&client_secret={{alnum 20}}7aQ{{alnum 20}}")`, 1},
 		{"form body alone", `body = "grant_type=client_credentials&client_secret={{alnum 20}}7aQ{{alnum 20}}"`, 1},
 		{"nothing inside", `  .post("/oauth/token", "grant_type=client_credentials&scope=read")`, 0},
+		// A kept value cut at the "&" of the next pair resumes there
+		// (Rule.resumeKept): both keys of the query string are found.
+		{"two keys in a query string", `GET https://api.acme.dev/v2/items?apiKey={{alnum 20}}7aQ{{alnum 10}}&secretKey={{alnum 20}}7aQ{{alnum 9}} -> 200`, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
