@@ -1480,6 +1480,7 @@ var builtinAnalysis = []analysis{
 	{sum: 0x79eaf388bc925ef2, need: run{byteSet{0x8400000000, 0x0, 0x0, 0x0}, 1, false}, must: requiredByte{"\"'"}},
 	{sum: 0xc60c406730fad769, need: run{byteSet{0x27ffe88400000000, 0x47fffffe87fffffe, 0x0, 0x0}, 18, false}, leads: []literal{{"(", false}, {",", false}, {"[", false}, {"{", false}}, shape: []shapeRun{{byteSet{0x110000000000, 0x800000008000000, 0x0, 0x0}, 1}}},
 	{sum: 0xa6de5b6426a17e49, need: run{byteSet{0x27ffe80000000000, 0x47fffffe87fffffe, 0x0, 0x0}, 16, false}, must: requiredByte{"@"}},
+	{sum: 0x4f3b38bd5ddce960, need: run{byteSet{0x200000000000, 0x49dfffa849dfffa, 0xffffffffffffffff, 0xffffffffffffffff}, 5, false}, must: requiredByte{":="}},
 	{sum: 0x575d50495f4a170f, need: run{byteSet{0x23ffe80400000000, 0x47fffffe87fffffe, 0x0, 0x0}, 18, false}, must: requiredByte{"]"}, leads: []literal{{"\"", false}}, shape: []shapeRun{{byteSet{0x400000000, 0x0, 0x0, 0x0}, 1}}},
 	{sum: 0xa31dd49fceabea58, need: run{byteSet{0x2400000000000000, 0x0, 0x0, 0x0}, 1, false}, must: requiredByte{":"}, leads: []literal{{"AUT", true}, {"BAS", true}, {"CRE", true}, {"HTT", true}, {"USE", true}}, afterWord: `[^\x00-\x{10FFFF}](?i:BASIC(?:(?:)|_AUTH)|HTTP_AUTH|AUTH|USERPASS|CREDENTIALS)[\t ]*[:=][\t ]*["']?[\+\-\.0-9@-Z_a-z]{1,64}:([^\t\n\r "\$',/:;@\{][^\t\n\r "',/:;@]{7,127})["']?(?m:[\t\r \),;\]\}]|$)`},
 	{sum: 0x6e9c51e13ad7f9d0, need: run{byteSet{0x3ff000000000000, 0x87fffffe, 0x0, 0x0}, 5, false}, must: requiredByte{":="}},
