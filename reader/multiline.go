@@ -2,6 +2,7 @@ package reader
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -80,6 +81,9 @@ func (d *decoder) nextLine(end int) (next int, line []byte, indent int) {
 // a call whose last argument has a line of its own.
 var space, closeParen = []byte(" "), []byte(")")
 
+// colonQuote and quote wrap a SQL value read under its column's name.
+var colonQuote, quote = []byte(": '"), []byte("'")
+
 // stringArg returns the length of the string literal that arg starts
 // with when nothing but a comma, a closing parenthesis or a semicolon
 // follows it (`"…",`, `'…')`, `"…");`); 0 when arg is not such a line.
@@ -129,6 +133,7 @@ func (d *decoder) sqlRows(lineNo int, line []byte) {
 	if head == nil {
 		return
 	}
+	names, secret := sqlColumns(head)
 	end := d.lineEnd(d.lineAt)
 	for k := 1; k <= maxRows && end < len(d.text) && d.left(); k++ {
 		var l []byte
@@ -139,10 +144,129 @@ func (d *decoder) sqlRows(lineNo int, line []byte) {
 			return
 		}
 		d.takeJoined("row", lineNo+k, utf8.RuneCount(l[:lo])+1, row, len(head)+1, head, space, row)
+		if len(secret) > 0 {
+			d.sqlCells(lineNo+k, l, lo, row, names, secret)
+		}
 		if c := row[len(row)-1]; c == ';' {
 			return
 		}
 	}
+}
+
+// sqlColumns returns the column names of an INSERT header ("INSERT INTO t
+// (a, b, c) VALUES"), unquoted, and which of them are secret-like
+// (secretTag); nil when the header names no columns.
+func sqlColumns(head []byte) (names [][]byte, secret []int) {
+	open := bytes.IndexByte(head, '(')
+	end := bytes.LastIndexByte(head, ')')
+	if open < 0 || end < open {
+		return nil, nil
+	}
+	for i, n := range bytes.Split(head[open+1:end], []byte{','}) {
+		n = bytes.Trim(bytes.TrimSpace(n), "`\"[]")
+		if !isColumnName(n) {
+			return nil, nil
+		}
+		names = append(names, n)
+		if secretTag(n) {
+			secret = append(secret, i)
+		}
+	}
+	return names, secret
+}
+
+// sqlCells reads a row of a multi-column INSERT by its header's names: each
+// quoted value in a secret-like column becomes "NAME: 'value'" at the
+// value's place, after the row's short quoted cells (the provider's name
+// among them), as csvRows reads a CSV export. A row whose cells do not
+// match the columns one for one is left to the row reading alone. l is the
+// row's line and row its text from offset lo.
+func (d *decoder) sqlCells(lineNo int, l []byte, lo int, row []byte, names [][]byte, secret []int) {
+	cells := sqlRowCells(row)
+	if len(cells) != len(names) {
+		return
+	}
+	var parts [][]byte
+	n := 0
+	for j, c := range cells {
+		if !slices.Contains(secret, j) && c.quoted && len(c.text) > 0 && len(c.text) <= maxContextCell && n+len(c.text) < maxHead {
+			parts = append(parts, space, c.text)
+			n += 1 + len(c.text)
+		}
+	}
+	for _, i := range secret {
+		c := cells[i]
+		if !c.quoted || len(c.text) == 0 || len(c.text) > maxValue {
+			continue
+		}
+		at := lo + c.at
+		d.takeJoined("row", lineNo, utf8.RuneCount(l[:at])+1, c.text, n+len(names[i])+4,
+			append(parts[:len(parts):len(parts)], space, names[i], colonQuote, c.text, quote)...)
+	}
+}
+
+// sqlCell is a value of an INSERT row: its text (without quotes), where it
+// starts in the row, and whether it was a quoted string.
+type sqlCell struct {
+	text   []byte
+	at     int
+	quoted bool
+}
+
+// sqlRowCells splits a row "(1, 'a', now(), 'b'),"  into its values: quoted
+// strings (” inside one is a quote), and anything else up to a comma
+// outside parentheses. nil when the row is not one parenthesised tuple.
+func sqlRowCells(row []byte) []sqlCell {
+	if len(row) == 0 || row[0] != '(' {
+		return nil
+	}
+	var cells []sqlCell
+	i := 1
+	for i < len(row) {
+		for i < len(row) && (row[i] == ' ' || row[i] == '\t') {
+			i++
+		}
+		if i < len(row) && row[i] == '\'' {
+			j := i + 1
+			for j < len(row) && (row[j] != '\'' || j+1 < len(row) && row[j+1] == '\'') {
+				if row[j] == '\'' {
+					j++
+				}
+				j++
+			}
+			if j >= len(row) {
+				return nil
+			}
+			cells = append(cells, sqlCell{text: row[i+1 : j], at: i + 1, quoted: true})
+			i = j + 1
+		} else {
+			start, depth := i, 0
+			for i < len(row) && (depth > 0 || row[i] != ',' && row[i] != ')') {
+				switch row[i] {
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+				i++
+			}
+			cells = append(cells, sqlCell{text: bytes.TrimSpace(row[start:i]), at: start})
+		}
+		for i < len(row) && (row[i] == ' ' || row[i] == '\t') {
+			i++
+		}
+		if i >= len(row) {
+			return nil
+		}
+		if row[i] == ')' {
+			return cells
+		}
+		if row[i] != ',' {
+			return nil
+		}
+		i++
+	}
+	return nil
 }
 
 // sqlHeader returns the INSERT statement that ends with line (the line
