@@ -615,13 +615,16 @@ func testVectorLine(line []byte) bool {
 // proseQualifiers, before "token", "key" or "secret" in a sentence, say
 // the value is public, an identifier or a digest, or not a working key:
 // "public key ...", "device token ...", "commit key ...", "page token
-// ...", "invalid token ...".
+// ...", "invalid token ...". Not "signing", "push", "registration" or
+// "hash": a signing secret, a push token (Gemfury's), a runner's
+// registration token and a gateway's HashKey are credentials (a signing
+// key's fingerprint, 40 hex digits, is refused by validProseKey).
 var proseQualifiers = map[string]bool{
 	"public": true, "publishable": true, "site": true, "sort": true, "cache": true, "primary": true,
-	"foreign": true, "partition": true, "composite": true, "unique": true, "signing": true,
-	"gpg": true, "pgp": true, "ssh": true, "host": true, "commit": true, "hash": true,
+	"foreign": true, "partition": true, "composite": true, "unique": true,
+	"gpg": true, "pgp": true, "ssh": true, "host": true, "commit": true,
 	"idempotency": true, "request": true, "correlation": true, "trace": true, "device": true,
-	"push": true, "registration": true, "fcm": true, "apns": true, "csrf": true, "xsrf": true,
+	"fcm": true, "apns": true, "csrf": true, "xsrf": true,
 	"page": true, "next": true, "continuation": true, "pagination": true, "cursor": true,
 	"sync": true, "lock": true, "lease": true, "translation": true, "lookup": true, "range": true,
 	"object": true, "bucket": true, "row": true, "item": true, "event": true, "state": true,
@@ -646,7 +649,8 @@ func proseQualifierRefused(text []byte, at int) bool {
 	for end < len(text) && end-at < 16 && (isLetter(rune(text[end])) || text[end] >= '0' && text[end] <= '9') {
 		end++
 	}
-	if end == at || !proseQualifiers[strings.ToLower(string(text[at:end]))] {
+	var lb [16]byte
+	if end == at || !proseQualifiers[string(lowerInto(lb[:0], text[at:end]))] {
 		return false
 	}
 	rest := end
@@ -656,13 +660,17 @@ func proseQualifierRefused(text []byte, at int) bool {
 	if rest == end {
 		return false
 	}
-	for _, w := range []string{"token", "key", "secret"} {
-		if len(text)-rest >= len(w) && strings.EqualFold(string(text[rest:rest+len(w)]), w) {
+	for _, w := range proseKeyWords {
+		if len(text)-rest >= len(w) && bytes.EqualFold(text[rest:rest+len(w)], w) {
 			return true
 		}
 	}
 	return false
 }
+
+// proseKeyWords are the words proseQualifierRefused looks for after a
+// qualifier.
+var proseKeyWords = [][]byte{[]byte("token"), []byte("key"), []byte("secret")}
 
 // ternaryName reports a name that is the branch of a conditional
 // expression, "cond ? pass : direct": code, not an assignment.

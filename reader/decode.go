@@ -172,8 +172,10 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(nextOf(d.text, valueWord, valueWordCap), d.pair)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, stringTag) }, d.plist)
 		d.eachLine(func(b []byte) int { return bytes.Index(b, curlWord) }, d.continued)
-		d.eachLine(nextOf(d.text, plusJoinDQ, plusJoinSQ), d.joinLiterals)
-		d.eachLine(nextOf(d.text, dotJoinSQ, dotJoinDQ), d.joinLiterals)
+		// One pass over the lines holding any of the four joins, so that a
+		// line with both a "+" and a "." join is read once.
+		plus, dot := nextOf(d.text, plusJoinDQ, plusJoinSQ), nextOf(d.text, dotJoinSQ, dotJoinDQ)
+		d.eachLine(func(b []byte) int { return firstOf(plus(b), dot(b)) }, d.joinLiterals)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {

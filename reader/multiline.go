@@ -213,9 +213,10 @@ type sqlCell struct {
 	quoted bool
 }
 
-// sqlRowCells splits a row "(1, 'a', now(), 'b'),"  into its values: quoted
-// strings (” inside one is a quote), and anything else up to a comma
-// outside parentheses. nil when the row is not one parenthesised tuple.
+// sqlRowCells splits a row "(1, 'a', now(), 'b')," into its values: quoted
+// strings (a doubled quote inside one stands for a quote), and anything
+// else up to a comma outside parentheses. nil when the row is not one
+// parenthesised tuple.
 func sqlRowCells(row []byte) []sqlCell {
 	if len(row) == 0 || row[0] != '(' {
 		return nil

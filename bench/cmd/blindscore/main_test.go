@@ -103,3 +103,23 @@ func TestRunSeveralSeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestRunWritesMisses checks -misses: the label the scanner missed, by its
+// template, provider and kind, never its value.
+func TestRunWritesMisses(t *testing.T) {
+	dir := corpus(t)
+	misses := filepath.Join(t.TempDir(), "misses.tsv")
+	kg := standIn(t, "[]", 0)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"-dir", dir, "-seeds", "1,2", "-keyguard", kg, "-gitleaks", "none", "-misses", misses}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	got, err := os.ReadFile(misses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "positive/app/dot_env.tmpl:1\tAcme\ttoken\tcommon\tmissed on 2 seed(s)\n"
+	if string(got) != want {
+		t.Errorf("misses file %q, want %q", got, want)
+	}
+}
