@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "element", "pair", "plist", "csv", "table", "continued", "call", "row" or "seq"
+	Kind        string // "base64", "json", "url", "concatenated", "unwrapped", "element", "pair", "plist", "csv", "table", "continued", "call", "row" or "seq"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -176,6 +176,9 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		// line with both a "+" and a "." join is read once.
 		plus, dot := nextOf(d.text, plusJoinDQ, plusJoinSQ), nextOf(d.text, dotJoinSQ, dotJoinDQ)
 		d.eachLine(func(b []byte) int { return firstOf(plus(b), dot(b)) }, d.joinLiterals)
+		d.eachLine(nextOf(d.text, callDQ, callSQ), d.unwrapCalls)
+		d.eachLine(nextOf(d.text, callBytesDQ, callBytesSQ), d.unwrapByteCalls)
+		d.eachLine(nextOf(d.text, bytesDQ, bytesSQ), d.unwrapBytes)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {
 		d.eachLine(func(b []byte) int { return bytes.Index(b, marker) }, func(lineNo int, line []byte) {

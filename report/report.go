@@ -218,7 +218,8 @@ func CellPlace(f Finding) string {
 // ("base64", "json in base64", ...; see reader.Decode).
 func EncodingPhrase(enc string) string {
 	words := map[string]string{"base64": "base64", "json": "JSON-escaped", "url": "URL-escaped",
-		"concatenated": "split over string literals", "element": "on its own line inside an XML element", "pair": "as the value of a name and value pair",
+		"concatenated": "split over string literals", "unwrapped": "inside a conversion call",
+		"element": "on its own line inside an XML element", "pair": "as the value of a name and value pair",
 		"continued": "on a continuation line of a curl command",
 		"call":      "as an argument on its own line of a multi-line call",
 		"row":       "in a row of a multi-line SQL INSERT",
