@@ -1413,7 +1413,7 @@ var builtinAnalysis = []analysis{
 	{sum: 0x1b5d2edfa9a86672, need: run{byteSet{0x3ff000100000200, 0x87fffffe, 0x0, 0x0}, 5, false}},
 	{sum: 0xa60b6b48623e1256, need: run{byteSet{0x8400000000, 0x1c428000080000, 0x0, 0x0}, 8, false}, must: requiredByte{"CV"}, anchor: anchorInfo{ok: true, wordStart: true, fold: false, boundary: false, before: byteSet{}}},
 	{sum: 0x289df8b921f30dbb, need: run{byteSet{0x27ffecee00000000, 0x57ffffffc7ffffff, 0x0, 0x0}, 18, false}},
-	{sum: 0x21278170be09dc6d, need: run{byteSet{0x23ff600000000000, 0x47fffffe87fffffe, 0x0, 0x0}, 20, false}, leads: []literal{{"&", false}, {"&am", false}, {"?", false}}},
+	{sum: 0xa6fd41c80c632814, need: run{byteSet{0x23ff600000000000, 0x47fffffe87fffffe, 0x0, 0x0}, 19, false}, leads: []literal{{"&", false}, {"&am", false}, {"?", false}}},
 	{sum: 0x1f3a51096f9d54f9, need: run{byteSet{0x27ffec6a00000000, 0x57fffffec7ffffff, 0x0, 0x0}, 16, false}},
 	{sum: 0x5752e34a4aabbc4b, need: run{byteSet{0xa7ffef7e00000000, 0x57fffffec7ffffff, 0x0, 0x0}, 18, false}, must: requiredByte{"="}, leads: []literal{{"def", false}}, afterWord: `[^\x00-\x{10FFFF}]default[\t ]*=[\t ]*"([!#-&\(-\+\--:\?-Z\^_a-z\|~][!#-&\(-\+\--:=\?-Z\^_a-z\|~]{15,})"`, shape: []shapeRun{{byteSet{0x0, 0x1000000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x2000000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x4000000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x200000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x20000000000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x100000000000, 0x0, 0x0}, 1}, {byteSet{0x0, 0x10000000000000, 0x0, 0x0}, 1}}},
 	{sum: 0x355ce87d2c20d7e6, need: run{byteSet{0x900000200, 0x427000000000, 0x0, 0x0}, 8, false}, must: requiredByte{"\""}},
