@@ -45,7 +45,9 @@ import (
 // held out whole; so is blind19, written blind beside it (secrets in the
 // idioms of 50 languages and formats, 161 of them generic). blind14's and
 // blind15's recall is read since the ninth, and blind16 since its second
-// half.
+// half. blind17 is read since the tenth; blind20, written blind at its
+// start (727 keys from 622 providers in published test material and
+// API-client code), is held out whole with blind18 and blind19.
 var corpora = []struct {
 	name   string
 	floors blindFloors
@@ -69,6 +71,7 @@ var corpora = []struct {
 	{"blind17", blindFloors{all: 85, common: 92, flagged: 3}},
 	{"blind18", blindFloors{all: 90, common: 92, flagged: 3}},
 	{"blind19", blindFloors{all: 80, common: 82, flagged: 3}},
+	{"blind20", blindFloors{all: 91, common: 92, flagged: 3}},
 }
 
 // blindFloors are a corpus's lowest acceptable recall and its most
