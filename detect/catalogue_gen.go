@@ -18347,6 +18347,18 @@ var builtinRules = []RuleSpec{
 		family:      "frameworks",
 	},
 	{
+		ID:          "joken-signer-secret",
+		Description: "Joken (Elixir JWT) signing secret",
+		Provider:    "Joken",
+		Keywords:    []string{"default_signer:", "key_octet:"},
+		Regex:       `\b(?:default_signer|key_octet):[ \t]*"([A-Za-z0-9+/=_.~!@#$%^&*-]{16,200})"`,
+		SecretGroup: 1,
+		EnvVar:      "JOKEN_SECRET",
+		Revoke:      "https://hexdocs.pm/joken/configuration.html",
+		Validate:    "generic-secret",
+		family:      "frameworks",
+	},
+	{
 		ID:          "wordpress-auth-key",
 		Description: "WordPress authentication key or salt",
 		Provider:    "WordPress",
