@@ -19887,6 +19887,18 @@ var builtinRules = []RuleSpec{
 		family:      "generic",
 	},
 	{
+		ID:          "generic-session-cookie",
+		Description: "Session cookie in a Cookie header or a curl command",
+		Provider:    "Generic",
+		Keywords:    []string{"cookie", "curl "},
+		Regex:       `(?:(?i:cookie)["']?[ \t]*[:=,][ \t]*["']?|\bcurl\b[^\n]{0,160}?[ \t](?:-b|--cookie)[ \t]+["']?)(?:[A-Za-z0-9_.-]+=[^;\s"']*;[ \t]*){0,8}(?i:session|sessionid|sessid|sid|phpsessid|jsessionid|connect\.sid|[a-z0-9]{1,20}_session(?:_id)?|session_token|remember_token|remember_user_token)=([A-Za-z0-9%._~+/-]{24,})`,
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html",
+		Validate:    "generic-secret",
+		Generic:     true,
+		family:      "generic",
+	},
+	{
 		ID:          "generic-sql-password",
 		Description: "Generic database password set in SQL (CREATE USER, ALTER ROLE, IDENTIFIED BY)",
 		Provider:    "Generic",
