@@ -941,9 +941,12 @@ func isPrefixWord(w string) bool {
 // keys (public_live_...), Midtrans's client keys (Mid-client-...,
 // SB-Mid-client-... in the sandbox), DevCycle's client and mobile SDK keys
 // (dvc_client_..., dvc_mobile_...), public and client keys written live_pk_
-// (Mono) and live_ck_ (Toss Payments). Not pk_ or pub_ alone: Courier's auth
-// tokens start pk_prod_, and NewsData.io's API keys pub_.
-var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-", "dvc_client_", "dvc_mobile_", "live_pk_", "test_pk_", "live_ck_", "test_ck_"}
+// (Mono) and live_ck_ (Toss Payments), LaunchDarkly's mobile keys (mob-,
+// which "do not need to be kept secret"), Plaid's Link tokens
+// (link-production-..., link-sandbox-..., made for the browser and short
+// lived). Not pk_ or pub_ alone: Courier's auth tokens start pk_prod_, and
+// NewsData.io's API keys pub_.
+var publicValuePrefixes = []string{"pk_live_", "pk_test_", "public_", "publishable_", "mid-client-", "sb-mid-client-", "dvc_client_", "dvc_mobile_", "live_pk_", "test_pk_", "live_ck_", "test_ck_", "mob-", "link-production-", "link-sandbox-", "link-development-"}
 
 // publicValue reports a value a generic rule must not report: its prefix
 // says it is public. A provider's own rule decides for its own prefixes.

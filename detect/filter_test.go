@@ -386,6 +386,10 @@ func TestIsGenerated(t *testing.T) {
 var mustNotFlag = []struct{ file, line string }{
 	// Python: environment reads, code, fixtures.
 	{"settings.py", `API_KEY = os.getenv("API_KEY")`},
+	// Values their providers document as public: LaunchDarkly mobile keys,
+	// Plaid Link tokens.
+	{".env", `LAUNCHDARKLY_MOBILE_KEY=mob-{{uuid}}`},
+	{"app/plaid.py", `link_token = "link-sandbox-{{uuid}}"`},
 	{"settings.py", `SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]`},
 	{"settings.py", `api_key = os.environ.get("OPENAI_API_KEY", "")`},
 	{"settings.py", `SECRET_KEY = "django-insecure-change-me-in-production"`},
