@@ -383,3 +383,56 @@ func credentialKey(key []byte) bool {
 
 // credentialWords are what credentialKey looks for, in lower case.
 var credentialWords = [][]byte{[]byte("key"), []byte("token"), []byte("secret"), []byte("auth"), []byte("pass"), []byte("pwd"), []byte("credential")}
+
+// blockFolded and blockLiteral are what blockScalars looks for: a YAML
+// key whose value is a block scalar (`key: >-`, `key: |`).
+var blockFolded, blockLiteral = []byte(": >"), []byte(": |")
+
+// blockScalars reads a YAML key whose value is a block scalar of one line,
+// as Helm values and Ansible vars write long secrets:
+//
+//	cohere_api_key: >-
+//	  <value>
+//
+// The value line becomes the key and the value (`cohere_api_key: <value>`)
+// at the value's place. Only a key named for a credential (credentialKey),
+// and only a block of one line: a longer block is a script, a certificate
+// or a private key, which other readers take.
+func (d *decoder) blockScalars(lineNo int, line []byte) {
+	head := bytes.TrimRight(line, " \t\r")
+	i := bytes.LastIndex(head, colonSpace)
+	if i < 0 || len(head) > maxHead {
+		return
+	}
+	ind := len(head) - len(bytes.TrimLeft(head, " \t"))
+	if i <= ind {
+		return
+	}
+	switch string(head[i+len(colonSpace):]) {
+	case ">", ">-", ">+", "|", "|-", "|+":
+	default:
+		return
+	}
+	key := bytes.TrimPrefix(head[ind:i], dashSpace)
+	if !credentialKey(key) {
+		return
+	}
+	e := d.lineEnd(d.lineAt)
+	if e >= len(d.text) {
+		return
+	}
+	end, l, lo := d.nextLine(e)
+	if lo <= ind || len(l) == lo {
+		return
+	}
+	if end < len(d.text) {
+		if _, after, alo := d.nextLine(end); len(bytes.TrimSpace(after)) > 0 && alo > ind {
+			return // a block of more than one line
+		}
+	}
+	value := bytes.TrimRight(l[lo:], " \t")
+	if len(value) > maxValue {
+		return
+	}
+	d.takeJoined("block", lineNo+1, utf8.RuneCount(l[:lo])+1, value, len(key)+len(colonSpace), key, colonSpace, value)
+}

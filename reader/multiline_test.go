@@ -82,6 +82,30 @@ func TestSeqItems(t *testing.T) {
 	}
 }
 
+func TestBlockScalars(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"folded", "secrets:\n  cohere_api_key: >-\n    k3y-v4lue-42\n  region: eu\n",
+			[]string{"block 3: cohere_api_key: k3y-v4lue-42"}},
+		{"literal, CRLF, last line", "db_password: |\r\n  p4ss-v4lue\r\n",
+			[]string{"block 2: db_password: p4ss-v4lue"}},
+		{"not a credential's name", "description: >-\n  a long sentence here\n", nil},
+		{"a block of two lines", "script_token: |\n  line one\n  line two\n", nil},
+		{"value not indented", "api_key: >\nk3y\n", nil},
+		{"at the end of the text", "api_key: >-", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := joinedValues(t, tt.text, "block")
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // joinedValues decodes text and returns each value of the given kinds as
 // "kind line: joined text", checking that the value's column is where its
 // raw text stands on its line.
