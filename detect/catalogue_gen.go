@@ -7198,6 +7198,18 @@ var builtinRules = []RuleSpec{
 		family:      "structure",
 	},
 	{
+		ID:          "cli-piped-secret",
+		Description: "Secret echoed into a command that stores it or logs in with it",
+		Provider:    "Generic",
+		Keywords:    []string{"password-stdin", "sudo -s", "env add ", "secret set ", "secret put "},
+		Regex:       "\\b(?:echo|printf)[ \\t]+(?:-[ne][ \\t]+)?[\"']?([^\\s\"'$|`]{12,200})[\"']?[ \\t]*\\|[ \\t]*(?:(?:docker|podman|helm[ \\t]+registry|nerdctl)[ \\t]+login\\b[^\\n|]{0,160}--password-stdin|sudo[ \\t]+-S\\b|(?:npx[ \\t]+)?vercel[ \\t]+env[ \\t]+add[ \\t]|gh[ \\t]+secret[ \\t]+set[ \\t]|(?:npx[ \\t]+)?wrangler[ \\t]+(?:pages[ \\t]+)?secret[ \\t]+put[ \\t])",
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "generic-password",
+		Generic:     true,
+		family:      "structure",
+	},
+	{
 		ID:          "filezilla-password",
 		Description: "FileZilla saved site password (sitemanager.xml, recentservers.xml)",
 		Provider:    "FTP",
