@@ -5833,18 +5833,6 @@ var builtinRules = []RuleSpec{
 		family:      "saas",
 	},
 	{
-		ID:          "infobip-app-scheme-key",
-		Description: "Infobip API key in its \"App\" authorization form",
-		Provider:    "Infobip",
-		Keywords:    []string{"app "},
-		Regex:       `(?:(?m:^)|[^A-Za-z0-9_\n])App[ \t]+([a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?:[^A-Za-z0-9_\n-]|(?m:$))`,
-		SecretGroup: 1,
-		Entropy:     3,
-		EnvVar:      "INFOBIP_API_KEY",
-		Revoke:      "https://portal.infobip.com/settings/accounts/api-keys",
-		family:      "saas",
-	},
-	{
 		ID:          "talonone-management-key",
 		Description: "Talon.One Management API key",
 		Provider:    "Talon.One",
