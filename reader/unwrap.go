@@ -103,14 +103,17 @@ func receiverStart(prefix []byte, at int) int {
 		case c == ')' && at >= 2 && prefix[at-2] == '(':
 			at -= 2
 		default:
-			if bytes.HasSuffix(prefix[:at], []byte("new ")) {
-				at -= len("new ")
+			if bytes.HasSuffix(prefix[:at], newWord) {
+				at -= len(newWord)
 			}
 			return at
 		}
 	}
 	return at
 }
+
+// newWord is the keyword a constructor call may open with.
+var newWord = []byte("new ")
 
 // unwrapBytes reads a bytes literal after a space (`KEY = b"…"`) as a
 // string literal: `KEY = "…"`.
