@@ -45,7 +45,7 @@ func TestBuiltinRulesCompile(t *testing.T) {
 		}
 		// Only the key-block rules may span lines; every other regex keeps to
 		// one line (see the guard convention in rules/README.md).
-		if want := r.ID == "private-key" || r.ID == "putty-private-key"; r.multiLine != want {
+		if want := r.ID == "private-key" || r.ID == "putty-private-key" || r.ID == "openvpn-static-key"; r.multiLine != want {
 			t.Errorf("rule %s: multiLine = %v, want %v", r.ID, r.multiLine, want)
 		}
 	}
