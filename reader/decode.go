@@ -15,7 +15,7 @@ import (
 // Text is that line with the encoded span replaced by its value, so that a
 // rule still sees the name the value was given (`OPENAI_API_KEY: …`).
 type Decoded struct {
-	Kind        string // "base64", "json", "url", "concatenated", "unwrapped", "element", "pair", "plist", "csv", "table", "continued", "call", "row", "seq" or "block"
+	Kind        string // "base64", "json", "url", "concatenated", "unwrapped", "element", "pair", "plist", "csv", "table", "continued", "call", "row", "seq", "block" or "arg"
 	Line        int    // 1-based line of the encoded span's start
 	Col, EndCol int    // 1-based rune columns of the encoded span on Line (EndCol just after it)
 	Text        []byte // Line with the span replaced by its decoded value
@@ -198,6 +198,7 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		d.eachLine(nextOf(d.text, valuesUpper, valuesLower), d.sqlRows)
 		d.eachLine(nextOf(d.text, openSeq, openSeqCR), d.seqItems)
 		d.eachLine(nextOf(d.text, blockFolded, blockLiteral), d.blockScalars)
+		d.eachLine(nextOf(d.text, flagItem, flagItemQuoted), d.flagItems)
 	}
 	slices.SortStableFunc(d.out, func(a, b Decoded) int {
 		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))

@@ -436,3 +436,46 @@ func (d *decoder) blockScalars(lineNo int, line []byte) {
 	}
 	d.takeJoined("block", lineNo+1, utf8.RuneCount(l[:lo])+1, value, len(key)+len(colonSpace), key, colonSpace, value)
 }
+
+// flagItem and flagItemQuoted are what flagItems looks for: a YAML list
+// item that is a command-line flag.
+var flagItem, flagItemQuoted = []byte("- --"), []byte(`- "--`)
+
+// equals joins a flag and the value flagItems reads after it.
+var equals = []byte("=")
+
+// flagItems reads a flag and its value written as two items of a YAML list,
+// as Kubernetes and Compose write a container's arguments:
+//
+//	args:
+//	- --api-key
+//	- <value>
+//
+// The value's line becomes `--api-key=<value>` at the value's place. Only a
+// flag named for a credential (credentialKey) and without a value of its
+// own, and a value item at the same indent that is a scalar.
+func (d *decoder) flagItems(lineNo int, line []byte) {
+	head := bytes.TrimRight(line, " \t\r")
+	ind := len(head) - len(bytes.TrimLeft(head, " \t"))
+	if !bytes.HasPrefix(head[ind:], dashSpace) {
+		return
+	}
+	flag := bytes.Trim(head[ind+len(dashSpace):], `"'`)
+	if !bytes.HasPrefix(flag, []byte("--")) || bytes.IndexByte(flag, '=') >= 0 || !credentialKey(flag[2:]) {
+		return
+	}
+	e := d.lineEnd(d.lineAt)
+	if e >= len(d.text) {
+		return
+	}
+	_, l, lo := d.nextLine(e)
+	if lo != ind || !bytes.HasPrefix(l[lo:], dashSpace) {
+		return
+	}
+	at := lo + len(dashSpace)
+	item := bytes.TrimRight(l[at:], " \t")
+	if len(item) == 0 || len(item) > maxValue || item[0] == '-' || item[0] == '{' || item[0] == '[' || bytes.Contains(item, colonSpace) {
+		return
+	}
+	d.takeJoined("arg", lineNo+1, utf8.RuneCount(l[:at])+1, item, len(flag)+len(equals), flag, equals, item)
+}

@@ -106,6 +106,30 @@ func TestBlockScalars(t *testing.T) {
 	}
 }
 
+func TestFlagItems(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"container args", "        args:\n        - --api-key\n        - k3y-v4lue-42\n        - --verbose\n",
+			[]string{"arg 3: --api-key=k3y-v4lue-42"}},
+		{"quoted, CRLF", "  - \"--auth-token\"\r\n  - \"t0k3n-v4lue\"\r\n",
+			[]string{`arg 2: --auth-token="t0k3n-v4lue"`}},
+		{"not a credential's flag", "- --log-level\n- debug\n", nil},
+		{"flag with its own value", "- --token=abc\n- next\n", nil},
+		{"next item another flag", "- --password\n- --user\n", nil},
+		{"next item at another indent", "- --secret\n  - v4lue\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := joinedValues(t, tt.text, "arg")
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // joinedValues decodes text and returns each value of the given kinds as
 // "kind line: joined text", checking that the value's column is where its
 // raw text stands on its line.

@@ -226,6 +226,7 @@ func EncodingPhrase(enc string) string {
 		"table":     "in a Markdown table column named like a key",
 		"seq":       "as an item of a YAML list under a key's name (a cassette's header)",
 		"block":     "as a YAML block scalar under a key's name",
+		"arg":       "as the YAML list item after its flag (a container's args)",
 		"plist":     "as a property list value", "csv": "in a CSV column named like a key"}
 	var out []string
 	for _, k := range strings.Split(enc, " in ") {
