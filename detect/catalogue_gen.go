@@ -21044,6 +21044,18 @@ var builtinRules = []RuleSpec{
 		family:      "generic",
 	},
 	{
+		ID:          "generic-prose-password",
+		Description: "Generic password a sentence gives (the prod db password is ...)",
+		Provider:    "Generic",
+		Keywords:    []string{"password is ", "password was ", "passphrase is ", "passphrase was "},
+		Regex:       "\\b(?i:password|passphrase)[ \\t]+(?:is|was)[ \\t]+[\"'`]?([^\\s\"'`]{12,64}?)[\"'`]?(?:[.,;:)]?(?:[ \\t]|(?m:$)))",
+		SecretGroup: 1,
+		Revoke:      "https://cheatsheetseries.owasp.org/cheatsheets/Secrets_Management_Cheat_Sheet.html",
+		Validate:    "generic-password",
+		Generic:     true,
+		family:      "generic",
+	},
+	{
 		ID:          "generic-prose-key",
 		Description: "Generic key a sentence gives after naming it (server token ..., publishing with token ...)",
 		Provider:    "Generic",
