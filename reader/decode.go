@@ -30,8 +30,13 @@ type Decoded struct {
 // span's start.
 func (d Decoded) Column(off int) int {
 	if d.Kind == "element" || d.Kind == "pair" || d.Kind == "plist" || d.Kind == "csv" || d.Kind == "continued" ||
-		d.Kind == "call" || d.Kind == "row" || d.Kind == "table" || d.Kind == "seq" {
+		d.Kind == "call" || d.Kind == "row" || d.Kind == "table" || d.Kind == "seq" || d.Kind == "block" || d.Kind == "arg" {
 		return d.Col + utf8.RuneCount(d.raw[:min(off, len(d.raw))]) // the value as stored
+	}
+	if d.Kind == "unwrapped" {
+		// The literal stands as stored at the end of its call or prefix.
+		lead := max(len(d.raw)-(d.Hi-d.Lo), 0)
+		return d.Col + utf8.RuneCount(d.raw[:min(lead+off, len(d.raw))])
 	}
 	if d.Kind != "url" && d.Kind != "json" {
 		return d.Col
@@ -177,7 +182,6 @@ func (dc *Decoder) Decode(text []byte, generated bool, budget *Budget) []Decoded
 		plus, dot := nextOf(d.text, plusJoinDQ, plusJoinSQ), nextOf(d.text, dotJoinSQ, dotJoinDQ)
 		d.eachLine(func(b []byte) int { return firstOf(plus(b), dot(b)) }, d.joinLiterals)
 		d.eachLine(nextOf(d.text, callDQ, callSQ), d.unwrapCalls)
-		d.eachLine(nextOf(d.text, callBytesDQ, callBytesSQ), d.unwrapByteCalls)
 		d.eachLine(nextOf(d.text, bytesDQ, bytesSQ), d.unwrapBytes)
 	}
 	for _, marker := range [][]byte{pemBegin, puttyBegin} {

@@ -155,6 +155,33 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// TestUnwrappedColumns checks that a literal read out of a conversion call
+// keeps its own columns: a finding inside it points at the literal, not at
+// the call around it.
+func TestUnwrappedColumns(t *testing.T) {
+	for _, line := range []string{
+		`var jwtKey = []byte("k3y-v4lue-in-bytes")`,
+		`SECRET_KEY = b'k3y-v4lue-as-bytes'`,
+		`key = bytes(b"k3y-v4lue-for-bytes")`,
+		`const secret = new TextEncoder().encode("s3cr3t-for-jose-v4lue");`,
+	} {
+		budget := DefaultBudget
+		ds := Decode([]byte(line), false, &budget)
+		if len(ds) != 1 || ds[0].Kind != "unwrapped" {
+			t.Fatalf("%s: decoded %+v, want one unwrapped value", line, ds)
+		}
+		d := ds[0]
+		value := string(d.Text[d.Lo+1 : d.Hi-1]) // inside the quotes
+		want := strings.Index(line, value) + 1
+		if got := d.Column(1); got != want {
+			t.Errorf("%s: the literal's first character at column %d, want %d", line, got, want)
+		}
+		if got := d.Column(d.Hi - d.Lo); got != d.EndCol {
+			t.Errorf("%s: the literal ends at column %d, want %d", line, got, d.EndCol)
+		}
+	}
+}
+
 // TestDecoderReuse checks that a Decoder used for one text after another
 // returns what Decode returns for each, and, once warm, decodes base64
 // values without allocating.

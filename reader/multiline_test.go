@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestMultiLine checks what callArgs and sqlRows join: the call's or the
@@ -56,10 +57,7 @@ func TestMultiLine(t *testing.T) {
 // TestSeqItems checks what seqItems joins: a credential's key with each
 // scalar item of the sequence below it, at the item's line.
 func TestSeqItems(t *testing.T) {
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
+	tests := []joinedCase{
 		{"cassette header", "    headers:\n      X-Api-Key:\n      - k3y-v4lue\n      Accept:\n      - application/json\n",
 			[]string{"seq 3: X-Api-Key: k3y-v4lue"}},
 		{"indented items, CRLF", "  Authorization:\r\n    - Basic dXNlcjpwYXNz\r\n    - Bearer k3y\r\n  next: 1\r\n",
@@ -72,21 +70,11 @@ func TestSeqItems(t *testing.T) {
 		{"item less indented than the key", "  token:\n- k3y\n", nil},
 		{"a list item's key", "- token:\n  - k3y\n", nil},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := joinedValues(t, tt.text, "seq")
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	checkJoined(t, "seq", tests)
 }
 
 func TestBlockScalars(t *testing.T) {
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
+	tests := []joinedCase{
 		{"folded", "secrets:\n  cohere_api_key: >-\n    k3y-v4lue-42\n  region: eu\n",
 			[]string{"block 3: cohere_api_key: k3y-v4lue-42"}},
 		{"literal, CRLF, last line", "db_password: |\r\n  p4ss-v4lue\r\n",
@@ -96,21 +84,11 @@ func TestBlockScalars(t *testing.T) {
 		{"value not indented", "api_key: >\nk3y\n", nil},
 		{"at the end of the text", "api_key: >-", nil},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := joinedValues(t, tt.text, "block")
-			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
-				t.Errorf("got %q\nwant %q", got, tt.want)
-			}
-		})
-	}
+	checkJoined(t, "block", tests)
 }
 
 func TestFlagItems(t *testing.T) {
-	tests := []struct {
-		name, text string
-		want       []string
-	}{
+	tests := []joinedCase{
 		{"container args", "        args:\n        - --api-key\n        - k3y-v4lue-42\n        - --verbose\n",
 			[]string{"arg 3: --api-key=k3y-v4lue-42"}},
 		{"quoted, CRLF", "  - \"--auth-token\"\r\n  - \"t0k3n-v4lue\"\r\n",
@@ -120,9 +98,22 @@ func TestFlagItems(t *testing.T) {
 		{"next item another flag", "- --password\n- --user\n", nil},
 		{"next item at another indent", "- --secret\n  - v4lue\n", nil},
 	}
+	checkJoined(t, "arg", tests)
+}
+
+// joinedCase is a text and the values of one kind it must decode to, as
+// joinedValues writes them.
+type joinedCase struct {
+	name, text string
+	want       []string
+}
+
+// checkJoined runs joinedValues on each case for the values of kind.
+func checkJoined(t *testing.T, kind string, tests []joinedCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := joinedValues(t, tt.text, "arg")
+			got := joinedValues(t, tt.text, kind)
 			if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
@@ -146,6 +137,10 @@ func joinedValues(t *testing.T, text string, kinds ...string) []string {
 		raw := string(d.Text[d.Lo:d.Hi])
 		if col := strings.Index(lines[d.Line-1], raw) + 1; col != d.Col {
 			t.Errorf("%q at column %d, want %d", raw, d.Col, col)
+		}
+		// A finding ending with the value ends where the value does.
+		if end := d.Col + utf8.RuneCountInString(raw); d.Column(d.Hi-d.Lo) != end {
+			t.Errorf("%q ends at column %d, want %d", raw, d.Column(d.Hi-d.Lo), end)
 		}
 	}
 	return got

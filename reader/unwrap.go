@@ -23,29 +23,18 @@ var wrapCalls = [][]byte{
 
 // Where a wrapped literal's line is looked at: a literal that opens a
 // call's arguments.
-var (
-	callDQ      = []byte(`("`)
-	callSQ      = []byte(`('`)
-	callBytesDQ = []byte(`(b"`)
-	callBytesSQ = []byte(`(b'`)
-)
+var callDQ, callSQ = []byte(`("`), []byte(`('`)
 
 // Where a bytes literal is looked for: `SECRET_KEY = b"…"` in Python,
-// `let key = b"…";` in Rust.
-var (
-	bytesDQ = []byte(` b"`)
-	bytesSQ = []byte(` b'`)
-)
+// `let key = b"…";` in Rust, `bytes(b"…")`. One search finds both the
+// literal after a space and the one that opens a call.
+var bytesDQ, bytesSQ = []byte(`b"`), []byte(`b'`)
 
 // unwrapCalls reads a literal passed to a conversion call (wrapCalls) as
 // the literal alone, so that `var jwtKey = []byte("…")` is read as
 // `var jwtKey = "…"`: the name on its left still decides whether it is a
 // key.
 func (d *decoder) unwrapCalls(lineNo int, line []byte) { d.unwrap(lineNo, line, false) }
-
-// unwrapByteCalls does the same for a Python bytes literal passed to one
-// (`bytes(b"…")`), which unwrapCalls leaves: a line is read once for each.
-func (d *decoder) unwrapByteCalls(lineNo int, line []byte) { d.unwrap(lineNo, line, true) }
 
 func (d *decoder) unwrap(lineNo int, line []byte, prefixed bool) {
 	for i := bytes.IndexByte(line, '('); i >= 0 && d.left(); {
@@ -115,19 +104,25 @@ func receiverStart(prefix []byte, at int) int {
 // newWord is the keyword a constructor call may open with.
 var newWord = []byte("new ")
 
-// unwrapBytes reads a bytes literal after a space (`KEY = b"…"`) as a
-// string literal: `KEY = "…"`.
+// unwrapBytes reads a bytes literal passed to a conversion call
+// (`bytes(b"…")`, which unwrapCalls leaves) as unwrapCalls reads a string
+// literal, and one after a space (`KEY = b"…"`) as a string literal:
+// `KEY = "…"`.
 func (d *decoder) unwrapBytes(lineNo int, line []byte) {
+	d.unwrap(lineNo, line, true)
 	for _, w := range [][]byte{bytesDQ, bytesSQ} {
-		for from := 0; d.left(); {
+		for from := 1; d.left(); {
 			i := bytes.Index(line[from:], w)
 			if i < 0 {
 				break
 			}
-			b := from + i + 1 // the "b"
+			b := from + i // the "b"
 			q := line[b+1]
-			close := bytes.IndexByte(line[b+2:], q)
 			from = b + 2
+			if line[b-1] != ' ' {
+				continue
+			}
+			close := bytes.IndexByte(line[b+2:], q)
 			if close < minDecoded*2 || bytes.IndexByte(line[b+2:b+2+close], '\\') >= 0 {
 				continue
 			}
